@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkEndpoint, checkIdentityType, IDENTITY_TYPES, type IdentityType } from "../../core/endpoint.js";
+import { TicketError } from "../../core/errors.js";
+import { TICKET_STYLES } from "../../core/layout.js";
+import { createTicket } from "../../core/ticket.js";
+import { type PreciseTime, parseTime } from "../../core/time.js";
+import { type CommandContext, printJson } from "../context.js";
+import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../credentials.js";
+import { usageError } from "../exit.js";
+import { readAll, stripOneNewline } from "../io.js";
+import { choiceFlag, durationFlag } from "../options.js";
+import { canPrompt, prompterFor } from "../prompt.js";
+import { demoNotice, reportConfigWarnings } from "./shared.js";
+
+export interface SignFlags extends CredentialFlags {
+  type?: string;
+  style?: string;
+  created?: string;
+  expiresIn?: string;
+  payload?: string;
+  format?: string;
+  json?: boolean;
+  /** false with --no-input */
+  input?: boolean;
+}
+
+const TYPE_CHOICES = [
+  { name: "username", value: "username" as const, description: "an application user name (most common)" },
+  { name: "email", value: "email" as const, description: "an e-mail address" },
+  { name: "number", value: "number" as const, description: "a phone number in E.164 (+46700000000)" },
+];
+
+function validator(type: IdentityType): (value: string) => string | true {
+  return (value) => {
+    try {
+      checkEndpoint(type, value);
+      return true;
+    } catch (error) {
+      return error instanceof TicketError ? error.message : String(error);
+    }
+  };
+}
+
+function createdFlag(value: string | undefined, now: Date): PreciseTime | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseTime(value, now);
+  } catch (error) {
+    if (error instanceof TicketError) throw usageError(`--created: ${error.message}`);
+    throw error;
+  }
+}
+
+async function readPayload(source: string, ctx: CommandContext): Promise<string> {
+  if (source === "-") return stripOneNewline(await readAll(ctx.io.stdin));
+  try {
+    return stripOneNewline(readFileSync(resolve(ctx.io.cwd, source), "utf8"));
+  } catch (error) {
+    throw usageError(`cannot read payload file ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+export async function signCommand(
+  endpointArg: string | undefined,
+  flags: SignFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  const now = io.now();
+  choiceFlag("--format", flags.format, ["ticket"] as const);
+  const style = choiceFlag("--style", flags.style, TICKET_STYLES) ?? "dotnet";
+  let type = choiceFlag("--type", flags.type, IDENTITY_TYPES);
+  const created = createdFlag(flags.created, now);
+  const expiresIn = durationFlag("--expires-in", flags.expiresIn);
+  if (flags.payload !== undefined) {
+    if (endpointArg !== undefined) throw usageError("give either an endpoint or --payload, not both");
+    if (flags.payload === "-" && flags.secretStdin)
+      throw usageError("--payload - and --secret-stdin both want standard input");
+  }
+
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = credentials.key();
+  reportConfigWarnings(ctx, credentials);
+
+  let result: ReturnType<typeof createTicket>;
+  if (flags.payload !== undefined) {
+    const payload = await readPayload(flags.payload, ctx);
+    result = createTicket({ applicationKey: key?.value ?? "", applicationSecret: secret.value, payload });
+    const signedKey = (result.payload.applicationKey ?? result.payload.applicationkey) as string | undefined;
+    if (key && signedKey !== undefined && signedKey !== key.value) {
+      ui.warn(`the payload names application '${signedKey}', but the resolved key is '${key.value}' (${key.origin})`);
+    }
+  } else {
+    if (!key) throw missingKey();
+    let endpoint = endpointArg;
+    if (endpoint === undefined) {
+      if (!canPrompt(io, flags.input !== false)) {
+        throw usageError("missing endpoint: sinch-ticket sign <endpoint> (the user the ticket is for)");
+      }
+      const prompter = prompterFor(io);
+      type ??= await prompter.select("Identity type", TYPE_CHOICES);
+      endpoint = await prompter.input(`Endpoint (${type})`, validator(type));
+    }
+    result = createTicket({
+      applicationKey: key.value,
+      applicationSecret: secret.value,
+      identity: { type: checkIdentityType(type ?? "username"), endpoint },
+      style,
+      now,
+      ...(created !== undefined ? { created } : {}),
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+    });
+  }
+
+  for (const note of result.notes) ui.note(note);
+  demoNotice(ctx, "signed", key, secret);
+  if (flags.json) {
+    printJson(ctx, {
+      userTicket: result.userTicket,
+      format: result.format,
+      style: result.style,
+      payload: result.payload,
+      created: result.created,
+      expiresAt: result.expiresAt,
+    });
+  } else {
+    ui.print(result.userTicket);
+  }
+  return 0;
+}

@@ -1,0 +1,101 @@
+import { type Check, type VerifyResult, verifyTicket } from "../../core/verify.js";
+import { type CommandContext, printJson } from "../context.js";
+import { type CredentialFlags, CredentialResolver, missingSecret } from "../credentials.js";
+import { VERIFY_EXIT } from "../exit.js";
+import { durationFlag, timeFlag } from "../options.js";
+import { readTicketArgument } from "../ticket-input.js";
+import { printRows, ticketRows } from "./decode.js";
+import { demoNotice, reportConfigWarnings } from "./shared.js";
+
+export interface VerifyFlags extends CredentialFlags {
+  clockSkew?: string;
+  maxAge?: string;
+  now?: string;
+  ignoreTime?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const VERDICTS: Record<string, string> = {
+  valid: "valid ticket",
+  malformed: "malformed ticket",
+  key_mismatch: "application key mismatch",
+  bad_signature: "bad signature",
+  expired: "expired",
+  not_yet_valid: "not yet valid",
+};
+
+export function verifyJson(result: VerifyResult) {
+  return {
+    valid: result.valid,
+    code: result.code,
+    format: result.format,
+    checks: result.checks,
+    payload: result.payload,
+    notes: result.notes,
+    warnings: result.warnings,
+    diagnosis: result.diagnosis,
+  };
+}
+
+function mark(ctx: CommandContext, ok: boolean | null): string {
+  if (ok === true) return ctx.ui.out("green", "✓");
+  if (ok === false) return ctx.ui.out("red", "✗");
+  return ctx.ui.out("dim", "-");
+}
+
+export function printVerdict(ctx: CommandContext, result: VerifyResult, checks: Check[], now: Date): void {
+  const { ui } = ctx;
+  const verdict = VERDICTS[result.code] ?? result.code;
+  ui.print(result.valid ? ui.out("green", `✓ ${verdict}`) : ui.out("red", `✗ ${verdict}`));
+  const width = Math.max(...checks.map((c) => c.name.length));
+  for (const check of checks) {
+    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
+    if (check.ok === false) {
+      for (const d of result.diagnosis)
+        ui.print(`      ${ui.out("yellow", `likely cause: ${d.mistake}`)}: ${d.detail}`);
+    }
+  }
+  if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
+    ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
+  }
+  if (result.decoded) {
+    ui.print("");
+    printRows(ctx, ticketRows(result.decoded, now));
+  }
+}
+
+export async function verifyCommand(
+  ticketArg: string | undefined,
+  flags: VerifyFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  ui.quiet = flags.quiet === true;
+  const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
+  const clockSkew = durationFlag("--clock-skew", flags.clockSkew);
+  const maxAge = durationFlag("--max-age", flags.maxAge);
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = credentials.key();
+  reportConfigWarnings(ctx, credentials);
+  const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
+
+  const result = verifyTicket(input, {
+    applicationSecret: secret.value,
+    applicationKey: key?.value ?? null,
+    now,
+    ...(clockSkew !== undefined ? { clockSkew } : {}),
+    ...(maxAge !== undefined ? { maxAge } : {}),
+    ignoreTime: flags.ignoreTime === true,
+  });
+  if (!flags.quiet) {
+    for (const note of result.notes) ui.note(note);
+    demoNotice(ctx, "verified", key, secret);
+    if (flags.json) printJson(ctx, verifyJson(result));
+    else printVerdict(ctx, result, result.checks, now);
+    for (const warning of result.warnings) ui.warn(warning);
+  }
+  return VERIFY_EXIT[result.code] ?? 1;
+}

@@ -1,0 +1,64 @@
+import { InvalidInputError } from "./errors.js";
+
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function isStandardBase64(text: string): boolean {
+  return text.length > 0 && STANDARD_BASE64.test(text);
+}
+
+function describeChar(ch: string): string {
+  switch (ch) {
+    case " ":
+      return "a space";
+    case "\n":
+    case "\r":
+      return "a line break";
+    case "\t":
+      return "a tab";
+    case "-":
+    case "_":
+      return `'${ch}' (base64url alphabet)`;
+    case "%":
+      return "'%' (percent-encoding)";
+    default: {
+      const code = ch.codePointAt(0) ?? 0;
+      return code < 0x20 || code === 0x7f
+        ? `control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`
+        : `'${ch}'`;
+    }
+  }
+}
+
+/**
+ * Says why `text` is not standard base64 (RFC 4648 section 4, with '=' padding), or
+ * returns null when it is. Positions are 1-based character positions.
+ */
+export function base64Problem(text: string, options: { secret?: boolean } = {}): string | null {
+  if (text.length === 0) return "is empty";
+  if (STANDARD_BASE64.test(text)) return null;
+  const bad = /[^A-Za-z0-9+/=]/.exec(text);
+  if (bad) {
+    // Never quote a character of a secret back.
+    const what = options.secret ? "a character outside the base64 alphabet" : describeChar(bad[0]);
+    return `contains ${what} at position ${bad.index + 1}`;
+  }
+  const firstPad = text.indexOf("=");
+  if (firstPad !== -1 && /[^=]/.test(text.slice(firstPad))) {
+    return `has '=' padding inside the text at position ${firstPad + 1}`;
+  }
+  const padding = text.length - (firstPad === -1 ? text.length : firstPad);
+  if (padding > 2) return `ends with ${padding} '=' characters (at most 2 are allowed)`;
+  if (text.length % 4 !== 0) {
+    return `is ${text.length} characters long, not a multiple of 4 (padding missing?)`;
+  }
+  return "has a length and padding that do not fit together";
+}
+
+/** Decodes strict standard base64; throws with `code` "invalid_secret" for a bad secret. */
+export function decodeSecret(secret: string): Buffer {
+  const problem = base64Problem(secret, { secret: true });
+  if (problem !== null) {
+    throw new InvalidInputError("invalid_secret", `the application secret is not standard base64: it ${problem}`);
+  }
+  return Buffer.from(secret, "base64");
+}

@@ -1,0 +1,171 @@
+import { base64Problem } from "./base64.js";
+import { MalformedTicketError } from "./errors.js";
+import { type DetectedStyle, detectStyle } from "./layout.js";
+import { normalizeTicketInput } from "./normalize.js";
+import { readPayload, type TicketContent } from "./payload.js";
+import { isoFromMillis } from "./time.js";
+import { ticketWarnings } from "./warnings.js";
+
+/** HMAC-SHA256 digests are 32 bytes. */
+export const SIGNATURE_BYTES = 32;
+
+/**
+ * Everything that can be read from a ticket without the secret, including what is wrong
+ * with it. Never throws: `problems` lists format problems, most fundamental first.
+ */
+export interface TicketInspection {
+  /** The ticket after harmless normalisation. */
+  ticket: string;
+  notes: string[];
+  ticketData: string | null;
+  signature: string | null;
+  /** The exact decoded bytes of the ticket data: what the signature covers. */
+  dataBytes: Buffer | null;
+  /** The ticket data as text (UTF-8; Latin-1 when the bytes are not valid UTF-8). */
+  json: string | null;
+  dataEncoding: "utf-8" | "latin1" | null;
+  signatureBytes: Buffer | null;
+  content: TicketContent | null;
+  problems: string[];
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
+  try {
+    return { text: utf8.decode(bytes), encoding: "utf-8" };
+  } catch {
+    return { text: bytes.toString("latin1"), encoding: "latin1" };
+  }
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** True for three base64url parts joined by '.', the shape of a registration token. */
+export function looksLikeJwt(text: string): boolean {
+  return !text.includes(":") && JWT_SHAPE.test(text);
+}
+
+export function inspectTicket(input: string): TicketInspection {
+  const { ticket, notes } = normalizeTicketInput(input);
+  const result: TicketInspection = {
+    ticket,
+    notes,
+    ticketData: null,
+    signature: null,
+    dataBytes: null,
+    json: null,
+    dataEncoding: null,
+    signatureBytes: null,
+    content: null,
+    problems: [],
+  };
+  const separators = ticket.split(":").length - 1;
+  if (separators === 0) {
+    result.problems.push(
+      ticket === ""
+        ? "the ticket is empty"
+        : looksLikeJwt(ticket)
+          ? "this is a registration token (JWT), not a user ticket"
+          : "no ':' separator between ticket data and signature",
+    );
+    return result;
+  }
+  if (separators > 1) {
+    result.problems.push(`${separators} ':' separators; a ticket has exactly one, between data and signature`);
+    return result;
+  }
+  const [data = "", signature = ""] = ticket.split(":");
+  result.ticketData = data;
+  result.signature = signature;
+
+  const dataProblem = base64Problem(data);
+  if (dataProblem) {
+    result.problems.push(`ticket data (before ':') is not standard base64: it ${dataProblem}`);
+  } else {
+    const bytes = Buffer.from(data, "base64");
+    const { text, encoding } = decodeText(bytes);
+    result.dataBytes = bytes;
+    result.json = text;
+    result.dataEncoding = encoding;
+    try {
+      result.content = readPayload(text);
+    } catch (error) {
+      if (!(error instanceof MalformedTicketError)) throw error;
+      result.problems.push(error.message);
+    }
+  }
+
+  const signatureProblem = base64Problem(signature);
+  if (signatureProblem) {
+    result.problems.push(`signature (after ':') is not standard base64: it ${signatureProblem}`);
+  } else {
+    const bytes = Buffer.from(signature, "base64");
+    result.signatureBytes = bytes;
+    if (bytes.length !== SIGNATURE_BYTES) {
+      result.problems.push(`signature is ${bytes.length} bytes; an HMAC-SHA256 signature is ${SIGNATURE_BYTES}`);
+    }
+  }
+  return result;
+}
+
+/** A ticket as read by `decodeTicket`. Nothing in it has been checked against a secret. */
+export interface DecodedTicket {
+  format: "ticket";
+  ticket: string;
+  ticketData: string;
+  signature: string;
+  /** The exact decoded JSON text. */
+  json: string;
+  payload: Record<string, unknown>;
+  applicationKey: string;
+  applicationKeyField: string;
+  identity: { type: string; endpoint: string };
+  created: string;
+  /** `created` in milliseconds since the epoch. */
+  createdAt: number;
+  expiresIn: number | null;
+  expiresAt: string | null;
+  style: DetectedStyle;
+  signatureLength: number;
+  notes: string[];
+  warnings: string[];
+}
+
+export function decodedFromInspection(inspection: TicketInspection, now: Date): DecodedTicket | null {
+  const { content, json } = inspection;
+  if (!content || json === null) return null;
+  return {
+    format: "ticket",
+    ticket: inspection.ticket,
+    ticketData: inspection.ticketData ?? "",
+    signature: inspection.signature ?? "",
+    json,
+    payload: content.payload,
+    applicationKey: content.applicationKey,
+    applicationKeyField: content.applicationKeyField,
+    identity: content.identity,
+    created: content.created,
+    createdAt: content.createdAt,
+    expiresIn: content.expiresIn,
+    expiresAt: content.expiresIn === null ? null : isoFromMillis(content.createdAt + content.expiresIn * 1000),
+    style: detectStyle(json, content),
+    signatureLength: inspection.signatureBytes?.length ?? 0,
+    notes: inspection.notes,
+    warnings: ticketWarnings(inspection, content, now),
+  };
+}
+
+/**
+ * Reads a user ticket **without checking its signature**: use `verifyTicket` for that.
+ * Accepts the wrapping `normalizeTicketInput` removes. Throws `MalformedTicketError` with
+ * the exact problem when the ticket cannot be read.
+ */
+export function decodeTicket(input: string, options: { now?: Date } = {}): DecodedTicket {
+  const inspection = inspectTicket(input);
+  const decoded = decodedFromInspection(inspection, options.now ?? new Date());
+  if (inspection.problems.length > 0 || !decoded) {
+    throw new MalformedTicketError(inspection.problems[0] ?? "the ticket cannot be read");
+  }
+  return decoded;
+}

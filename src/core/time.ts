@@ -1,0 +1,177 @@
+import { InvalidInputError } from "./errors.js";
+
+/**
+ * A point in time that keeps the fraction digits it was written with, so that a
+ * `created` value of `...32.9417605Z` survives unchanged (Date has only milliseconds).
+ */
+export interface PreciseTime {
+  /** Whole seconds since the Unix epoch (UTC). */
+  readonly seconds: number;
+  /** Fraction-of-second digits as written (may be empty). */
+  readonly fraction: string;
+}
+
+const UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+/**
+ * Parses `3600`, `90s`, `15m`, `1h`, `2d` or sums such as `1h30m`; returns whole seconds.
+ */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  let seconds: number | undefined;
+  if (/^\d+$/.test(trimmed)) {
+    seconds = Number(trimmed);
+  } else {
+    const match = DURATION.exec(trimmed);
+    if (match && trimmed !== "") {
+      const [, d, h, m, s] = match;
+      seconds = Number(d ?? 0) * UNITS.d! + Number(h ?? 0) * UNITS.h! + Number(m ?? 0) * UNITS.m! + Number(s ?? 0);
+    }
+  }
+  if (seconds === undefined || !Number.isSafeInteger(seconds)) {
+    throw new InvalidInputError(
+      "invalid_duration",
+      `'${text}' is not a duration: use seconds (3600) or units such as 90s, 15m, 1h, 2d, 1h30m`,
+    );
+  }
+  return seconds;
+}
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+
+/** Components of an ISO 8601 date-time; `offsetMinutes` is null when no zone was written. */
+export interface IsoParts {
+  seconds: number;
+  fraction: string;
+  offsetMinutes: number | null;
+}
+
+/** Parses an ISO 8601 date-time (zone optional); returns null when the text is not one. */
+export function parseIsoParts(text: string): IsoParts | null {
+  const m = ISO_TIME.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac = "", z, sign, oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  if (
+    year < 1 ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  ) {
+    return null;
+  }
+  let offsetMinutes: number | null = null;
+  if (z) offsetMinutes = 0;
+  else if (sign) {
+    if (Number(oh) > 23 || Number(om) > 59) return null;
+    offsetMinutes = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  }
+  return {
+    seconds: date.getTime() / 1000 - (offsetMinutes ?? 0) * 60,
+    fraction: frac,
+    offsetMinutes,
+  };
+}
+
+/**
+ * Parses a time given by a user: ISO 8601 with a zone (`Z` or `+hh:mm`), or a signed
+ * duration relative to `now` (`-2h`, `+30m`). A time without a zone is refused.
+ */
+export function parseTime(text: string, now: Date): PreciseTime {
+  const trimmed = text.trim();
+  if (/^[+-]/.test(trimmed)) {
+    let seconds: number;
+    try {
+      seconds = parseDuration(trimmed.slice(1));
+    } catch {
+      throw new InvalidInputError(
+        "invalid_time",
+        `'${text}' is not a relative time: use a sign and a duration, such as -2h or +30m`,
+      );
+    }
+    return fromMillis(now.getTime() + (trimmed[0] === "-" ? -1 : 1) * seconds * 1000);
+  }
+  const parts = parseIsoParts(trimmed);
+  if (!parts) {
+    throw new InvalidInputError(
+      "invalid_time",
+      `'${text}' is not a time: use ISO 8601 with a zone (2026-01-02T03:04:05Z, +02:00) or a relative time (-2h)`,
+    );
+  }
+  if (parts.offsetMinutes === null) {
+    throw new InvalidInputError(
+      "invalid_time",
+      `'${text}' has no time zone: add Z for UTC or an offset such as +02:00`,
+    );
+  }
+  return { seconds: parts.seconds, fraction: parts.fraction };
+}
+
+export function fromMillis(ms: number): PreciseTime {
+  const seconds = Math.floor(ms / 1000);
+  const millis = ms - seconds * 1000;
+  return { seconds, fraction: String(millis).padStart(3, "0") };
+}
+
+export function toMillis(time: PreciseTime): number {
+  return time.seconds * 1000 + Number(time.fraction.slice(0, 3).padEnd(3, "0"));
+}
+
+/**
+ * Writes `time` as UTC ISO 8601 with exactly `digits` fraction digits and `Z`: 7 digits is
+ * .NET's round-trip "O" format, 3 is `Date.prototype.toISOString()`. Fewer digits than
+ * given are padded with zeros; more than `digits` are refused rather than rounded.
+ */
+export function formatUtc(time: PreciseTime, digits: number): string {
+  if (time.fraction.length > digits) {
+    throw new InvalidInputError(
+      "invalid_time",
+      `the time has ${time.fraction.length} fraction digits; this layout takes at most ${digits}`,
+    );
+  }
+  const base = new Date(time.seconds * 1000).toISOString().slice(0, 19);
+  if (base.startsWith("+") || base.startsWith("-")) {
+    throw new InvalidInputError("invalid_time", "the time is outside the years 0001 to 9999");
+  }
+  return digits === 0 ? `${base}Z` : `${base}.${time.fraction.padEnd(digits, "0")}Z`;
+}
+
+/** Milliseconds to ISO 8601 UTC, as `toISOString` writes it. */
+export function isoFromMillis(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86400],
+  ["month", 30 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+/** "3 hours ago", "in 5 minutes": a rough human reading of `ms` relative to `now`. */
+export function describeRelative(ms: number, now: Date): string {
+  const delta = (ms - now.getTime()) / 1000;
+  const abs = Math.abs(delta);
+  if (abs < 1) return "now";
+  const format = new Intl.RelativeTimeFormat("en", { numeric: "always" });
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (abs >= size || unit === "second") {
+      return format.format(Math.trunc(delta / size), unit);
+    }
+  }
+  return "now";
+}

@@ -1,0 +1,224 @@
+import { createHmac, type KeyObject, timingSafeEqual } from "node:crypto";
+import { decodeSecret } from "./base64.js";
+import { type DecodedTicket, decodedFromInspection, inspectTicket, type TicketInspection } from "./decode.js";
+import { describeSpan } from "./describe.js";
+
+export type CheckName = "format" | "applicationKey" | "signature" | "created" | "expiry";
+export type VerifyCode = "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid";
+
+export interface Check {
+  name: CheckName;
+  /** `null` when the check was skipped. */
+  ok: boolean | null;
+  detail: string;
+}
+
+/** A recognised mistake that explains a failure, with what to do about it. */
+export interface Diagnosis {
+  mistake: string;
+  detail: string;
+}
+
+export interface VerifyTicketOptions {
+  /** The application secret as Sinch shows it (base64), or its decoded bytes. */
+  applicationSecret: string | Uint8Array | KeyObject;
+  /** The expected application key; the check is skipped when absent. */
+  applicationKey?: string | null;
+  /** Verify as of this time. Defaults to the system clock. */
+  now?: Date;
+  /** Seconds of tolerance for clocks that disagree (default 300). */
+  clockSkew?: number;
+  /** Seconds after `created` when the ticket is no longer accepted (no default). */
+  maxAge?: number | null;
+  /** Skip the `created` and `expiry` checks. */
+  ignoreTime?: boolean;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  code: VerifyCode;
+  format: "ticket";
+  checks: Check[];
+  payload: Record<string, unknown> | null;
+  notes: string[];
+  warnings: string[];
+  diagnosis: Diagnosis[];
+  /** The decoded ticket when its data could be read (signature not implied). */
+  decoded: DecodedTicket | null;
+}
+
+export const DEFAULT_CLOCK_SKEW = 300;
+
+/** Exit-code order of failures: the first failing one names the result. */
+const CODE_ORDER: [CheckName, VerifyCode][] = [
+  ["format", "malformed"],
+  ["applicationKey", "key_mismatch"],
+  ["signature", "bad_signature"],
+  ["expiry", "expired"],
+  ["created", "not_yet_valid"],
+];
+
+export function resultCode(checks: readonly Check[]): VerifyCode {
+  for (const [name, code] of CODE_ORDER) {
+    if (checks.some((c) => c.name === name && c.ok === false)) return code;
+  }
+  return "valid";
+}
+
+/** HMAC-SHA256 of `data`, compared in constant time with `signature`. */
+export function macMatches(key: Uint8Array | KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  const expected = createHmac("sha256", key).update(data).digest();
+  return expected.length === signature.length && timingSafeEqual(expected, signature);
+}
+
+interface TimeChecks {
+  created: Check;
+  expiry: Check;
+}
+
+/**
+ * The `created` and `expiry` checks, shared by tickets and tokens. Times in milliseconds;
+ * `expiresAt` and `maxAgeEnd` are null when the token or the options set no bound.
+ */
+export function timeChecks(args: {
+  issuedAt: number | null;
+  expiresAt: number | null;
+  maxAge: number | null;
+  now: Date;
+  clockSkew: number;
+  ignoreTime: boolean;
+  issuedName: string;
+  expiryName: string;
+}): TimeChecks {
+  const { issuedAt, now, clockSkew, ignoreTime } = args;
+  if (ignoreTime) {
+    return {
+      created: { name: "created", ok: null, detail: "skipped (--ignore-time)" },
+      expiry: { name: "expiry", ok: null, detail: "skipped (--ignore-time)" },
+    };
+  }
+  if (issuedAt === null) {
+    const detail = "skipped: the time could not be read";
+    return { created: { name: "created", ok: null, detail }, expiry: { name: "expiry", ok: null, detail } };
+  }
+  const nowMs = now.getTime();
+  const skewMs = clockSkew * 1000;
+  const ahead = issuedAt - nowMs;
+  const created: Check =
+    ahead > skewMs
+      ? {
+          name: "created",
+          ok: false,
+          detail: `${args.issuedName} is ${describeSpan(ahead)} in the future, beyond the ${describeSpan(skewMs)} clock skew allowed`,
+        }
+      : {
+          name: "created",
+          ok: true,
+          detail: ahead > 0 ? `${describeSpan(ahead)} ahead, within the clock skew` : `${describeSpan(-ahead)} ago`,
+        };
+
+  const bounds: [string, number][] = [];
+  if (args.expiresAt !== null) bounds.push([args.expiryName, args.expiresAt]);
+  if (args.maxAge !== null)
+    bounds.push([`--max-age ${describeSpan(args.maxAge * 1000)}`, issuedAt + args.maxAge * 1000]);
+  let expiry: Check;
+  if (bounds.length === 0) {
+    expiry = { name: "expiry", ok: null, detail: `skipped: no ${args.expiryName} in the ticket and no --max-age` };
+  } else {
+    const [label, end] = bounds.reduce((a, b) => (b[1] < a[1] ? b : a));
+    expiry =
+      end < nowMs - skewMs
+        ? { name: "expiry", ok: false, detail: `expired ${describeSpan(nowMs - end)} ago (${label})` }
+        : {
+            name: "expiry",
+            ok: true,
+            detail:
+              end >= nowMs
+                ? `expires in ${describeSpan(end - nowMs)} (${label})`
+                : `expired ${describeSpan(nowMs - end)} ago, within the clock skew (${label})`,
+          };
+  }
+  return { created, expiry };
+}
+
+function secretKey(secret: VerifyTicketOptions["applicationSecret"]): Uint8Array | KeyObject {
+  return typeof secret === "string" ? decodeSecret(secret) : secret;
+}
+
+/**
+ * Verifies a user ticket: format, application key, signature (HMAC-SHA256 over the exact
+ * decoded bytes, compared in constant time), `created` and expiry with clock skew. The
+ * verdict is on the ticket as given; damage is diagnosed, not repaired.
+ */
+export function verifyTicket(input: string, options: VerifyTicketOptions): VerifyResult {
+  const key = secretKey(options.applicationSecret);
+  const now = options.now ?? new Date();
+  const inspection = inspectTicket(input);
+  const checks = ticketChecks(inspection, key, options, now);
+  const code = resultCode(checks);
+  const decoded = decodedFromInspection(inspection, now);
+  return {
+    valid: code === "valid",
+    code,
+    format: "ticket",
+    checks,
+    payload: inspection.content?.payload ?? null,
+    notes: inspection.notes,
+    warnings: decoded?.warnings ?? [],
+    diagnosis: [],
+    decoded,
+  };
+}
+
+function ticketChecks(
+  inspection: TicketInspection,
+  key: Uint8Array | KeyObject,
+  options: VerifyTicketOptions,
+  now: Date,
+): Check[] {
+  const { content, dataBytes, signatureBytes } = inspection;
+  const format: Check =
+    inspection.problems.length === 0
+      ? { name: "format", ok: true, detail: "well-formed ticket" }
+      : { name: "format", ok: false, detail: inspection.problems.join("; ") };
+
+  let applicationKey: Check;
+  if (!content)
+    applicationKey = { name: "applicationKey", ok: null, detail: "skipped: the ticket data could not be read" };
+  else if (options.applicationKey === undefined || options.applicationKey === null) {
+    applicationKey = { name: "applicationKey", ok: null, detail: "skipped: no application key to compare with" };
+  } else if (content.applicationKey === options.applicationKey) {
+    applicationKey = { name: "applicationKey", ok: true, detail: `matches (field '${content.applicationKeyField}')` };
+  } else {
+    applicationKey = {
+      name: "applicationKey",
+      ok: false,
+      detail: `the ticket is for application '${content.applicationKey}', not '${options.applicationKey}'`,
+    };
+  }
+
+  let signature: Check;
+  if (!dataBytes || !signatureBytes || signatureBytes.length !== 32) {
+    signature = { name: "signature", ok: null, detail: "skipped: the ticket could not be read" };
+  } else if (macMatches(key, dataBytes, signatureBytes)) {
+    signature = { name: "signature", ok: true, detail: "HMAC-SHA256 matches" };
+  } else {
+    signature = {
+      name: "signature",
+      ok: false,
+      detail: "HMAC-SHA256 does not match: signed with another secret, or the ticket was altered",
+    };
+  }
+
+  const { created, expiry } = timeChecks({
+    issuedAt: content?.createdAt ?? null,
+    expiresAt: content && content.expiresIn !== null ? content.createdAt + content.expiresIn * 1000 : null,
+    maxAge: options.maxAge ?? null,
+    now,
+    clockSkew: options.clockSkew ?? DEFAULT_CLOCK_SKEW,
+    ignoreTime: options.ignoreTime ?? false,
+    issuedName: "created",
+    expiryName: "expiresIn",
+  });
+  return [format, applicationKey, signature, created, expiry];
+}
