@@ -3,7 +3,7 @@ import { InvalidInputError } from "./errors.js";
 const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function isStandardBase64(text: string): boolean {
-  return text.length > 0 && STANDARD_BASE64.test(text);
+  return base64Problem(text) === null;
 }
 
 function describeChar(ch: string): string {
@@ -35,7 +35,12 @@ function describeChar(ch: string): string {
  */
 export function base64Problem(text: string, options: { secret?: boolean } = {}): string | null {
   if (text.length === 0) return "is empty";
-  if (STANDARD_BASE64.test(text)) return null;
+  if (STANDARD_BASE64.test(text)) {
+    // RFC 4648 3.5: unused bits of the last character must be zero. Rejecting the rest
+    // means two different texts never decode to the same bytes.
+    if (Buffer.from(text, "base64").toString("base64") === text) return null;
+    return "has a last character whose unused bits are not zero (no encoder writes that: altered?)";
+  }
   const bad = /[^A-Za-z0-9+/=]/.exec(text);
   if (bad) {
     // Never quote a character of a secret back.
