@@ -60,7 +60,7 @@ export function base64Problem(text: string, options: { secret?: boolean } = {}):
 }
 
 /** Decodes strict standard base64; throws with `code` "invalid_secret" for a bad secret. */
-export function decodeSecret(secret: string): Buffer {
+export function decodeSecret(secret: string): Uint8Array {
   const problem = base64Problem(secret, { secret: true });
   if (problem !== null) {
     throw new InvalidInputError("invalid_secret", `the application secret is not standard base64: it ${problem}`);

@@ -20,11 +20,11 @@ export interface TicketInspection {
   ticketData: string | null;
   signature: string | null;
   /** The exact decoded bytes of the ticket data: what the signature covers. */
-  dataBytes: Buffer | null;
+  dataBytes: Uint8Array | null;
   /** The ticket data as text (UTF-8; Latin-1 when the bytes are not valid UTF-8). */
   json: string | null;
   dataEncoding: "utf-8" | "latin1" | null;
-  signatureBytes: Buffer | null;
+  signatureBytes: Uint8Array | null;
   content: TicketContent | null;
   problems: string[];
 }

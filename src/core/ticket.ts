@@ -1,4 +1,4 @@
-import { createHmac, type KeyObject } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { decodeSecret } from "./base64.js";
 import { checkEndpoint, checkIdentityType, type IdentityType } from "./endpoint.js";
 import { InvalidInputError, MalformedTicketError } from "./errors.js";
@@ -13,9 +13,10 @@ import {
 import { readPayload, type TicketContent } from "./payload.js";
 import { formatUtc, fromMillis, isoFromMillis, type PreciseTime, parseTime, toMillis } from "./time.js";
 
-export type SecretInput = string | Uint8Array | KeyObject;
+/** The application secret as Sinch shows it (base64 text), or its decoded bytes. */
+export type SecretInput = string | Uint8Array;
 
-function secretKey(secret: SecretInput): Uint8Array | KeyObject {
+export function secretKey(secret: SecretInput): Uint8Array {
   return typeof secret === "string" ? decodeSecret(secret) : secret;
 }
 
@@ -119,7 +120,7 @@ export function createTicket(options: CreateTicketOptions): CreatedTicket {
   };
 }
 
-function signPayload(text: string, key: Uint8Array | KeyObject): CreatedTicket {
+function signPayload(text: string, key: Uint8Array): CreatedTicket {
   let content: TicketContent;
   try {
     content = readPayload(text);

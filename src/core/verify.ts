@@ -1,7 +1,7 @@
-import { createHmac, type KeyObject, timingSafeEqual } from "node:crypto";
-import { decodeSecret } from "./base64.js";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { type DecodedTicket, decodedFromInspection, inspectTicket, type TicketInspection } from "./decode.js";
 import { describeSpan } from "./describe.js";
+import { type SecretInput, secretKey } from "./ticket.js";
 
 export type CheckName = "format" | "applicationKey" | "signature" | "created" | "expiry";
 export type VerifyCode = "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid";
@@ -21,7 +21,7 @@ export interface Diagnosis {
 
 export interface VerifyTicketOptions {
   /** The application secret as Sinch shows it (base64), or its decoded bytes. */
-  applicationSecret: string | Uint8Array | KeyObject;
+  applicationSecret: SecretInput;
   /** The expected application key; the check is skipped when absent. */
   applicationKey?: string | null;
   /** Verify as of this time. Defaults to the system clock. */
@@ -66,7 +66,7 @@ export function resultCode(checks: readonly Check[]): VerifyCode {
 }
 
 /** HMAC-SHA256 of `data`, compared in constant time with `signature`. */
-export function macMatches(key: Uint8Array | KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+export function macMatches(key: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
   const expected = createHmac("sha256", key).update(data).digest();
   return expected.length === signature.length && timingSafeEqual(expected, signature);
 }
@@ -141,10 +141,6 @@ export function timeChecks(args: {
   return { created, expiry };
 }
 
-function secretKey(secret: VerifyTicketOptions["applicationSecret"]): Uint8Array | KeyObject {
-  return typeof secret === "string" ? decodeSecret(secret) : secret;
-}
-
 /**
  * Verifies a user ticket: format, application key, signature (HMAC-SHA256 over the exact
  * decoded bytes, compared in constant time), `created` and expiry with clock skew. The
@@ -170,12 +166,7 @@ export function verifyTicket(input: string, options: VerifyTicketOptions): Verif
   };
 }
 
-function ticketChecks(
-  inspection: TicketInspection,
-  key: Uint8Array | KeyObject,
-  options: VerifyTicketOptions,
-  now: Date,
-): Check[] {
+function ticketChecks(inspection: TicketInspection, key: Uint8Array, options: VerifyTicketOptions, now: Date): Check[] {
   const { content, dataBytes, signatureBytes } = inspection;
   const format: Check =
     inspection.problems.length === 0

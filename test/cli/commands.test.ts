@@ -9,7 +9,8 @@ import { vectors } from "../helpers/vectors.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const ticket = (opts: Partial<Parameters<typeof createTicket>[0]> = {}) =>
-  createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "alice" }, now: NOW, ...opts }).userTicket;
+  createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "alice" }, now: NOW, ...opts })
+    .userTicket;
 
 describe("sign", () => {
   it("prints the ticket and a newline, nothing else", async () => {
@@ -20,8 +21,14 @@ describe("sign", () => {
   });
 
   it.each([
-    [["sign", "alice", "--created", "2016-05-26T15:18:14.762Z"], { style: "dotnet", created: "2016-05-26T15:18:14.7620000Z" }],
-    [["sign", "alice", "--style", "js", "--created", "2016-05-26T15:18:14.762Z"], { style: "js", created: "2016-05-26T15:18:14.762Z" }],
+    [
+      ["sign", "alice", "--created", "2016-05-26T15:18:14.762Z"],
+      { style: "dotnet", created: "2016-05-26T15:18:14.7620000Z" },
+    ],
+    [
+      ["sign", "alice", "--style", "js", "--created", "2016-05-26T15:18:14.762Z"],
+      { style: "js", created: "2016-05-26T15:18:14.762Z" },
+    ],
     [["sign", "-t", "email", "a@example.com"], { type: "email", endpoint: "a@example.com" }],
     [["sign", "--type=number", "+46700000000"], { type: "number", endpoint: "+46700000000" }],
     [["sign", "alice", "--expires-in", "1h"], { expiresIn: 3600 }],
@@ -31,15 +38,36 @@ describe("sign", () => {
     const r = await runCli(argv, { env });
     expect(r.code).toBe(0);
     const d = decodeTicket(r.stdout.trim());
-    const seen = { style: d.style, created: d.created, type: d.identity.type, endpoint: d.identity.endpoint, expiresIn: d.expiresIn };
+    const seen = {
+      style: d.style,
+      created: d.created,
+      type: d.identity.type,
+      endpoint: d.identity.endpoint,
+      expiresIn: d.expiresIn,
+    };
     expect(seen).toMatchObject(expected);
   });
 
   it("reproduces every vector it can build from flags", async () => {
-    for (const v of vectors.userTickets.filter((x) => x.applicationSecret && x.identity && !/\p{Cc}/u.test(x.identity.endpoint))) {
+    for (const v of vectors.userTickets.filter(
+      (x) => x.applicationSecret && x.identity && !/\p{Cc}/u.test(x.identity.endpoint),
+    )) {
       const dir = mkdtempSync(join(tmpdir(), "st-secret-"));
       writeFileSync(join(dir, "secret"), `${v.applicationSecret}\n`);
-      const argv = ["sign", v.identity!.endpoint, "--key", v.applicationKey, "--secret-file", join(dir, "secret"), "--type", v.identity!.type, "--style", v.layout, "--created", v.created!];
+      const argv = [
+        "sign",
+        v.identity!.endpoint,
+        "--key",
+        v.applicationKey,
+        "--secret-file",
+        join(dir, "secret"),
+        "--type",
+        v.identity!.type,
+        "--style",
+        v.layout,
+        "--created",
+        v.created!,
+      ];
       if (v.layout === "dotnet" && v.expiresIn !== undefined) argv.push("--expires-in", String(v.expiresIn));
       const r = await runCli(argv);
       expect(r.stdout, v.name).toBe(`${v.userTicket}\n`);
@@ -57,13 +85,24 @@ describe("sign", () => {
     const r = await runCli(["sign", "alice", "--json", "--expires-in", "60"], { env });
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["userTicket", "format", "style", "payload", "created", "expiresAt"]);
-    expect(out).toMatchObject({ format: "ticket", style: "dotnet", created: "2026-11-28T12:00:00.0000000Z", expiresAt: "2026-11-28T12:01:00.000Z" });
-    expect(out.payload).toEqual({ identity: { type: "username", endpoint: "alice" }, applicationkey: KEY, created: "2026-11-28T12:00:00.0000000Z", expiresIn: 60 });
+    expect(out).toMatchObject({
+      format: "ticket",
+      style: "dotnet",
+      created: "2026-11-28T12:00:00.0000000Z",
+      expiresAt: "2026-11-28T12:01:00.000Z",
+    });
+    expect(out.payload).toEqual({
+      identity: { type: "username", endpoint: "alice" },
+      applicationkey: KEY,
+      created: "2026-11-28T12:00:00.0000000Z",
+      expiresIn: 60,
+    });
     expect(verifyTicket(out.userTicket, { applicationSecret: SECRET, now: NOW }).valid).toBe(true);
   });
 
   it("signs an exact payload from stdin, byte for byte", async () => {
-    const payload = '{ "applicationKey": "K",\n "identity": {"type":"username","endpoint":"a"}, "created": "2026-11-28T12:00:00Z" }';
+    const payload =
+      '{ "applicationKey": "K",\n "identity": {"type":"username","endpoint":"a"}, "created": "2026-11-28T12:00:00Z" }';
     const r = await runCli(["sign", "--payload", "-"], { env, stdin: `${payload}\n` });
     expect(r.code).toBe(0);
     expect(decodeTicket(r.stdout.trim()).json).toBe(payload);
@@ -141,7 +180,8 @@ describe("credentials", () => {
     return path;
   };
   const keyOf = (out: string) => decodeTicket(out.trim()).applicationKey;
-  const signedWith = (out: string, secret: string) => verifyTicket(out.trim(), { applicationSecret: secret, ignoreTime: true }).valid;
+  const signedWith = (out: string, secret: string) =>
+    verifyTicket(out.trim(), { applicationSecret: secret, ignoreTime: true }).valid;
 
   it("takes each value from the first source that has it: flag, env, .env, config, demo", async () => {
     const d = dir();
@@ -178,7 +218,10 @@ describe("credentials", () => {
 
   it("reads --env-file, and fails plainly when it is missing", async () => {
     const d = dir();
-    writeFileSync(join(d, "staging.env"), `SINCH_APPLICATION_KEY="quoted key"\nSINCH_APPLICATION_SECRET=${SECRET} # comment\n`);
+    writeFileSync(
+      join(d, "staging.env"),
+      `SINCH_APPLICATION_KEY="quoted key"\nSINCH_APPLICATION_SECRET=${SECRET} # comment\n`,
+    );
     const r = await runCli(["sign", "a", "--env-file", join(d, "staging.env")], { cwd: "/" });
     expect(keyOf(r.stdout)).toBe("quoted key");
     const missing = await runCli(["sign", "a", "--env-file", join(d, "nope.env")], { cwd: "/" });
@@ -201,7 +244,9 @@ describe("credentials", () => {
     const e = { SINCH_TICKET_CONFIG: config };
     expect(keyOf((await runCli(["sign", "a"], { env: e })).stdout)).toBe("k-staging");
     expect(keyOf((await runCli(["sign", "a"], { env: { ...e, SINCH_PROFILE: "prod" } })).stdout)).toBe("k-prod");
-    expect(keyOf((await runCli(["sign", "a", "--profile", "flagged"], { env: { ...e, SINCH_PROFILE: "prod" } })).stdout)).toBe("k-flagged");
+    expect(
+      keyOf((await runCli(["sign", "a", "--profile", "flagged"], { env: { ...e, SINCH_PROFILE: "prod" } })).stdout),
+    ).toBe("k-flagged");
     const missing = await runCli(["sign", "a", "--profile", "nope"], { env: e });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no profile 'nope' in config file/);
@@ -211,11 +256,19 @@ describe("credentials", () => {
     const home = dir();
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(home, ".config", "sinch-ticket"), { recursive: true });
-    writeFileSync(join(home, ".config", "sinch-ticket", "config.json"), JSON.stringify({ profiles: { default: { applicationKey: "k-home", applicationSecret: SECRET } } }), { mode: 0o600 });
+    writeFileSync(
+      join(home, ".config", "sinch-ticket", "config.json"),
+      JSON.stringify({ profiles: { default: { applicationKey: "k-home", applicationSecret: SECRET } } }),
+      { mode: 0o600 },
+    );
     expect(keyOf((await runCli(["sign", "a"], { home })).stdout)).toBe("k-home");
     const xdg = dir();
     mkdirSync(join(xdg, "sinch-ticket"));
-    writeFileSync(join(xdg, "sinch-ticket", "config.json"), JSON.stringify({ profiles: { default: { applicationKey: "k-xdg", applicationSecret: SECRET } } }), { mode: 0o600 });
+    writeFileSync(
+      join(xdg, "sinch-ticket", "config.json"),
+      JSON.stringify({ profiles: { default: { applicationKey: "k-xdg", applicationSecret: SECRET } } }),
+      { mode: 0o600 },
+    );
     expect(keyOf((await runCli(["sign", "a"], { home, env: { XDG_CONFIG_HOME: xdg } })).stdout)).toBe("k-xdg");
   });
 
@@ -227,7 +280,9 @@ describe("credentials", () => {
     const column = text.indexOf(",}") + 2;
     const r = await runCli(["sign", "a"], { env: { SINCH_TICKET_CONFIG: path } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: config file ${path}: not valid JSON at line 1, column ${column}: expected a property name in double quotes, found '}'\n`);
+    expect(r.stderr).toBe(
+      `error: config file ${path}: not valid JSON at line 1, column ${column}: expected a property name in double quotes, found '}'\n`,
+    );
   });
 
   it("warns when the config file is readable by others", async () => {
@@ -290,8 +345,24 @@ describe("decode", () => {
     const r = await runCli(["decode", "--json"], { stdin: `{"userTicket": "${v.userTicket}"}\n` });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["format", "payload", "json", "signature", "style", "created", "expiresAt", "notes", "warnings"]);
-    expect(out).toMatchObject({ format: "ticket", json: v.json, style: "js", created: v.created, expiresAt: "2016-05-27T15:18:14.762Z" });
+    expect(Object.keys(out)).toEqual([
+      "format",
+      "payload",
+      "json",
+      "signature",
+      "style",
+      "created",
+      "expiresAt",
+      "notes",
+      "warnings",
+    ]);
+    expect(out).toMatchObject({
+      format: "ticket",
+      json: v.json,
+      style: "js",
+      created: v.created,
+      expiresAt: "2016-05-27T15:18:14.762Z",
+    });
     expect(out.notes).toEqual(["removed surrounding whitespace", "took the userTicket field of a JSON object"]);
   });
 
@@ -314,7 +385,7 @@ describe("decode", () => {
 });
 
 describe("verify", () => {
-  it.each([
+  const cases: [string, () => string, string[], number][] = [
     ["valid", () => ticket(), [], 0],
     ["bad signature", () => ticket({ applicationSecret: OTHER_SECRET }), [], 3],
     ["expired", () => ticket({ created: "-2h", expiresIn: 3600 }), [], 4],
@@ -325,7 +396,8 @@ describe("verify", () => {
     ["verified as of a time", () => ticket({ created: "-2h", expiresIn: 3600 }), ["--now", "-90m"], 0],
     ["time ignored", () => ticket({ created: "+1h" }), ["--ignore-time"], 0],
     ["skew widened", () => ticket({ created: "+10m" }), ["--clock-skew", "15m"], 0],
-  ] as const)("%s exits %#", async (_name, make, flags, code) => {
+  ];
+  it.each(cases)("%s", async (_name, make, flags, code) => {
     const r = await runCli(["verify", make(), ...flags], { env });
     expect(r.code).toBe(code);
   });
@@ -374,7 +446,9 @@ describe("verify", () => {
 
   it("accepts every published and computed vector", async () => {
     for (const v of vectors.userTickets.filter((x) => x.applicationSecret)) {
-      const r = await runCli(["verify", "--ignore-time", "--key", v.applicationKey, "--secret-stdin", v.userTicket], { stdin: v.applicationSecret! });
+      const r = await runCli(["verify", "--ignore-time", "--key", v.applicationKey, "--secret-stdin", v.userTicket], {
+        stdin: v.applicationSecret!,
+      });
       expect(r.code, v.name).toBe(0);
     }
   });

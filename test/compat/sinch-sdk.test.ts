@@ -21,7 +21,12 @@ async function startWith(userTicket: string) {
 describe("Sinch JS SDK 1.4.12", () => {
   for (const style of ["dotnet", "js"] as const) {
     it(`starts with a ${style} ticket and sends it as Authorization: user <ticket>`, async () => {
-      const ticket = createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "alice" }, style });
+      const ticket = createTicket({
+        applicationKey: KEY,
+        applicationSecret: SECRET,
+        identity: { endpoint: "alice" },
+        style,
+      });
       const { client, requests } = await startWith(ticket.userTicket);
       expect(client.user.userId).toBe("alice");
       const instance = requests.find((r) => r.method === "POST");

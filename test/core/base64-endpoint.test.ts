@@ -22,7 +22,9 @@ describe("base64Problem", () => {
   });
 
   it("never quotes a character of a secret", () => {
-    expect(() => decodeSecret("abc!")).toThrow("the application secret is not standard base64: it contains a character outside the base64 alphabet at position 4");
+    expect(() => decodeSecret("abc!")).toThrow(
+      "the application secret is not standard base64: it contains a character outside the base64 alphabet at position 4",
+    );
     expect(decodeSecret("WU9VUl9BUFBMSUNBVElPTl9TRUNSRVQ=").toString()).toBe("YOUR_APPLICATION_SECRET");
   });
 });

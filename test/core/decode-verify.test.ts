@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  createTicket,
-  decodeTicket,
-  MalformedTicketError,
-  signTicketJson,
-  verifyTicket,
-} from "../../src/index.js";
+import { createTicket, decodeTicket, MalformedTicketError, signTicketJson, verifyTicket } from "../../src/index.js";
 import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 const sign = (json: string) => signTicketJson(json, SECRET);
-const good = '{"identity":{"type":"username","endpoint":"a"},"applicationkey":"K","created":"2026-11-28T12:00:00.0000000Z"}';
+const good =
+  '{"identity":{"type":"username","endpoint":"a"},"applicationkey":"K","created":"2026-11-28T12:00:00.0000000Z"}';
 
 describe("decodeTicket says exactly what is malformed", () => {
   it.each([
@@ -19,16 +14,40 @@ describe("decodeTicket says exactly what is malformed", () => {
     ["a:b:c", "2 ':' separators; a ticket has exactly one, between data and signature"],
     ["eyJ-:x", "ticket data (before ':') is not standard base64: it contains '-' (base64url alphabet) at position 4"],
     [`${b64("hello")}:${b64("x".repeat(32))}`, 'ticket data is not JSON: it starts with "hello"'],
-    [`${b64('{"a":1,}')}:${b64("x".repeat(32))}`, "ticket data is not valid JSON at character 8: expected a property name in double quotes, found '}'"],
+    [
+      `${b64('{"a":1,}')}:${b64("x".repeat(32))}`,
+      "ticket data is not valid JSON at character 8: expected a property name in double quotes, found '}'",
+    ],
     [`${b64("[1]")}:${b64("x".repeat(32))}`, "ticket data is JSON but an array, not an object"],
     [`${b64("{}")}:${b64("x".repeat(32))}`, "ticket data has no 'identity' field"],
-    [`${b64('{"identity":{"type":"username"}}')}:${b64("x".repeat(32))}`, "ticket data has no 'identity.endpoint' field"],
-    [`${b64('{"identity":{"type":1,"endpoint":"a"}}')}:${b64("x".repeat(32))}`, "ticket field 'identity.type' must be a string, found a number"],
-    [`${b64('{"identity":{"type":"u","endpoint":"a"},"created":"x"}')}:${b64("x".repeat(32))}`, "ticket data has no 'applicationKey' field"],
-    [`${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","applicationkey":"K"}')}:${b64("x".repeat(32))}`, "ticket data has 2 application key fields (applicationKey, applicationkey)"],
-    [`${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","created":"yesterday"}')}:${b64("x".repeat(32))}`, `ticket field 'created' is not an ISO 8601 time: "yesterday"`],
-    [`${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","created":"2026-01-01T00:00:00Z","expiresIn":"3600"}')}:${b64("x".repeat(32))}`, "ticket field 'expiresIn' must be a whole number of seconds, found a string"],
-    [`${b64(good)}:abc`, "signature (after ':') is not standard base64: it is 3 characters long, not a multiple of 4 (padding missing?)"],
+    [
+      `${b64('{"identity":{"type":"username"}}')}:${b64("x".repeat(32))}`,
+      "ticket data has no 'identity.endpoint' field",
+    ],
+    [
+      `${b64('{"identity":{"type":1,"endpoint":"a"}}')}:${b64("x".repeat(32))}`,
+      "ticket field 'identity.type' must be a string, found a number",
+    ],
+    [
+      `${b64('{"identity":{"type":"u","endpoint":"a"},"created":"x"}')}:${b64("x".repeat(32))}`,
+      "ticket data has no 'applicationKey' field",
+    ],
+    [
+      `${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","applicationkey":"K"}')}:${b64("x".repeat(32))}`,
+      "ticket data has 2 application key fields (applicationKey, applicationkey)",
+    ],
+    [
+      `${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","created":"yesterday"}')}:${b64("x".repeat(32))}`,
+      `ticket field 'created' is not an ISO 8601 time: "yesterday"`,
+    ],
+    [
+      `${b64('{"identity":{"type":"u","endpoint":"a"},"applicationKey":"K","created":"2026-01-01T00:00:00Z","expiresIn":"3600"}')}:${b64("x".repeat(32))}`,
+      "ticket field 'expiresIn' must be a whole number of seconds, found a string",
+    ],
+    [
+      `${b64(good)}:abc`,
+      "signature (after ':') is not standard base64: it is 3 characters long, not a multiple of 4 (padding missing?)",
+    ],
     [`${b64(good)}:${b64("x".repeat(31))}`, "signature is 31 bytes; an HMAC-SHA256 signature is 32"],
     ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "this is a registration token (JWT), not a user ticket"],
   ])("%j", (ticket, message) => {
@@ -39,7 +58,8 @@ describe("decodeTicket says exactly what is malformed", () => {
 
 describe("decodeTicket", () => {
   it("accepts the application key field in any casing and reports it", () => {
-    const json = '{"identity":{"type":"username","endpoint":"a"},"APPLICATIONKEY":"K","created":"2026-11-28T12:00:00Z"}';
+    const json =
+      '{"identity":{"type":"username","endpoint":"a"},"APPLICATIONKEY":"K","created":"2026-11-28T12:00:00Z"}';
     const decoded = decodeTicket(sign(json), { now: NOW });
     expect(decoded.applicationKey).toBe("K");
     expect(decoded.applicationKeyField).toBe("APPLICATIONKEY");
@@ -48,14 +68,16 @@ describe("decodeTicket", () => {
   });
 
   it("keeps the exact JSON text, however it is spaced", () => {
-    const json = '{ "applicationKey" : "K", "identity": {"type":"username","endpoint":"a"}, "created": "2026-11-28T12:00:00+00:00", "expiresIn": 3600 }';
+    const json =
+      '{ "applicationKey" : "K", "identity": {"type":"username","endpoint":"a"}, "created": "2026-11-28T12:00:00+00:00", "expiresIn": 3600 }';
     const decoded = decodeTicket(sign(json), { now: NOW });
     expect(decoded.json).toBe(json);
     expect(decoded.expiresAt).toBe("2026-11-28T13:00:00.000Z");
   });
 
   it("reads Latin-1 ticket data and warns about it", () => {
-    const json = '{"applicationKey":"K","identity":{"type":"username","endpoint":"Zoë"},"created":"2026-11-28T12:00:00.000Z","expiresIn":86400}';
+    const json =
+      '{"applicationKey":"K","identity":{"type":"username","endpoint":"Zoë"},"created":"2026-11-28T12:00:00.000Z","expiresIn":86400}';
     const ticket = `${Buffer.from(json, "latin1").toString("base64")}:${b64("x".repeat(32))}`;
     const decoded = decodeTicket(ticket, { now: NOW });
     expect(decoded.identity.endpoint).toBe("Zoë");
@@ -65,10 +87,15 @@ describe("decodeTicket", () => {
 
 describe("verifyTicket", () => {
   const made = (opts: Partial<Parameters<typeof createTicket>[0]> = {}) =>
-    createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "alice" }, now: NOW, ...opts }).userTicket;
+    createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "alice" }, now: NOW, ...opts })
+      .userTicket;
 
   it("reports every check for a valid ticket", () => {
-    const result = verifyTicket(made({ expiresIn: 3600 }), { applicationSecret: SECRET, applicationKey: KEY, now: NOW });
+    const result = verifyTicket(made({ expiresIn: 3600 }), {
+      applicationSecret: SECRET,
+      applicationKey: KEY,
+      now: NOW,
+    });
     expect(result.valid).toBe(true);
     expect(result.checks.map((c) => [c.name, c.ok])).toEqual([
       ["format", true],
@@ -87,8 +114,12 @@ describe("verifyTicket", () => {
 
   it("detects another secret, another key, expiry and future tickets", () => {
     expect(verifyTicket(made(), { applicationSecret: OTHER_SECRET, now: NOW }).code).toBe("bad_signature");
-    expect(verifyTicket(made(), { applicationSecret: SECRET, applicationKey: "other", now: NOW }).code).toBe("key_mismatch");
-    expect(verifyTicket(made({ created: "-2h", expiresIn: 3600 }), { applicationSecret: SECRET, now: NOW }).code).toBe("expired");
+    expect(verifyTicket(made(), { applicationSecret: SECRET, applicationKey: "other", now: NOW }).code).toBe(
+      "key_mismatch",
+    );
+    expect(verifyTicket(made({ created: "-2h", expiresIn: 3600 }), { applicationSecret: SECRET, now: NOW }).code).toBe(
+      "expired",
+    );
     expect(verifyTicket(made({ created: "+10m" }), { applicationSecret: SECRET, now: NOW }).code).toBe("not_yet_valid");
   });
 
@@ -107,11 +138,18 @@ describe("verifyTicket", () => {
     const result = verifyTicket(old, { applicationSecret: SECRET, now: NOW, maxAge: 3600 });
     expect(result.code).toBe("expired");
     expect(result.checks[4]?.detail).toMatch(/--max-age 1h/);
-    expect(verifyTicket(made({ created: "-2h", expiresIn: 86400 }), { applicationSecret: SECRET, now: NOW, maxAge: 3600 }).code).toBe("expired");
+    expect(
+      verifyTicket(made({ created: "-2h", expiresIn: 86400 }), { applicationSecret: SECRET, now: NOW, maxAge: 3600 })
+        .code,
+    ).toBe("expired");
   });
 
   it("ignores time when asked", () => {
-    const result = verifyTicket(made({ created: "-3d", expiresIn: 60 }), { applicationSecret: SECRET, now: NOW, ignoreTime: true });
+    const result = verifyTicket(made({ created: "-3d", expiresIn: 60 }), {
+      applicationSecret: SECRET,
+      now: NOW,
+      ignoreTime: true,
+    });
     expect(result.code).toBe("valid");
     expect(result.checks.slice(3).map((c) => c.ok)).toEqual([null, null]);
   });
@@ -119,7 +157,9 @@ describe("verifyTicket", () => {
   it("names the first failure in the contract's order: malformed, key, signature, expired, not yet valid", () => {
     // Wrong key, wrong secret and expired at once: key mismatch wins.
     const t = made({ created: "-2h", expiresIn: 60 });
-    expect(verifyTicket(t, { applicationSecret: OTHER_SECRET, applicationKey: "x", now: NOW }).code).toBe("key_mismatch");
+    expect(verifyTicket(t, { applicationSecret: OTHER_SECRET, applicationKey: "x", now: NOW }).code).toBe(
+      "key_mismatch",
+    );
     expect(verifyTicket(t, { applicationSecret: OTHER_SECRET, now: NOW }).code).toBe("bad_signature");
     const broken = `${t.split(":")[0]}:${b64("x".repeat(31))}`;
     const result = verifyTicket(broken, { applicationSecret: SECRET, applicationKey: "x", now: NOW });
@@ -128,7 +168,8 @@ describe("verifyTicket", () => {
   });
 
   it("verifies the exact bytes, not a re-serialisation", () => {
-    const json = '{"created":"2026-11-28T12:00:00Z","identity":{"endpoint":"a","type":"username"},"applicationKey":"K"}';
+    const json =
+      '{"created":"2026-11-28T12:00:00Z","identity":{"endpoint":"a","type":"username"},"applicationKey":"K"}';
     expect(verifyTicket(sign(json), { applicationSecret: SECRET, now: NOW }).code).toBe("valid");
     const respaced = sign(json.replace(",", ", "));
     const [data] = respaced.split(":");

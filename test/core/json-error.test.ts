@@ -28,8 +28,15 @@ describe("findJsonError", () => {
   });
 
   it("points at the line and column of the problem", () => {
-    expect(findJsonError('{\n  "a": 1,\n  "b" 2\n}')).toMatchObject({ line: 3, column: 7, message: "expected ':' after a property name, found '2'" });
-    expect(findJsonError('{"a":1,}')).toMatchObject({ offset: 7, message: "expected a property name in double quotes, found '}'" });
+    expect(findJsonError('{\n  "a": 1,\n  "b" 2\n}')).toMatchObject({
+      line: 3,
+      column: 7,
+      message: "expected ':' after a property name, found '2'",
+    });
+    expect(findJsonError('{"a":1,}')).toMatchObject({
+      offset: 7,
+      message: "expected a property name in double quotes, found '}'",
+    });
     expect(findJsonError('{"a":"x')).toMatchObject({ offset: 5, message: "unterminated string" });
     expect(findJsonError("{} x")).toMatchObject({ offset: 3, message: "unexpected 'x' after the JSON value" });
   });

@@ -13,7 +13,10 @@ describe("normalizeTicketInput", () => {
     [`Authorization: User ${T}`, ["removed the 'Authorization: User' prefix"]],
     [`authorization:user ${T}`, ["removed the 'authorization:user' prefix"]],
     [`{"userTicket": "${T}"}`, ["took the userTicket field of a JSON object"]],
-    [` "Authorization: User ${T}" `, ["removed surrounding whitespace", "removed surrounding quotes", "removed the 'Authorization: User' prefix"]],
+    [
+      ` "Authorization: User ${T}" `,
+      ["removed surrounding whitespace", "removed surrounding quotes", "removed the 'Authorization: User' prefix"],
+    ],
     [`"${T.replaceAll("/", "\\/")}"`, ["removed surrounding quotes"]],
   ])("%j", (input, notes) => {
     const result = normalizeTicketInput(input);

@@ -31,7 +31,9 @@ describe("round trip", () => {
         expect(decoded.identity.endpoint).toBe(e);
         expect(decoded.style).toBe(s);
         expect(JSON.parse(json).identity.endpoint).toBe(e);
-        expect(verifyTicket(ticket, { applicationSecret: SECRET, applicationKey: "K", ignoreTime: true }).code).toBe("valid");
+        expect(verifyTicket(ticket, { applicationSecret: SECRET, applicationKey: "K", ignoreTime: true }).code).toBe(
+          "valid",
+        );
       }),
       { numRuns: 500 },
     );

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { Io } from "../../src/cli/io.js";
-import type { Prompter } from "../../src/cli/prompt.js";
 import { run } from "../../src/cli/program.js";
+import type { Prompter } from "../../src/cli/prompt.js";
 
 export interface Captured {
   code: number;

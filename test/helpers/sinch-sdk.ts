@@ -3,8 +3,9 @@
  * a ticket and see what it parses and what it would send. Stand-ins replace the native
  * `wrtc` module, the old `pubnub` (throws at load on current Node) and the HTTP client.
  */
-import Module, { createRequire } from "node:module";
+
 import { readFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 
 export interface CapturedRequest {
@@ -70,11 +71,17 @@ export function loadSinchSdk(serverTime: string) {
       original,
       'navigator={userAgent:"Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36",vendor:"Google Inc.",platform:"Linux",appName:"Netscape",appVersion:"5.0",mediaDevices:{getUserMedia:function(){return!1}}}||{',
     );
-    const mod = new (Module as unknown as new (id: string) => { filename: string; paths: string[]; exports: unknown; _compile(src: string, file: string): void })(file);
+    const mod = new (
+      Module as unknown as new (
+        id: string,
+      ) => { filename: string; paths: string[]; exports: unknown; _compile(src: string, file: string): void }
+    )(file);
     mod.filename = file;
     mod.paths = loader._nodeModulePaths(dirname(file));
     mod._compile(source, file);
-    const Sinch = mod.exports as new (config: Record<string, unknown>) => {
+    const Sinch = mod.exports as new (
+      config: Record<string, unknown>,
+    ) => {
       start(login: { userTicket: string }): Promise<unknown>;
       user: { userId: string };
     };

@@ -1,0 +1,86 @@
+/**
+ * What we ship is what we test: pack the package, install the tarball into a fresh
+ * project, run its binary and import its library (types included).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requireBuild } from "../helpers/bin.js";
+import { SECRET } from "../helpers/constants.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+
+let project: string;
+let files: string[];
+
+beforeAll(() => {
+  requireBuild();
+  const out = mkdtempSync(join(tmpdir(), "st-pack-"));
+  const packed = JSON.parse(npm(["pack", "--ignore-scripts", "--json", "--pack-destination", out], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  files = packed[0]!.files.map((f) => f.path);
+  project = mkdtempSync(join(tmpdir(), "st-project-"));
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  npm(["install", "--offline", "--no-audit", "--no-fund", join(out, packed[0]!.filename)], project);
+}, 120_000);
+
+describe("the packed package", () => {
+  it("ships the built files and nothing of the sources or tests", () => {
+    expect(files).toContain("dist/cli.js");
+    expect(files).toContain("dist/index.js");
+    expect(files).toContain("dist/types/index.d.ts");
+    expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
+  });
+
+  it("installs a working sinch-ticket binary", () => {
+    const ticket = execFileSync(
+      join(project, "node_modules", ".bin", "sinch-ticket"),
+      ["sign", "--demo", "--no-input", "alice"],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    expect(ticket).toMatch(/^ey[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
+  });
+
+  it("exports the library with its types", () => {
+    const script = `import { createTicket, decodeTicket, verifyTicket } from "sinch-ticket";
+const t = createTicket({ applicationKey: "k", applicationSecret: "${SECRET}", identity: { endpoint: "a" } });
+console.log(JSON.stringify([decodeTicket(t.userTicket).identity.endpoint, verifyTicket(t.userTicket, { applicationSecret: "${SECRET}" }).code]));`;
+    writeFileSync(join(project, "use.mjs"), script);
+    expect(execFileSync(process.execPath, ["use.mjs"], { cwd: project, encoding: "utf8" }).trim()).toBe(
+      '["a","valid"]',
+    );
+
+    writeFileSync(
+      join(project, "use.ts"),
+      `import { createTicket, type VerifyResult, verifyTicket } from "sinch-ticket";
+const t: string = createTicket({ applicationKey: "k", applicationSecret: "s", identity: { type: "email", endpoint: "a@b.co" } }).userTicket;
+const r: VerifyResult = verifyTicket(t, { applicationSecret: "s" });
+export const code: "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid" = r.code;
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true, noEmit: true, types: [] },
+        files: ["use.ts"],
+      }),
+    );
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    expect(() => execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" })).not.toThrow();
+  });
+
+  it("has no runtime dependencies to install", () => {
+    const manifest = JSON.parse(readFileSync(join(project, "node_modules", "sinch-ticket", "package.json"), "utf8"));
+    expect(manifest.dependencies ?? {}).toEqual({});
+  });
+});

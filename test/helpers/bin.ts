@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+
+export function requireBuild(): void {
+  if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: run `npm run build` first (npm test does)");
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "st-home-"));
+}
+
+/** A clean environment: nothing from the developer's own shell leaks into a test. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = tempHome();
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...extra };
+}
+
+export interface BinResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built binary with real pipes. */
+export function runBin(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): BinResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: options.env ?? cleanEnv(),
+    input: options.input ?? "",
+    cwd: options.cwd ?? tmpdir(),
+    encoding: "utf8",
+    timeout: 20000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs a shell command line in a pseudo-terminal (util-linux `script`), so the program
+ * sees a real TTY; `steps` wait for text on the screen, then type.
+ */
+export async function runInTerminal(
+  commandLine: string,
+  steps: { waitFor: RegExp; type: string }[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; screen: string }> {
+  const child = spawn("script", ["-qfec", commandLine, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env });
+  let screen = "";
+  child.stdout.on("data", (d: Buffer) => {
+    screen += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    for (const step of steps) {
+      const seenBefore = screen.length;
+      for (let i = 0; !step.waitFor.test(screen.slice(seenBefore > 0 ? 0 : 0)); i++) {
+        if (i > 400) throw new Error(`timed out waiting for ${step.waitFor}; screen: ${JSON.stringify(screen)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      child.stdin.write(step.type);
+    }
+    return { code: await exited, screen };
+  } finally {
+    child.kill();
+  }
+}
