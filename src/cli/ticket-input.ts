@@ -1,5 +1,5 @@
 import { usageError } from "./exit.js";
-import { type Io, readAll } from "./io.js";
+import { type Io, readAll, stripOneNewline } from "./io.js";
 
 /**
  * The ticket for decode and verify: the argument, or standard input when the argument is
@@ -13,7 +13,8 @@ export async function readTicketArgument(arg: string | undefined, io: Io, stdinT
   if (arg === undefined && io.stdin.isTTY) {
     throw usageError("missing ticket: pass it as an argument, or pipe it to standard input");
   }
-  const text = await readAll(io.stdin);
+  // The line ending a pipe or file adds is not worth a note; anything more is.
+  const text = stripOneNewline(await readAll(io.stdin));
   if (text.trim() === "") throw usageError("no ticket on standard input");
   return text;
 }

@@ -363,7 +363,7 @@ describe("decode", () => {
       created: v.created,
       expiresAt: "2016-05-27T15:18:14.762Z",
     });
-    expect(out.notes).toEqual(["removed surrounding whitespace", "took the userTicket field of a JSON object"]);
+    expect(out.notes).toEqual(["took the userTicket field of a JSON object"]);
   });
 
   it.each([
