@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { TicketError } from "../core/errors.js";
+import { configInit, configList, configPathCommand, configRemove, configShow, configUse } from "./commands/config.js";
 import { decodeCommand } from "./commands/decode.js";
 import { signCommand } from "./commands/sign.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -101,6 +102,56 @@ export async function run(argv: string[], io: Io): Promise<number> {
   ).action(async (ticket: string | undefined, flags, cmd: Command) => {
     exitCode = await verifyCommand(ticket, flags, context(cmd));
   });
+
+  const config = program.command("config").description("set up and inspect credential profiles");
+  config
+    .command("init")
+    .description("store an application key and secret in a profile (asks when run by a person)")
+    .option("--profile <name>", "profile to write (default: SINCH_PROFILE, else default)")
+    .option("--force", "replace an existing profile without asking")
+    .option("--key <key>", "application key")
+    .option("--secret-file <path>", "read the application secret from this file")
+    .option("--secret-stdin", "read the application secret from standard input")
+    .option("--no-input", "never prompt")
+    .addOption(new Option("--secret [value]").hideHelp())
+    .action(async (flags, cmd: Command) => {
+      exitCode = await configInit(flags, context(cmd));
+    });
+  withCredentialOptions(
+    config
+      .command("show")
+      .description("show the credentials commands would use, and where each comes from")
+      .option("--json", "print one JSON object"),
+  ).action(async (flags, cmd: Command) => {
+    exitCode = await configShow(flags, context(cmd));
+  });
+  config
+    .command("list")
+    .description("list the profiles in the config file")
+    .option("--json", "print one JSON object")
+    .action(async (flags, cmd: Command) => {
+      exitCode = await configList(flags, context(cmd));
+    });
+  config
+    .command("use")
+    .description("make a profile the default")
+    .argument("<profile>")
+    .action(async (name: string, _flags, cmd: Command) => {
+      exitCode = await configUse(name, context(cmd));
+    });
+  config
+    .command("remove")
+    .description("remove a profile")
+    .argument("<profile>")
+    .action(async (name: string, _flags, cmd: Command) => {
+      exitCode = await configRemove(name, context(cmd));
+    });
+  config
+    .command("path")
+    .description("print the config file's path")
+    .action(async (_flags, cmd: Command) => {
+      exitCode = await configPathCommand(context(cmd));
+    });
 
   if (argv.length === 0) {
     program.outputHelp();
