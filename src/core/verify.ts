@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { type DecodedTicket, decodedFromInspection, inspectTicket, type TicketInspection } from "./decode.js";
 import { describeSpan } from "./describe.js";
+import { diagnoseTicket } from "./diagnose.js";
 import { type SecretInput, secretKey } from "./ticket.js";
 
 export type CheckName = "format" | "applicationKey" | "signature" | "created" | "expiry";
@@ -153,6 +154,15 @@ export function verifyTicket(input: string, options: VerifyTicketOptions): Verif
   const checks = ticketChecks(inspection, key, options, now);
   const code = resultCode(checks);
   const decoded = decodedFromInspection(inspection, now);
+  const diagnosis =
+    code === "valid"
+      ? []
+      : diagnoseTicket(inspection, {
+          key,
+          secretText: typeof options.applicationSecret === "string" ? options.applicationSecret : null,
+          expectedKey: options.applicationKey ?? null,
+          checks,
+        });
   return {
     valid: code === "valid",
     code,
@@ -161,7 +171,7 @@ export function verifyTicket(input: string, options: VerifyTicketOptions): Verif
     payload: inspection.content?.payload ?? null,
     notes: inspection.notes,
     warnings: decoded?.warnings ?? [],
-    diagnosis: [],
+    diagnosis,
     decoded,
   };
 }

@@ -477,3 +477,25 @@ describe("help and version", () => {
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe("verify explains a rejected ticket", () => {
+  it("shows the cause under the failed check, and in --json", async () => {
+    const { ticketWithMistake } = await import("../helpers/mistakes.js");
+    const t = ticketWithMistake("plus-as-space", KEY, SECRET, OTHER_SECRET);
+    const human = await runCli(["verify", t], { env });
+    expect(human.code).toBe(6);
+    const lines = stripAnsi(human.stdout).split("\n");
+    const format = lines.findIndex((l) => l.includes("✗ format"));
+    expect(lines[format + 1]).toMatch(/^ {6}cause \(plus-as-space\): the ticket has \d+ spaces? where '\+' should be/);
+    const json = JSON.parse((await runCli(["verify", "--json", t], { env })).stdout);
+    expect(json.code).toBe("malformed");
+    expect(json.diagnosis).toEqual([{ mistake: "plus-as-space", detail: expect.stringMatching(/URL form decoding/) }]);
+  });
+
+  it("says plainly when no known mistake explains the failure", async () => {
+    const t = ticket({ applicationSecret: OTHER_SECRET });
+    const r = await runCli(["verify", t], { env });
+    expect(stripAnsi(r.stdout)).toContain("no known mistake explains this failure");
+    expect(JSON.parse((await runCli(["verify", "--json", t], { env })).stdout).diagnosis).toEqual([]);
+  });
+});

@@ -38,6 +38,21 @@ export function verifyJson(result: VerifyResult) {
   };
 }
 
+/** Which check each mistake explains, so the human view shows it under that check. */
+const MISTAKE_CHECK: Record<string, string> = {
+  "plus-as-space": "format",
+  "percent-encoded": "format",
+  base64url: "format",
+  "hex-signature": "format",
+  "line-wrapped": "format",
+  "stripped-digest": "format",
+  "mac-over-base64": "signature",
+  "secret-not-decoded": "signature",
+  "latin1-data": "signature",
+  "wrong-application": "applicationKey",
+  "kid-date": "signature",
+};
+
 function mark(ctx: CommandContext, ok: boolean | null): string {
   if (ok === true) return ctx.ui.out("green", "✓");
   if (ok === false) return ctx.ui.out("red", "✗");
@@ -51,9 +66,8 @@ export function printVerdict(ctx: CommandContext, result: VerifyResult, checks: 
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
     ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
-    if (check.ok === false) {
-      for (const d of result.diagnosis)
-        ui.print(`      ${ui.out("yellow", `likely cause: ${d.mistake}`)}: ${d.detail}`);
+    for (const d of result.diagnosis.filter((x) => (MISTAKE_CHECK[x.mistake] ?? "signature") === check.name)) {
+      ui.print(`      ${ui.out("yellow", `cause (${d.mistake}):`)} ${d.detail}`);
     }
   }
   if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
