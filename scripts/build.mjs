@@ -1,7 +1,10 @@
-// Builds dist/: the CLI bundle (heavy modules split into lazily loaded chunks), the
-// library bundle, and the library's type declarations.
+// Builds dist/:
+// - cli.cjs: a tiny launcher that turns on Node's compile cache (Node 22+) and loads
+//   main.cjs, the CLI bundle (CommonJS: the quickest module system to start);
+// - prompts.cjs: the terminal prompts, loaded only when a command asks something;
+// - index.js and types/: the library (ESM) and its declarations.
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -10,25 +13,47 @@ const common = {
   bundle: true,
   platform: "node",
   target: "node20.12",
-  format: "esm",
   legalComments: "none",
   logLevel: "warning",
 };
 
+/** Keeps the prompts out of the main bundle: they are required from prompts.cjs on demand. */
+const lazyPrompts = {
+  name: "lazy-prompts",
+  setup(b) {
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: "./prompts.cjs", external: true }));
+  },
+};
+
 await build({
   ...common,
-  entryPoints: { cli: "src/cli/main.ts" },
-  outdir: "dist",
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/main.cjs",
+  format: "cjs",
   minify: true,
-  banner: {
-    // Bundled CommonJS dependencies call require(); give ESM output one.
-    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
-  },
+  plugins: [lazyPrompts],
 });
-chmodSync("dist/cli.js", 0o755);
+await build({
+  ...common,
+  entryPoints: ["src/cli/prompts-bundle.ts"],
+  outfile: "dist/prompts.cjs",
+  format: "cjs",
+  minify: true,
+});
 
-await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist" });
+writeFileSync(
+  "dist/cli.cjs",
+  `#!/usr/bin/env node
+"use strict";
+// Node 22+ keeps compiled code between runs; older versions simply start without it.
+try {
+  require("node:module").enableCompileCache?.();
+} catch {}
+require("./main.cjs");
+`,
+);
+chmodSync("dist/cli.cjs", 0o755);
+
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" });
 
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });

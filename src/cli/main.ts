@@ -6,4 +6,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
 });
 
-process.exitCode = await run(process.argv.slice(2), processIo());
+run(process.argv.slice(2), processIo()).then((code) => {
+  process.exitCode = code;
+});

@@ -1,177 +1,236 @@
-import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { TicketError } from "../core/errors.js";
+import { type CommandSpec, commandHelp, type OptionSpec, parseCommand, suggest } from "./args.js";
 import { configInit, configList, configPathCommand, configRemove, configShow, configUse } from "./commands/config.js";
 import { decodeCommand } from "./commands/decode.js";
 import { signCommand } from "./commands/sign.js";
 import { verifyCommand } from "./commands/verify.js";
 import type { CommandContext } from "./context.js";
-import { ExitCode, ExitError } from "./exit.js";
+import { ExitCode, ExitError, usageError } from "./exit.js";
 import { envFlag, type Io } from "./io.js";
 import { Ui } from "./ui.js";
 
-function withCredentialOptions(cmd: Command): Command {
-  return cmd
-    .option("--key <key>", "application key")
-    .option("--secret-file <path>", "read the application secret from this file")
-    .option("--secret-stdin", "read the application secret from standard input")
-    .option("--env-file <path>", "read variables from this file instead of ./.env")
-    .option("--profile <name>", "config file profile to use")
-    .option("--demo", "use built-in demo credentials (for trying the tool)")
-    .addOption(new Option("--secret [value]").hideHelp());
+const PROGRAM = "sinch-ticket";
+
+const CREDENTIAL_OPTIONS: OptionSpec[] = [
+  { name: "key", value: "<key>", description: "application key" },
+  { name: "secret-file", value: "<path>", description: "read the application secret from this file" },
+  { name: "secret-stdin", description: "read the application secret from standard input" },
+  { name: "env-file", value: "<path>", description: "read variables from this file instead of ./.env" },
+  { name: "profile", value: "<name>", description: "config file profile to use" },
+  { name: "demo", description: "use built-in demo credentials (for trying the tool)" },
+  // Refused with a message naming the alternatives; never shown in help.
+  { name: "secret", value: "<value>", description: "", hidden: true },
+];
+const JSON_OPTION: OptionSpec = { name: "json", description: "print one JSON object" };
+
+function commands(ctx: () => CommandContext): CommandSpec<never>[] {
+  // biome-ignore lint/suspicious/noExplicitAny: each command declares its own flag type
+  const specs: CommandSpec<any>[] = [
+    {
+      name: "sign",
+      summary: "Sign a user ticket for an endpoint.",
+      args: [{ name: "endpoint", description: "the user the ticket is for (asked for when run by a person)" }],
+      options: [
+        {
+          name: "type",
+          short: "t",
+          value: "<type>",
+          description: "identity type: username (default), email or number",
+        },
+        { name: "style", value: "<layout>", description: "ticket layout: dotnet (default) or js" },
+        {
+          name: "created",
+          value: "<time>",
+          description: "put this time in the ticket instead of now (ISO 8601 with zone, or -2h)",
+        },
+        { name: "expires-in", value: "<duration>", description: "add expiresIn (3600, 90s, 15m, 1h, 2d)" },
+        { name: "payload", value: "<file|->", description: "sign this exact JSON object text instead of building one" },
+        { name: "format", value: "<format>", description: "ticket (default)" },
+        { name: "json", description: "print one JSON object instead of the bare ticket" },
+        { name: "no-input", description: "never prompt" },
+        ...CREDENTIAL_OPTIONS,
+      ],
+      examples: [
+        `${PROGRAM} sign --demo alice`,
+        `${PROGRAM} sign --type email --json alice@example.com`,
+        `${PROGRAM} sign --style js --expires-in 1h alice`,
+      ],
+      run: ([endpoint], flags) => signCommand(endpoint, flags, ctx()),
+    },
+    {
+      name: "decode",
+      summary: "Show what a ticket contains. Checks nothing: use verify for that.",
+      args: [{ name: "ticket", description: "the ticket, or - to read standard input" }],
+      options: [JSON_OPTION],
+      examples: [`${PROGRAM} decode 'eyJ...:3/BO...='`, `pbpaste | ${PROGRAM} decode --json`],
+      run: ([ticket], flags) => decodeCommand(ticket, flags, ctx()),
+    },
+    {
+      name: "verify",
+      summary: "Check a ticket's format, application key, signature and times; explain a failure.",
+      args: [{ name: "ticket", description: "the ticket, or - to read standard input" }],
+      options: [
+        { name: "clock-skew", value: "<duration>", description: "tolerance for clocks that disagree", default: "5m" },
+        { name: "max-age", value: "<duration>", description: "refuse tickets created longer ago than this" },
+        { name: "now", value: "<time>", description: "verify as of this time (ISO 8601 with zone, or -2h)" },
+        { name: "ignore-time", description: "skip the created and expiry checks" },
+        { name: "quiet", short: "q", description: "print nothing; the exit code tells" },
+        JSON_OPTION,
+        ...CREDENTIAL_OPTIONS,
+      ],
+      examples: [`${PROGRAM} verify "$TICKET"`, `${PROGRAM} verify --json --max-age 1h < ticket.txt`],
+      run: ([ticket], flags) => verifyCommand(ticket, flags, ctx()),
+    },
+    {
+      name: "config init",
+      summary: "Store an application key and secret in a profile (asks when run by a person).",
+      args: [],
+      options: [
+        { name: "profile", value: "<name>", description: "profile to write (default: SINCH_PROFILE, else default)" },
+        { name: "force", description: "replace an existing profile without asking" },
+        { name: "key", value: "<key>", description: "application key" },
+        { name: "secret-file", value: "<path>", description: "read the application secret from this file" },
+        { name: "secret-stdin", description: "read the application secret from standard input" },
+        { name: "no-input", description: "never prompt" },
+        { name: "secret", value: "<value>", description: "", hidden: true },
+      ],
+      examples: [
+        `${PROGRAM} config init --profile prod`,
+        `${PROGRAM} config init --key KEY --secret-stdin < secret.txt`,
+      ],
+      run: (_args, flags) => configInit(flags, ctx()),
+    },
+    {
+      name: "config show",
+      summary: "Show the credentials commands would use, and where each comes from.",
+      args: [],
+      options: [JSON_OPTION, ...CREDENTIAL_OPTIONS],
+      run: (_args, flags) => configShow(flags, ctx()),
+    },
+    {
+      name: "config list",
+      summary: "List the profiles in the config file.",
+      args: [],
+      options: [JSON_OPTION],
+      run: (_args, flags) => configList(flags, ctx()),
+    },
+    {
+      name: "config use",
+      summary: "Make a profile the default.",
+      args: [{ name: "profile", required: true, description: "profile name" }],
+      options: [],
+      run: ([name], _flags) => configUse(name as string, ctx()),
+    },
+    {
+      name: "config remove",
+      summary: "Remove a profile.",
+      args: [{ name: "profile", required: true, description: "profile name" }],
+      options: [],
+      run: ([name], _flags) => configRemove(name as string, ctx()),
+    },
+    {
+      name: "config path",
+      summary: "Print the config file's path.",
+      args: [],
+      options: [],
+      run: () => configPathCommand(ctx()),
+    },
+  ];
+  return specs;
 }
 
-/** Hides option values in commander's messages: `--secrte=abc` must not be echoed. */
-function redact(message: string): string {
-  return message.replace(/(--?[\w-]+)=[^'"\s]*/g, "$1=…");
+function programHelp(specs: CommandSpec<never>[]): string {
+  const w = Math.max(...specs.map((s) => s.name.length));
+  return [
+    `Usage: ${PROGRAM} <command> [options]`,
+    "",
+    "Make, inspect and verify Sinch user tickets.",
+    "",
+    "Commands:",
+    ...specs.map((s) => `  ${s.name.padEnd(w)}  ${s.summary}`),
+    "",
+    "Options:",
+    "  -h, --help     show help (also after a command)",
+    "  -V, --version  print the version",
+    "  --no-color     no colours in output",
+    "",
+    "Credentials: --key/--secret-file/--secret-stdin, then SINCH_APPLICATION_KEY and",
+    "SINCH_APPLICATION_SECRET, then ./.env, then the config file profile.",
+    `Run '${PROGRAM} <command> --help' for a command's options.`,
+    "",
+  ].join("\n");
 }
 
-const EXAMPLES = `
-Examples:
-  $ sinch-ticket sign --demo alice
-  $ sinch-ticket sign --type email --json alice@example.com
-  $ sinch-ticket decode 'eyJ...:3/BO...'
-  $ sinch-ticket verify --json < ticket.txt
-
-Credentials: --key/--secret-file/--secret-stdin, then SINCH_APPLICATION_KEY and
-SINCH_APPLICATION_SECRET, then ./.env, then the config file profile.`;
+/** The secret never goes on the command line: refuse it before anything else looks at argv. */
+function refuseSecretArgument(argv: string[]): void {
+  if (argv.some((a) => a === "--secret" || a.startsWith("--secret="))) {
+    throw usageError(
+      "--secret is not accepted: command lines are visible in process lists and shell history; use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`",
+    );
+  }
+}
 
 /**
  * Parses `argv` and runs the command. The only place that turns results and errors into
  * an exit code; it never exits the process itself.
  */
 export async function run(argv: string[], io: Io): Promise<number> {
-  let exitCode: number = ExitCode.ok;
-  let ui: Ui | undefined;
-  const program = new Command("sinch-ticket");
-  const context = (cmd: Command): CommandContext => {
-    ui = new Ui(io, cmd.optsWithGlobals().color !== false);
-    return { io, ui };
-  };
-
-  program
-    .description("Make, inspect and verify Sinch user tickets")
-    .version(pkg.version, "-V, --version")
-    .option("--no-color", "no colours in output")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(redact(s)),
-    })
-    .showHelpAfterError("(add --help for usage)")
-    .addHelpText("after", EXAMPLES);
-
-  withCredentialOptions(
-    program
-      .command("sign")
-      .description("sign a user ticket for an endpoint")
-      .argument("[endpoint]", "the user the ticket is for (prompted for when run by a person)")
-      .option("-t, --type <type>", "identity type: username (default), email or number")
-      .option("--style <layout>", "ticket layout: dotnet (default) or js")
-      .option("--created <time>", "put this time in the ticket instead of now (ISO 8601 with zone, or -2h)")
-      .option("--expires-in <duration>", "add expiresIn (3600, 90s, 15m, 1h, 2d)")
-      .option("--payload <file|->", "sign this exact JSON object text instead of building one")
-      .option("--format <format>", "ticket (default)")
-      .option("--json", "print one JSON object instead of the bare ticket")
-      .option("--no-input", "never prompt"),
-  ).action(async (endpoint: string | undefined, flags, cmd: Command) => {
-    exitCode = await signCommand(endpoint, flags, context(cmd));
-  });
-
-  program
-    .command("decode")
-    .description("show what a ticket contains (does not check the signature)")
-    .argument("[ticket]", "the ticket, or - to read standard input")
-    .option("--json", "print one JSON object")
-    .action(async (ticket: string | undefined, flags, cmd: Command) => {
-      exitCode = await decodeCommand(ticket, flags, context(cmd));
-    });
-
-  withCredentialOptions(
-    program
-      .command("verify")
-      .description("check a ticket's format, application key, signature and times")
-      .argument("[ticket]", "the ticket, or - to read standard input")
-      .option("--clock-skew <duration>", "tolerance for clocks that disagree", "5m")
-      .option("--max-age <duration>", "refuse tickets created longer ago than this")
-      .option("--now <time>", "verify as of this time (ISO 8601 with zone, or -2h)")
-      .option("--ignore-time", "skip the created and expiry checks")
-      .option("-q, --quiet", "print nothing; the exit code tells")
-      .option("--json", "print one JSON object"),
-  ).action(async (ticket: string | undefined, flags, cmd: Command) => {
-    exitCode = await verifyCommand(ticket, flags, context(cmd));
-  });
-
-  const config = program.command("config").description("set up and inspect credential profiles");
-  config
-    .command("init")
-    .description("store an application key and secret in a profile (asks when run by a person)")
-    .option("--profile <name>", "profile to write (default: SINCH_PROFILE, else default)")
-    .option("--force", "replace an existing profile without asking")
-    .option("--key <key>", "application key")
-    .option("--secret-file <path>", "read the application secret from this file")
-    .option("--secret-stdin", "read the application secret from standard input")
-    .option("--no-input", "never prompt")
-    .addOption(new Option("--secret [value]").hideHelp())
-    .action(async (flags, cmd: Command) => {
-      exitCode = await configInit(flags, context(cmd));
-    });
-  withCredentialOptions(
-    config
-      .command("show")
-      .description("show the credentials commands would use, and where each comes from")
-      .option("--json", "print one JSON object"),
-  ).action(async (flags, cmd: Command) => {
-    exitCode = await configShow(flags, context(cmd));
-  });
-  config
-    .command("list")
-    .description("list the profiles in the config file")
-    .option("--json", "print one JSON object")
-    .action(async (flags, cmd: Command) => {
-      exitCode = await configList(flags, context(cmd));
-    });
-  config
-    .command("use")
-    .description("make a profile the default")
-    .argument("<profile>")
-    .action(async (name: string, _flags, cmd: Command) => {
-      exitCode = await configUse(name, context(cmd));
-    });
-  config
-    .command("remove")
-    .description("remove a profile")
-    .argument("<profile>")
-    .action(async (name: string, _flags, cmd: Command) => {
-      exitCode = await configRemove(name, context(cmd));
-    });
-  config
-    .command("path")
-    .description("print the config file's path")
-    .action(async (_flags, cmd: Command) => {
-      exitCode = await configPathCommand(context(cmd));
-    });
-
-  if (argv.length === 0) {
-    program.outputHelp();
-    return ExitCode.ok;
-  }
-
+  let ui = new Ui(io, !argv.includes("--no-color"));
+  const ctx = (): CommandContext => ({ io, ui });
+  const specs = commands(ctx);
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
+    const until = argv.indexOf("--");
+    refuseSecretArgument(until === -1 ? argv : argv.slice(0, until));
+    const words = argv.filter((a) => a !== "--no-color");
+    const first = words[0];
+    if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+      const topic =
+        first === "help" ? specs.find((s) => s.name === words.slice(1, 3).join(" ") || s.name === words[1]) : undefined;
+      io.stdout.write(topic ? commandHelp(topic, PROGRAM) : programHelp(specs));
+      return ExitCode.ok;
+    }
+    if (first === "-V" || first === "--version") {
+      io.stdout.write(`${pkg.version}\n`);
+      return ExitCode.ok;
+    }
+    const twoWords = `${words[0]} ${words[1] ?? ""}`;
+    const spec = specs.find((s) => s.name === twoWords) ?? specs.find((s) => s.name === first);
+    if (!spec) {
+      if (first === "config") {
+        const subs = specs.filter((s) => s.name.startsWith("config ")).map((s) => s.name.slice(7));
+        throw usageError(
+          words[1] === undefined
+            ? `config needs a subcommand: ${subs.join(", ")}`
+            : `unknown config subcommand '${words[1]}'${suggest(words[1], subs)}`,
+        );
+      }
+      const names = [...new Set(specs.map((s) => s.name.split(" ")[0] as string))];
+      throw usageError(
+        first.startsWith("-")
+          ? `unknown option '${first.split("=")[0]}' (options go after the command)`
+          : `unknown command '${first}'${suggest(first, names)}`,
+      );
+    }
+    const rest = argv.slice(argv.indexOf(first) + spec.name.split(" ").length);
+    const parsed = parseCommand(spec, rest);
+    ui = new Ui(io, parsed.flags.color !== false);
+    if (parsed.help) {
+      io.stdout.write(commandHelp(spec, PROGRAM));
+      return ExitCode.ok;
+    }
+    return await spec.run(parsed.args, parsed.flags as never);
   } catch (error) {
-    return handleError(error, io, ui ?? new Ui(io, !argv.includes("--no-color")));
+    return handleError(error, io, ui);
   }
 }
 
 function handleError(error: unknown, io: Io, ui: Ui): number {
-  if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
   if (error instanceof ExitError) {
     if (error.message) ui.error(error.message);
+    if (error.exitCode === ExitCode.usage && /^(unknown|too many|missing argument|option )/.test(error.message)) {
+      io.stderr.write(`(add --help for usage)\n`);
+    }
     return error.exitCode;
   }
   if (error instanceof TicketError) {

@@ -299,7 +299,7 @@ describe("credentials", () => {
     [["sign", "a", "--secret", SECRET], /--secret is not accepted/],
     [["sign", "a", `--secret=${SECRET}`], /--secret is not accepted/],
     [["verify", "x", "--secret", SECRET], /--secret is not accepted/],
-    [["sign", "a", `--app-secret=${SECRET}`], /unknown option '--app-secret=…'/],
+    [["sign", "a", `--app-secret=${SECRET}`], /unknown option '--app-secret' for 'sign'/],
   ])("refuses the secret on the command line and never echoes it: %j", async (argv, message) => {
     const r = await runCli(argv, { env: { SINCH_APPLICATION_KEY: KEY } });
     expect(r.code).toBe(2);
