@@ -1,10 +1,14 @@
 // Builds dist/:
-// - cli.cjs: a tiny launcher that turns on Node's compile cache (Node 22+) and loads
-//   main.cjs, the CLI bundle (CommonJS: the quickest module system to start);
+// - cli.cjs: the command line (CommonJS: the quickest to start); it turns on Node's
+//   compile cache (Node 22+) for the files it loads next;
+// - one file per command (sign.cjs, decode.cjs, verify.cjs, config.cjs) and batch.cjs,
+//   loaded only when used, so a run compiles only the code it needs;
 // - prompts.cjs: the terminal prompts, loaded only when a command asks something;
+// - batch-worker.cjs: the worker thread that shares long batch runs with the main thread;
 // - index.js and types/: the library (ESM) and its declarations.
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
+import { basename } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -17,41 +21,55 @@ const common = {
   logLevel: "warning",
 };
 
-/** Keeps the prompts out of the main bundle: they are required from prompts.cjs on demand. */
-const lazyPrompts = {
-  name: "lazy-prompts",
+/** Modules that become files of their own, required on demand from the others. */
+const separate = [
+  { filter: /^@inquirer\/prompts$/, file: "prompts.cjs" },
+  { filter: /\/commands\/(sign|decode|verify|config)\.js$/, file: null },
+  { filter: /^\.\/batch\.js$/, file: "batch.cjs" },
+];
+const lazyFiles = (self) => ({
+  name: "lazy-files",
   setup(b) {
-    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: "./prompts.cjs", external: true }));
+    for (const { filter, file } of separate) {
+      b.onResolve({ filter }, (args) => {
+        if (args.kind !== "dynamic-import" && file !== "prompts.cjs") return undefined;
+        const target = file ?? `${basename(args.path, ".js")}.cjs`;
+        return target === self ? undefined : { path: `./${target}`, external: true };
+      });
+    }
   },
+});
+
+// import() of another file becomes require(): CommonJS loads without the ESM loader.
+const cjs = {
+  ...common,
+  format: "cjs",
+  minify: true,
+  supported: { "dynamic-import": false },
+  define: { __BATCH_WORKER__: '"batch-worker.cjs"' },
 };
-
-await build({
-  ...common,
-  entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/main.cjs",
-  format: "cjs",
-  minify: true,
-  plugins: [lazyPrompts],
-});
-await build({
-  ...common,
-  entryPoints: ["src/cli/prompts-bundle.ts"],
-  outfile: "dist/prompts.cjs",
-  format: "cjs",
-  minify: true,
-});
-
-writeFileSync(
-  "dist/cli.cjs",
-  `#!/usr/bin/env node
-"use strict";
-// Node 22+ keeps compiled code between runs; older versions simply start without it.
-try {
-  require("node:module").enableCompileCache?.();
-} catch {}
-require("./main.cjs");
-`,
+const files = {
+  "cli.cjs": "src/cli/main.ts",
+  "sign.cjs": "src/cli/commands/sign.ts",
+  "decode.cjs": "src/cli/commands/decode.ts",
+  "verify.cjs": "src/cli/commands/verify.ts",
+  "config.cjs": "src/cli/commands/config.ts",
+  "batch.cjs": "src/cli/commands/batch.ts",
+  "batch-worker.cjs": "src/cli/batch-worker.ts",
+};
+await Promise.all(
+  Object.entries(files).map(([out, entry]) =>
+    build({
+      ...cjs,
+      entryPoints: [entry],
+      outfile: `dist/${out}`,
+      plugins: [lazyFiles(out)],
+      ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
+    }),
+  ),
 );
+await build({ ...cjs, entryPoints: ["src/cli/prompts-bundle.ts"], outfile: "dist/prompts.cjs" });
+
 chmodSync("dist/cli.cjs", 0o755);
 
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" });

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseDotenv } from "dotenv";
 import { base64Problem } from "../core/base64.js";
 import { configPath, type LoadedConfig, readConfig } from "./config-file.js";
 import { ExitCode, ExitError, usageError } from "./exit.js";
@@ -74,8 +73,8 @@ export class CredentialResolver {
     }
   }
 
-  /** The .env file's variables (never applied to the environment). */
-  dotenv(): Record<string, string> {
+  /** The .env file's variables (never applied to the environment); dotenv loads on demand. */
+  async dotenv(): Promise<Record<string, string>> {
     if (this.dotenvCache) return this.dotenvCache;
     const explicit = this.flags.envFile;
     const path = resolve(this.io.cwd, explicit ?? ".env");
@@ -88,65 +87,71 @@ export class CredentialResolver {
         throw usageError(`cannot read env file ${explicit ?? ".env"} (${code ?? "error"})`);
       }
     }
-    this.dotenvCache = parseDotenv(text);
+    this.dotenvCache = text === "" ? {} : (await import("dotenv")).parse(text);
     return this.dotenvCache;
   }
 
   /** An environment variable, else the same name from .env. */
-  lookup(name: string): { value: string; source: "env" | "dotenv" } | null {
+  async lookup(name: string): Promise<{ value: string; source: "env" | "dotenv" } | null> {
     const fromEnv = this.io.env[name];
     if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "env" };
-    const fromFile = this.dotenv()[name];
+    const fromFile = (await this.dotenv())[name];
     if (fromFile !== undefined && fromFile !== "") return { value: fromFile, source: "dotenv" };
     return null;
   }
 
-  configPath(): string {
-    return configPath((name) => this.lookup(name)?.value, this.io.home);
+  async configPath(): Promise<string> {
+    const [explicit, xdg] = [await this.lookup("SINCH_TICKET_CONFIG"), await this.lookup("XDG_CONFIG_HOME")];
+    const values: Record<string, string | undefined> = {
+      SINCH_TICKET_CONFIG: explicit?.value,
+      XDG_CONFIG_HOME: xdg?.value,
+    };
+    return configPath((name) => values[name], this.io.home);
   }
 
-  config(): LoadedConfig | null {
-    if (this.configCache === undefined) this.configCache = readConfig(this.configPath());
+  async config(): Promise<LoadedConfig | null> {
+    if (this.configCache === undefined) this.configCache = readConfig(await this.configPath());
     return this.configCache;
   }
 
   /** The profile to use and what chose it. */
-  profile(): { name: string; source: string; explicit: boolean } {
+  async profile(): Promise<{ name: string; source: string; explicit: boolean }> {
     if (this.flags.profile) return { name: this.flags.profile, source: "--profile", explicit: true };
-    const fromEnv = this.lookup("SINCH_PROFILE");
+    const fromEnv = await this.lookup("SINCH_PROFILE");
     if (fromEnv) return { name: fromEnv.value, source: "SINCH_PROFILE", explicit: true };
-    const fromFile = this.config()?.config.defaultProfile;
+    const fromFile = (await this.config())?.config.defaultProfile;
     if (fromFile) return { name: fromFile, source: "defaultProfile", explicit: false };
     return { name: "default", source: "default", explicit: false };
   }
 
-  private profileValue(field: "applicationKey" | "applicationSecret"): Resolved | null {
-    const loaded = this.config();
-    const profile = this.profile();
+  private async profileValue(field: "applicationKey" | "applicationSecret"): Promise<Resolved | null> {
+    const loaded = await this.config();
+    const profile = await this.profile();
+    const path = await this.configPath();
     const entry = loaded?.config.profiles[profile.name];
     if (!entry) {
       if (profile.explicit) {
         throw new ExitError(
           ExitCode.usage,
           loaded
-            ? `no profile '${profile.name}' in config file ${this.configPath()} (from ${profile.source})`
-            : `profile '${profile.name}' was asked for (${profile.source}) but there is no config file at ${this.configPath()}`,
+            ? `no profile '${profile.name}' in config file ${path} (from ${profile.source})`
+            : `profile '${profile.name}' was asked for (${profile.source}) but there is no config file at ${path}`,
         );
       }
       return null;
     }
     const value = entry[field];
-    return value ? { value, source: "config", origin: `profile '${profile.name}' in ${this.configPath()}` } : null;
+    return value ? { value, source: "config", origin: `profile '${profile.name}' in ${path}` } : null;
   }
 
-  key(): Resolved | null {
+  async key(): Promise<Resolved | null> {
     if (this.flags.key !== undefined) {
       if (this.flags.key === "") throw usageError("--key is empty");
       return { value: this.flags.key, source: "flag", origin: "--key" };
     }
-    const env = this.lookup(KEY_VAR);
+    const env = await this.lookup(KEY_VAR);
     if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
-    const profile = this.profileValue("applicationKey");
+    const profile = await this.profileValue("applicationKey");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
   }
@@ -184,9 +189,9 @@ export class CredentialResolver {
       }
       return { value: this.stdinSecret, source: "flag", origin: "--secret-stdin" };
     }
-    const env = this.lookup(SECRET_VAR);
+    const env = await this.lookup(SECRET_VAR);
     if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
-    const profile = this.profileValue("applicationSecret");
+    const profile = await this.profileValue("applicationSecret");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
   }

@@ -1,9 +1,18 @@
+import { fstatSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface OutStream {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
+  /** The underlying Node stream, for code that needs a real one (prompts). */
+  stream?(): NodeJS.WritableStream;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  once?(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  off?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 export interface InStream extends AsyncIterable<Buffer | string> {
@@ -22,14 +31,69 @@ export interface Io {
   prompter?: import("./prompt.js").Prompter;
 }
 
+/**
+ * Standard output or error without creating Node's stream up front (that costs a few
+ * milliseconds of start-up, a good share of a one-ticket run): writes go straight to the
+ * file descriptor until someone needs the stream itself (events, backpressure), or the
+ * descriptor would block; then the stream takes over, after everything written so far.
+ */
+function directOutput(fd: 1 | 2): OutStream {
+  let stream: NodeJS.WriteStream | null = null;
+  let tty: boolean | undefined;
+  let closed = false;
+  const real = () => {
+    stream ??= fd === 1 ? process.stdout : process.stderr;
+    return stream;
+  };
+  return {
+    write(chunk: string | Uint8Array) {
+      if (stream) return stream.write(chunk);
+      if (closed) return true;
+      try {
+        if (typeof chunk === "string") writeSync(fd, chunk);
+        else writeSync(fd, chunk);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") return real().write(chunk);
+        if (code === "EPIPE") closed = true;
+        else throw error;
+      }
+      return true;
+    },
+    get isTTY() {
+      if (tty === undefined) {
+        // Most outputs are files or pipes; only a character device needs the tty check.
+        let charDevice = false;
+        try {
+          charDevice = fstatSync(fd).isCharacterDevice();
+        } catch {
+          charDevice = false;
+        }
+        tty = charDevice && real().isTTY === true;
+      }
+      return tty;
+    },
+    stream: real,
+    on: (event, listener) => real().on(event, listener),
+    once: (event, listener) => real().once(event, listener),
+    off: (event, listener) => real().off(event, listener),
+  };
+}
+
 export function processIo(): Io {
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // process.stdin is created on first use, which costs start-up time: only commands that
+    // read standard input should pay it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: directOutput(1),
+    stderr: directOutput(2),
     env: process.env,
     cwd: process.cwd(),
-    home: homedir(),
+    get home() {
+      return homedir();
+    },
     now: () => new Date(),
   };
 }

@@ -1,10 +1,10 @@
+import module from "node:module";
 import { processIo } from "./io.js";
 import { run } from "./program.js";
 
-// A reader that goes away (`| head`) is not an error worth a stack trace.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
+// Node 22 and later keep the compiled code of the files loaded from here on (the command
+// that runs) between runs; Node 20 simply starts without it.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 run(process.argv.slice(2), processIo()).then((code) => {
   process.exitCode = code;

@@ -1,12 +1,8 @@
 import pkg from "../../package.json" with { type: "json" };
-import { TicketError } from "../core/errors.js";
+import type { TicketError } from "../core/errors.js";
 import { type CommandSpec, commandHelp, type OptionSpec, parseCommand, suggest } from "./args.js";
-import { configInit, configList, configPathCommand, configRemove, configShow, configUse } from "./commands/config.js";
-import { decodeCommand } from "./commands/decode.js";
-import { signCommand } from "./commands/sign.js";
-import { verifyCommand } from "./commands/verify.js";
 import type { CommandContext } from "./context.js";
-import { ExitCode, ExitError, usageError } from "./exit.js";
+import { ExitCode, type ExitError, usageError } from "./exit.js";
 import { envFlag, type Io } from "./io.js";
 import { Ui } from "./ui.js";
 
@@ -23,6 +19,10 @@ const CREDENTIAL_OPTIONS: OptionSpec[] = [
   { name: "secret", value: "<value>", description: "", hidden: true },
 ];
 const JSON_OPTION: OptionSpec = { name: "json", description: "print one JSON object" };
+
+// Each command's code is loaded only when that command runs: start-up stays close to
+// bare Node, whatever the other commands need.
+const config = () => import("./commands/config.js");
 
 function commands(ctx: () => CommandContext): CommandSpec<never>[] {
   // biome-ignore lint/suspicious/noExplicitAny: each command declares its own flag type
@@ -49,14 +49,24 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         { name: "format", value: "<format>", description: "ticket (default)" },
         { name: "json", description: "print one JSON object instead of the bare ticket" },
         { name: "no-input", description: "never prompt" },
+        {
+          name: "batch",
+          value: "<file|->",
+          description: "sign one identity per line (NDJSON, CSV with an endpoint column, or plain)",
+        },
+        { name: "count", value: "<n>", description: "sign n generated identities (with --endpoint-template)" },
+        { name: "endpoint-template", value: "<text>", description: "endpoint for --count, {n} replaced by 1..n" },
+        { name: "output-format", value: "<format>", description: "batch output: ndjson (default) or csv" },
         ...CREDENTIAL_OPTIONS,
       ],
       examples: [
         `${PROGRAM} sign --demo alice`,
+        `${PROGRAM} sign --batch users.csv > tickets.ndjson`,
+        `${PROGRAM} sign --count 1000 --endpoint-template 'user{n}' --output-format csv`,
         `${PROGRAM} sign --type email --json alice@example.com`,
         `${PROGRAM} sign --style js --expires-in 1h alice`,
       ],
-      run: ([endpoint], flags) => signCommand(endpoint, flags, ctx()),
+      run: async ([endpoint], flags) => (await import("./commands/sign.js")).signCommand(endpoint, flags, ctx()),
     },
     {
       name: "decode",
@@ -64,7 +74,7 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
       args: [{ name: "ticket", description: "the ticket, or - to read standard input" }],
       options: [JSON_OPTION],
       examples: [`${PROGRAM} decode 'eyJ...:3/BO...='`, `pbpaste | ${PROGRAM} decode --json`],
-      run: ([ticket], flags) => decodeCommand(ticket, flags, ctx()),
+      run: async ([ticket], flags) => (await import("./commands/decode.js")).decodeCommand(ticket, flags, ctx()),
     },
     {
       name: "verify",
@@ -76,11 +86,16 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         { name: "now", value: "<time>", description: "verify as of this time (ISO 8601 with zone, or -2h)" },
         { name: "ignore-time", description: "skip the created and expiry checks" },
         { name: "quiet", short: "q", description: "print nothing; the exit code tells" },
+        {
+          name: "batch",
+          value: "<file|->",
+          description: "verify one ticket per line (bare, or NDJSON with userTicket)",
+        },
         JSON_OPTION,
         ...CREDENTIAL_OPTIONS,
       ],
       examples: [`${PROGRAM} verify "$TICKET"`, `${PROGRAM} verify --json --max-age 1h < ticket.txt`],
-      run: ([ticket], flags) => verifyCommand(ticket, flags, ctx()),
+      run: async ([ticket], flags) => (await import("./commands/verify.js")).verifyCommand(ticket, flags, ctx()),
     },
     {
       name: "config init",
@@ -99,42 +114,42 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         `${PROGRAM} config init --profile prod`,
         `${PROGRAM} config init --key KEY --secret-stdin < secret.txt`,
       ],
-      run: (_args, flags) => configInit(flags, ctx()),
+      run: async (_args, flags) => (await config()).configInit(flags, ctx()),
     },
     {
       name: "config show",
       summary: "Show the credentials commands would use, and where each comes from.",
       args: [],
       options: [JSON_OPTION, ...CREDENTIAL_OPTIONS],
-      run: (_args, flags) => configShow(flags, ctx()),
+      run: async (_args, flags) => (await config()).configShow(flags, ctx()),
     },
     {
       name: "config list",
       summary: "List the profiles in the config file.",
       args: [],
       options: [JSON_OPTION],
-      run: (_args, flags) => configList(flags, ctx()),
+      run: async (_args, flags) => (await config()).configList(flags, ctx()),
     },
     {
       name: "config use",
       summary: "Make a profile the default.",
       args: [{ name: "profile", required: true, description: "profile name" }],
       options: [],
-      run: ([name], _flags) => configUse(name as string, ctx()),
+      run: async ([name], _flags) => (await config()).configUse(name as string, ctx()),
     },
     {
       name: "config remove",
       summary: "Remove a profile.",
       args: [{ name: "profile", required: true, description: "profile name" }],
       options: [],
-      run: ([name], _flags) => configRemove(name as string, ctx()),
+      run: async ([name], _flags) => (await config()).configRemove(name as string, ctx()),
     },
     {
       name: "config path",
       summary: "Print the config file's path.",
       args: [],
       options: [],
-      run: () => configPathCommand(ctx()),
+      run: async () => (await config()).configPathCommand(ctx()),
     },
   ];
   return specs;
@@ -225,15 +240,31 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * Commands are bundled in files of their own, each with its own copy of the error
+ * classes, so errors are recognised by their shape rather than by `instanceof`.
+ */
+function isExitError(error: unknown): error is ExitError {
+  return error instanceof Error && error.name === "ExitError" && typeof (error as ExitError).exitCode === "number";
+}
+
+function isTicketError(error: unknown): error is TicketError {
+  return (
+    error instanceof Error &&
+    ["TicketError", "MalformedTicketError", "InvalidInputError"].includes(error.name) &&
+    typeof (error as TicketError).code === "string"
+  );
+}
+
 function handleError(error: unknown, io: Io, ui: Ui): number {
-  if (error instanceof ExitError) {
+  if (isExitError(error)) {
     if (error.message) ui.error(error.message);
     if (error.exitCode === ExitCode.usage && /^(unknown|too many|missing argument|option )/.test(error.message)) {
       io.stderr.write(`(add --help for usage)\n`);
     }
     return error.exitCode;
   }
-  if (error instanceof TicketError) {
+  if (isTicketError(error)) {
     ui.error(error.message);
     return error.code === "malformed" ? ExitCode.malformed : ExitCode.usage;
   }

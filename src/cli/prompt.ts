@@ -27,7 +27,7 @@ function cancelled(error: unknown): boolean {
 export function terminalPrompter(io: Io): Prompter {
   const context = {
     input: io.stdin as NodeJS.ReadableStream,
-    output: io.stderr as NodeJS.WritableStream,
+    output: io.stderr.stream?.() ?? (io.stderr as NodeJS.WritableStream),
     clearPromptOnDone: false,
   };
   const load = () => import("@inquirer/prompts");

@@ -15,9 +15,12 @@ export function colorEnabled(stream: OutStream, env: Io["env"], colorFlag: boole
   return stream.isTTY === true && env.TERM !== "dumb";
 }
 
-function painter(enabled: boolean): Paint {
-  if (!enabled) return (_style, text) => text;
+/** Decides on first use: asking whether a stream is a terminal costs start-up time. */
+function painter(enabled: () => boolean): Paint {
+  let on: boolean | undefined;
   return (style, text) => {
+    on ??= enabled();
+    if (!on) return text;
     const [open, close] = inspect.colors[style] ?? [0, 0];
     return `\u001b[${open}m${text}\u001b[${close}m`;
   };
@@ -32,8 +35,8 @@ export class Ui {
     readonly io: Io,
     color: boolean,
   ) {
-    this.out = painter(colorEnabled(io.stdout, io.env, color));
-    this.err = painter(colorEnabled(io.stderr, io.env, color));
+    this.out = painter(() => colorEnabled(io.stdout, io.env, color));
+    this.err = painter(() => colorEnabled(io.stderr, io.env, color));
   }
 
   /** A result line on stdout. */

@@ -29,10 +29,13 @@ export interface TicketInspection {
   problems: string[];
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+import { TextDecoder } from "node:util";
+
+let utf8: TextDecoder | undefined;
 
 function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
   try {
+    utf8 ??= new TextDecoder("utf-8", { fatal: true });
     return { text: utf8.decode(bytes), encoding: "utf-8" };
   } catch {
     return { text: bytes.toString("latin1"), encoding: "latin1" };

@@ -153,7 +153,7 @@ export function isoFromMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+const RELATIVE_STEPS: [string, number][] = [
   ["year", 365 * 86400],
   ["month", 30 * 86400],
   ["day", 86400],
@@ -162,16 +162,17 @@ const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1],
 ];
 
-/** "3 hours ago", "in 5 minutes": a rough human reading of `ms` relative to `now`. */
+/**
+ * "3 hours ago", "in 5 minutes": a rough English reading of `ms` relative to `now`.
+ * (Written out rather than with Intl.RelativeTimeFormat, whose locale data costs
+ * milliseconds to load on every run.)
+ */
 export function describeRelative(ms: number, now: Date): string {
   const delta = (ms - now.getTime()) / 1000;
   const abs = Math.abs(delta);
   if (abs < 1) return "now";
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "always" });
-  for (const [unit, size] of RELATIVE_STEPS) {
-    if (abs >= size || unit === "second") {
-      return format.format(Math.trunc(delta / size), unit);
-    }
-  }
-  return "now";
+  const [unit, size] = RELATIVE_STEPS.find(([, s]) => abs >= s) ?? ["second", 1];
+  const n = Math.trunc(abs / size);
+  const phrase = `${n} ${unit}${n === 1 ? "" : "s"}`;
+  return delta < 0 ? `${phrase} ago` : `in ${phrase}`;
 }

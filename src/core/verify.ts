@@ -176,7 +176,12 @@ export function verifyTicket(input: string, options: VerifyTicketOptions): Verif
   };
 }
 
-function ticketChecks(inspection: TicketInspection, key: Uint8Array, options: VerifyTicketOptions, now: Date): Check[] {
+export function ticketChecks(
+  inspection: TicketInspection,
+  key: Uint8Array,
+  options: VerifyTicketOptions,
+  now: Date,
+): Check[] {
   const { content, dataBytes, signatureBytes } = inspection;
   const format: Check =
     inspection.problems.length === 0

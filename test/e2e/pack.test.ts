@@ -34,7 +34,7 @@ beforeAll(() => {
 describe("the packed package", () => {
   it("ships the built files and nothing of the sources or tests", () => {
     expect(files).toContain("dist/cli.cjs");
-    expect(files).toContain("dist/main.cjs");
+    expect(files).toContain("dist/sign.cjs");
     expect(files).toContain("dist/prompts.cjs");
     expect(files).toContain("dist/index.js");
     expect(files).toContain("dist/types/index.d.ts");

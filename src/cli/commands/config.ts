@@ -47,10 +47,10 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     ...(flags.secretFile !== undefined ? { secretFile: flags.secretFile } : {}),
     ...(flags.secretStdin ? { secretStdin: true } : {}),
   });
-  const path = credentials.configPath();
-  const profile = checkProfileName(flags.profile ?? credentials.lookup("SINCH_PROFILE")?.value ?? "default");
+  const path = await credentials.configPath();
+  const profile = checkProfileName(flags.profile ?? (await credentials.lookup("SINCH_PROFILE"))?.value ?? "default");
   const interactive = canPrompt(io, flags.input !== false);
-  const existing = credentials.config();
+  const existing = await credentials.config();
   reportConfigWarnings(ctx, credentials);
   const exists = existing?.config.profiles[profile] !== undefined;
 
@@ -111,11 +111,11 @@ function describeSource(r: Resolved | null): string {
 /** `config show`: which credentials a command would use, and where each came from. */
 export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): Promise<number> {
   const credentials = new CredentialResolver(ctx.io, flags);
-  const key = credentials.key();
+  const key = await credentials.key();
   const secret = await credentials.secret();
-  const profile = credentials.profile();
-  const path = credentials.configPath();
-  const found = credentials.config() !== null;
+  const profile = await credentials.profile();
+  const path = await credentials.configPath();
+  const found = (await credentials.config()) !== null;
   reportConfigWarnings(ctx, credentials);
   const mask = secret ? maskSecret(secret.value) : null;
   if (flags.json) {
@@ -141,21 +141,19 @@ export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): P
   return ExitCode.ok;
 }
 
-function loadExisting(ctx: CommandContext): {
-  path: string;
-  config: ConfigFile | null;
-  credentials: CredentialResolver;
-} {
+async function loadExisting(
+  ctx: CommandContext,
+): Promise<{ path: string; config: ConfigFile | null; credentials: CredentialResolver }> {
   const credentials = new CredentialResolver(ctx.io, {});
-  const path = credentials.configPath();
-  const loaded = credentials.config();
+  const path = await credentials.configPath();
+  const loaded = await credentials.config();
   reportConfigWarnings(ctx, credentials);
   return { path, config: loaded?.config ?? null, credentials };
 }
 
 /** `config list`: the profiles in the file (keys, never secrets). */
 export async function configList(flags: { json?: boolean }, ctx: CommandContext): Promise<number> {
-  const { path, config } = loadExisting(ctx);
+  const { path, config } = await loadExisting(ctx);
   const profiles = Object.entries(config?.profiles ?? {}).map(([name, p]) => ({
     name,
     applicationKey: p.applicationKey ?? null,
@@ -195,7 +193,7 @@ function requireProfile(config: ConfigFile, name: string, path: string): void {
 
 /** `config use <profile>`: makes it the default. */
 export async function configUse(name: string, ctx: CommandContext): Promise<number> {
-  const { path, config } = loadExisting(ctx);
+  const { path, config } = await loadExisting(ctx);
   if (!config) throw usageError(`no config file at ${path}; create one with \`sinch-ticket config init\``);
   requireProfile(config, name, path);
   await updateConfig(path, (c) => {
@@ -208,7 +206,7 @@ export async function configUse(name: string, ctx: CommandContext): Promise<numb
 
 /** `config remove <profile>`. */
 export async function configRemove(name: string, ctx: CommandContext): Promise<number> {
-  const { path, config } = loadExisting(ctx);
+  const { path, config } = await loadExisting(ctx);
   if (!config) throw usageError(`no config file at ${path}`);
   requireProfile(config, name, path);
   await updateConfig(path, (c) => {
@@ -222,6 +220,6 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
 
 /** `config path`: where the config file is (whether or not it exists). */
 export async function configPathCommand(ctx: CommandContext): Promise<number> {
-  ctx.ui.print(new CredentialResolver(ctx.io, {}).configPath());
+  ctx.ui.print(await new CredentialResolver(ctx.io, {}).configPath());
   return ExitCode.ok;
 }

@@ -23,6 +23,10 @@ export interface SignFlags extends CredentialFlags {
   json?: boolean;
   /** false with --no-input */
   input?: boolean;
+  batch?: string;
+  count?: string;
+  endpointTemplate?: string;
+  outputFormat?: string;
 }
 
 const TYPE_CHOICES = [
@@ -61,6 +65,31 @@ async function readPayload(source: string, ctx: CommandContext): Promise<string>
   }
 }
 
+/** What --batch, --count and --endpoint-template ask for, checked against each other. */
+function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
+  const outputFormat = choiceFlag("--output-format", flags.outputFormat, ["ndjson", "csv"] as const) ?? "ndjson";
+  if (flags.batch === undefined && flags.count === undefined) {
+    if (flags.endpointTemplate !== undefined) throw usageError("--endpoint-template goes with --count <n>");
+    if (flags.outputFormat !== undefined) throw usageError("--output-format goes with --batch or --count");
+    return null;
+  }
+  if (endpointArg !== undefined) throw usageError("give either an endpoint or --batch/--count, not both");
+  if (flags.payload !== undefined)
+    throw usageError("--payload signs one ticket; it does not go with --batch or --count");
+  if (flags.batch !== undefined) {
+    if (flags.count !== undefined) throw usageError("use either --batch or --count, not both");
+    if (flags.batch === "-" && flags.secretStdin)
+      throw usageError("--batch - and --secret-stdin both want standard input");
+    return { source: flags.batch, outputFormat };
+  }
+  if (!/^\d+$/.test(flags.count ?? "") || Number(flags.count) < 1) {
+    throw usageError(`--count must be a whole number of 1 or more (got '${flags.count}')`);
+  }
+  if (flags.endpointTemplate === undefined)
+    throw usageError("--count needs --endpoint-template <text> (with {n} for 1..n)");
+  return { count: Number(flags.count), template: flags.endpointTemplate, outputFormat };
+}
+
 export async function signCommand(
   endpointArg: string | undefined,
   flags: SignFlags,
@@ -79,11 +108,31 @@ export async function signCommand(
       throw usageError("--payload - and --secret-stdin both want standard input");
   }
 
+  const batch = batchFlags(endpointArg, flags);
+
   const credentials = new CredentialResolver(io, flags);
   const secret = await credentials.secret();
   if (!secret) throw missingSecret();
-  const key = credentials.key();
+  const key = await credentials.key();
   reportConfigWarnings(ctx, credentials);
+
+  if (batch) {
+    if (!key) throw missingKey();
+    const code = await (await import("./batch.js")).signBatch(
+      {
+        ...batch,
+        type: type ?? "username",
+        style,
+        created,
+        expiresIn,
+        applicationKey: key.value,
+        applicationSecret: secret.value,
+      },
+      ctx,
+    );
+    demoNotice(ctx, "signed", key, secret);
+    return code;
+  }
 
   let result: ReturnType<typeof createTicket>;
   if (flags.payload !== undefined) {

@@ -1,7 +1,7 @@
 import { type Check, type VerifyResult, verifyTicket } from "../../core/verify.js";
 import { type CommandContext, printJson } from "../context.js";
 import { type CredentialFlags, CredentialResolver, missingSecret } from "../credentials.js";
-import { VERIFY_EXIT } from "../exit.js";
+import { usageError, VERIFY_EXIT } from "../exit.js";
 import { durationFlag, timeFlag } from "../options.js";
 import { readTicketArgument } from "../ticket-input.js";
 import { printRows, ticketRows } from "./decode.js";
@@ -14,6 +14,7 @@ export interface VerifyFlags extends CredentialFlags {
   ignoreTime?: boolean;
   quiet?: boolean;
   json?: boolean;
+  batch?: string;
 }
 
 const VERDICTS: Record<string, string> = {
@@ -92,8 +93,27 @@ export async function verifyCommand(
   const credentials = new CredentialResolver(io, flags);
   const secret = await credentials.secret();
   if (!secret) throw missingSecret();
-  const key = credentials.key();
+  const key = await credentials.key();
   reportConfigWarnings(ctx, credentials);
+  if (flags.batch !== undefined) {
+    if (ticketArg !== undefined) throw usageError("give either a ticket or --batch, not both");
+    if (flags.batch === "-" && flags.secretStdin)
+      throw usageError("--batch - and --secret-stdin both want standard input");
+    const code = await (await import("./batch.js")).verifyBatch(
+      {
+        source: flags.batch,
+        applicationSecret: secret.value,
+        applicationKey: key?.value ?? null,
+        now,
+        ...(clockSkew !== undefined ? { clockSkew } : {}),
+        ...(maxAge !== undefined ? { maxAge } : {}),
+        ignoreTime: flags.ignoreTime === true,
+      },
+      ctx,
+    );
+    demoNotice(ctx, "verified", key, secret);
+    return code;
+  }
   const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
 
   const result = verifyTicket(input, {

@@ -1,0 +1,189 @@
+// `npm run bench`: measures sinch-ticket against baselines in the same run, on this
+// machine, and prints a table of medians and ratios. `--write` also records it in
+// docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
+// (batch repetitions, default 5), --startup-runs N (default 40).
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist", "cli.cjs");
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const LINES = arg("--lines", 200_000);
+const RUNS = arg("--runs", 5);
+const STARTUP_RUNS = arg("--startup-runs", 40);
+const MEMORY_LINES = 1_000_000;
+
+const dir = mkdtempSync(join(tmpdir(), "sinch-ticket-bench-"));
+const env = {
+  PATH: process.env.PATH,
+  HOME: dir,
+  SINCH_APPLICATION_KEY: "bench-application-key",
+  SINCH_APPLICATION_SECRET: "WU9VUl9BUFBMSUNBVElPTl9TRUNSRVQ=",
+};
+const CREATED = "2026-01-01T00:00:00Z";
+
+function run(command, args, { extraEnv = {}, stdout = "ignore", input } = {}) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(command, args, {
+    env: { ...env, ...extraEnv },
+    stdio: [input === undefined ? "ignore" : "pipe", stdout, "pipe"],
+    input,
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs each case in turn, round after round, so drift in the machine hits all alike. */
+function interleaved(cases, rounds) {
+  const times = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, c] of cases.entries()) times[i].push(c());
+  }
+  return times.map(median);
+}
+
+function writeInput(name, lines) {
+  const path = join(dir, name);
+  let text = "";
+  for (let i = 1; i <= lines; i++) text += `user${i}@example.com\n`;
+  writeFileSync(path, text);
+  return path;
+}
+
+console.error(`preparing inputs in ${dir} ...`);
+execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+const endpoints = writeInput("endpoints.txt", LINES);
+const tickets = join(dir, "tickets.txt");
+writeFileSync(
+  tickets,
+  run(process.execPath, [cli, "sign", "--batch", endpoints, "--created", CREATED, "--output-format", "csv"], {
+    stdout: "pipe",
+  })
+    .stdout.toString()
+    .split("\n")
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split(",")[2])
+    .join("\n") + "\n",
+);
+const oneTicket = readFileSync(tickets, "utf8").split("\n")[0];
+
+const rows = [];
+const ratioRow = (what, ours, base, baseName, note) =>
+  rows.push([what, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (${baseName})`, note(ours, base)]);
+
+// 1. Start-up: wall time of one command against bare `node -e 0`.
+console.error("start-up ...");
+const [bare, sign, verify] = interleaved(
+  [
+    () => run(process.execPath, ["-e", "0"]).ms,
+    () => run(process.execPath, [cli, "sign", "--no-input", "alice"]).ms,
+    () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket]).ms,
+  ],
+  STARTUP_RUNS,
+);
+ratioRow(
+  "start-up: `sign --no-input alice`",
+  sign,
+  bare,
+  "`node -e 0`",
+  (o, b) => `${(o / b).toFixed(3)}x bare node (limit 1.15x)`,
+);
+ratioRow(
+  "start-up: `verify <ticket>`",
+  verify,
+  bare,
+  "`node -e 0`",
+  (o, b) => `${(o / b).toFixed(3)}x bare node (limit 1.15x)`,
+);
+
+// 2. Batch sign and verify against plain loops doing the same work on the same input.
+console.error("batch ...");
+const plainSign = [
+  join(root, "bench", "plain-sign.mjs"),
+  endpoints,
+  env.SINCH_APPLICATION_KEY,
+  "2026-01-01T00:00:00.0000000Z",
+];
+const ourSign = [cli, "sign", "--batch", endpoints, "--created", CREATED];
+const digest = (args, extraEnv) =>
+  createHash("sha256")
+    .update(run(process.execPath, args, { stdout: "pipe", extraEnv }).stdout)
+    .digest("hex");
+const identical =
+  digest(plainSign) === digest(ourSign) && digest(ourSign) === digest(ourSign, { SINCH_TICKET_WORKERS: "0" });
+const [tPlainSign, tSign, tSignOne] = interleaved(
+  [
+    () => run(process.execPath, plainSign).ms,
+    () => run(process.execPath, ourSign).ms,
+    () => run(process.execPath, ourSign, { extraEnv: { SINCH_TICKET_WORKERS: "0" } }).ms,
+  ],
+  RUNS,
+);
+const speed = (o, b) =>
+  `${(b / o).toFixed(2)}x the plain loop's throughput (${Math.round((LINES / o) * 1000).toLocaleString("en")} lines/s)`;
+ratioRow(`batch: \`sign --batch\`, ${LINES.toLocaleString("en")} lines`, tSign, tPlainSign, "plain loop", speed);
+ratioRow("batch: `sign --batch`, one thread (SINCH_TICKET_WORKERS=0)", tSignOne, tPlainSign, "plain loop", speed);
+const plainVerify = [join(root, "bench", "plain-verify.mjs"), tickets];
+const ourVerify = [cli, "verify", "--batch", tickets, "--ignore-time"];
+const [tPlainVerify, tVerify] = interleaved(
+  [() => run(process.execPath, plainVerify).ms, () => run(process.execPath, ourVerify).ms],
+  RUNS,
+);
+ratioRow(`batch: \`verify --batch\`, ${LINES.toLocaleString("en")} lines`, tVerify, tPlainVerify, "plain loop", speed);
+
+// 3. Peak memory over a 1,000,000-line input.
+console.error("memory ...");
+const big = writeInput("million.txt", MEMORY_LINES);
+const rssFile = join(dir, "rss");
+const preload = ["-r", join(root, "bench", "peak-rss.cjs")];
+run(process.execPath, [...preload, cli, "sign", "--batch", big, "--created", CREATED], {
+  extraEnv: { BENCH_RSS_FILE: rssFile },
+});
+const peakSign = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
+run(process.execPath, [...preload, join(root, "bench", "plain-sign.mjs"), big, "k", "x"], {
+  extraEnv: { BENCH_RSS_FILE: rssFile },
+});
+const peakPlain = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
+rows.push([
+  "peak memory: `sign --batch`, 1,000,000 lines",
+  `${peakSign.toFixed(0)} MiB`,
+  `${peakPlain.toFixed(0)} MiB (plain loop, reads the whole file)`,
+  "limit 150 MiB",
+]);
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+  `Medians of ${STARTUP_RUNS} start-up runs and ${RUNS} batch runs, interleaved. Batch output of sign is byte-identical to the plain loop's and between one and two threads: ${identical ? "yes" : "NO"}.`,
+  "",
+  "| measure | sinch-ticket | baseline | ratio |",
+  "|---|---|---|---|",
+  ...rows.map((r) => `| ${r.join(" | ")} |`),
+].join("\n");
+console.log(table);
+
+if (process.argv.includes("--write")) {
+  const path = join(root, "docs", "benchmarks.md");
+  const doc = readFileSync(path, "utf8");
+  const start = doc.indexOf("<!-- results -->");
+  const end = doc.indexOf("<!-- /results -->");
+  writeFileSync(path, `${doc.slice(0, start)}<!-- results -->\n${table}\n${doc.slice(end)}`);
+  console.error(`recorded in ${path}`);
+}
+rmSync(dir, { recursive: true, force: true });
+if (!identical) process.exitCode = 1;
