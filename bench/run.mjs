@@ -88,9 +88,10 @@ const ratioRow = (what, ours, base, baseName, note) =>
 
 // 1. Start-up: wall time of one command against bare `node -e 0`.
 console.error("start-up ...");
-const [bare, sign, verify] = interleaved(
+const [bare, minimal, sign, verify] = interleaved(
   [
     () => run(process.execPath, ["-e", "0"]).ms,
+    () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"]).ms,
     () => run(process.execPath, [cli, "sign", "--no-input", "alice"]).ms,
     () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket]).ms,
   ],

@@ -36,7 +36,8 @@ export function runBin(
     input: options.input ?? "",
     cwd: options.cwd ?? tmpdir(),
     encoding: "utf8",
-    timeout: 20000,
+    timeout: 60000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

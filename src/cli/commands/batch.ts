@@ -28,7 +28,7 @@ async function openInput(
   if (source === "-") return { stream: ctx.io.stdin, close: async () => {} };
   try {
     const handle = await open(resolve(ctx.io.cwd, source), "r");
-    const stream = handle.createReadStream({ highWaterMark: 64 * 1024 });
+    const stream = handle.createReadStream({ highWaterMark: 32 * 1024 });
     return { stream, close: () => handle.close().catch(() => {}) };
   } catch (error) {
     throw usageError(`cannot read batch input ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
@@ -36,7 +36,7 @@ async function openInput(
 }
 
 async function* generated(count: number, template: string): AsyncGenerator<Chunk> {
-  const size = 8192;
+  const size = 1024;
   for (let first = 1; first <= count; first += size) {
     const lines: string[] = [];
     for (let n = first; n < first + size && n <= count; n++) lines.push(template.replaceAll("{n}", String(n)));

@@ -1,0 +1,84 @@
+/** Batch mode through the built binary: worker threads, pipes, a terminal. */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLI, cleanEnv, requireBuild, runBin, runInTerminal, tempHome } from "../helpers/bin.js";
+import { KEY, SECRET } from "../helpers/constants.js";
+import { stripAnsi } from "../helpers/io.js";
+
+beforeAll(requireBuild);
+
+const env = () => cleanEnv({ SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET });
+const CREATED = "2026-01-02T03:04:05Z";
+
+describe("batch runs long enough to use a worker thread", () => {
+  it("gives byte-identical output with and without the worker, in input order", () => {
+    const dir = tempHome();
+    const input = join(dir, "users.ndjson");
+    const types = ["username", "email", "number"];
+    let text = "";
+    for (let i = 1; i <= 40_000; i++) {
+      const type = types[i % 3] as string;
+      const endpoint =
+        type === "email"
+          ? `user${i}@example.com`
+          : type === "number"
+            ? `+4670${String(i).padStart(7, "0")}`
+            : `user ${i} Zoë`;
+      text += `${JSON.stringify({ type, endpoint })}\n`;
+    }
+    writeFileSync(input, text);
+    const two = runBin(["sign", "--batch", input, "--created", CREATED], { env: env() });
+    const one = runBin(["sign", "--batch", input, "--created", CREATED], {
+      env: { ...env(), SINCH_TICKET_WORKERS: "0" },
+    });
+    expect(two.code).toBe(0);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const out = two.stdout.trimEnd().split("\n");
+    expect(out).toHaveLength(40_000);
+    expect(out.slice(0, 3).map((l) => JSON.parse(l).endpoint)).toEqual([
+      "user1@example.com",
+      "+46700000002",
+      "user 3 Zoë",
+    ]);
+    expect(JSON.parse(out[39_999] as string).endpoint).toBe("user40000@example.com");
+
+    const verified = runBin(["verify", "--batch", "-"], { env: env(), input: two.stdout });
+    expect(verified.code).toBe(0);
+    const results = verified.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(results.map((r) => r.line)).toEqual(Array.from({ length: 40_000 }, (_, i) => i + 1));
+    expect(results.every((r) => r.valid)).toBe(true);
+    expect(verified.stderr).toContain("verified 40000 tickets: 40000 valid, 0 invalid");
+  });
+
+  it("ends quietly when the reader goes away (| head)", () => {
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `set -o pipefail; "${process.execPath}" "${CLI}" sign --count 5000000 --endpoint-template 'u{n}' | head -n 2; echo "exit \${PIPESTATUS[0]}" >&2`,
+      ],
+      { env: env(), encoding: "utf8", timeout: 20_000 },
+    );
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(2);
+    expect(r.stderr).toContain("exit 0");
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
+  it("shows progress on a terminal once a run lasts a while, and clears it", async () => {
+    const r = await runInTerminal(
+      `${process.execPath} ${CLI} sign --count 600000 --endpoint-template 'u{n}' > /dev/null`,
+      [],
+      { ...env(), TERM: "xterm" },
+    );
+    expect(r.code).toBe(0);
+    const screen = stripAnsi(r.screen);
+    expect(screen).toMatch(/signed [\d,]+ \([\d,]+\/s\)/);
+    expect(screen).toMatch(/signed 600000 tickets in/);
+  });
+});
