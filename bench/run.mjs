@@ -98,6 +98,13 @@ const [bare, minimal, sign, verify] = interleaved(
   STARTUP_RUNS,
 );
 ratioRow(
+  "start-up floor: `bench/minimal-sign.cjs alice`",
+  minimal,
+  bare,
+  "`node -e 0`",
+  (o, b) => `${(o / b).toFixed(3)}x bare node`,
+);
+ratioRow(
   "start-up: `sign --no-input alice`",
   sign,
   bare,
