@@ -22,6 +22,23 @@ export {
 export { InvalidInputError, MalformedTicketError, TicketError, type TicketErrorCode } from "./core/errors.js";
 export { newtonsoftString } from "./core/json-text.js";
 export {
+  createRegistrationToken,
+  type DecodedRegistrationToken,
+  decodeRegistrationToken,
+  INSTANCE_MIN_LIFETIME,
+  inspectRegistrationToken,
+  JWT_DEFAULT_TTL,
+  JWT_MIN_TTL,
+  type RegistrationToken,
+  type RegistrationTokenOptions,
+  registrationSigningKey,
+  sortedJson,
+  type TokenInspection,
+  type TokenVerifyResult,
+  type VerifyTokenOptions,
+  verifyRegistrationToken,
+} from "./core/jwt.js";
+export {
   CREATED_DIGITS,
   type DetectedStyle,
   detectStyle,

@@ -4,10 +4,12 @@
  */
 import { TicketSigner } from "../core/batch.js";
 import { csvField, parseCsvLine } from "../core/csv.js";
-import { inspectTicket } from "../core/decode.js";
+import { inspectTicket, looksLikeJwt } from "../core/decode.js";
 import type { IdentityType } from "../core/endpoint.js";
 import { TicketError } from "../core/errors.js";
+import { verifyRegistrationToken } from "../core/jwt.js";
 import type { TicketStyle } from "../core/layout.js";
+import { normalizeTicketInput } from "../core/normalize.js";
 import { secretKey } from "../core/ticket.js";
 import type { PreciseTime } from "../core/time.js";
 import { resultCode, ticketChecks } from "../core/verify.js";
@@ -195,6 +197,10 @@ function verifyJob(o: VerifyJobOptions): Job {
       if (long) {
         code = "malformed";
         errors.push(tooLong({ number }));
+      } else if (looksLikeJwt(normalizeTicketInput(text).ticket)) {
+        const result = verifyRegistrationToken(text, { ...options, now });
+        code = result.code;
+        identity = result.decoded ? { type: "userId", endpoint: result.decoded.userId } : null;
       } else {
         const inspection = inspectTicket(text);
         code = resultCode(ticketChecks(inspection, key, options, now));

@@ -46,7 +46,19 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         },
         { name: "expires-in", value: "<duration>", description: "add expiresIn (3600, 90s, 15m, 1h, 2d)" },
         { name: "payload", value: "<file|->", description: "sign this exact JSON object text instead of building one" },
-        { name: "format", value: "<format>", description: "ticket (default)" },
+        {
+          name: "format",
+          value: "<format>",
+          description: "ticket (default) or jwt (registration token for the newer SDKs)",
+        },
+        { name: "ttl", value: "<duration>", description: "jwt: lifetime, exp - iat (default 10m, at least 60s)" },
+        { name: "now", value: "<time>", description: "jwt: the iat (default now)" },
+        { name: "nonce", value: "<value>", description: "jwt: the nonce (default a random UUID)" },
+        {
+          name: "instance-expires-in",
+          value: "<duration>",
+          description: "jwt: sets sinch:rtc:instance:exp (at least 48h)",
+        },
         { name: "json", description: "print one JSON object instead of the bare ticket" },
         { name: "no-input", description: "never prompt" },
         {
@@ -65,6 +77,7 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         `${PROGRAM} sign --count 1000 --endpoint-template 'user{n}' --output-format csv`,
         `${PROGRAM} sign --type email --json alice@example.com`,
         `${PROGRAM} sign --style js --expires-in 1h alice`,
+        `${PROGRAM} sign --format jwt --ttl 1h alice`,
       ],
       run: async ([endpoint], flags) => (await import("./commands/sign.js")).signCommand(endpoint, flags, ctx()),
     },
@@ -160,7 +173,7 @@ function programHelp(specs: CommandSpec<never>[]): string {
   return [
     `Usage: ${PROGRAM} <command> [options]`,
     "",
-    "Make, inspect and verify Sinch user tickets.",
+    "Make, inspect and verify Sinch user tickets and registration tokens (JWT).",
     "",
     "Commands:",
     ...specs.map((s) => `  ${s.name.padEnd(w)}  ${s.summary}`),

@@ -4,8 +4,8 @@ export interface NormalizedInput {
   notes: string[];
 }
 
-const AUTH_PREFIX = /^authorization\s*:\s*user\s+/i;
-const USER_PREFIX = /^user\s+/i;
+const AUTH_PREFIX = /^authorization\s*:\s*(?:user|bearer)\s+/i;
+const USER_PREFIX = /^(?:user|bearer)\s+/i;
 const QUOTES = ['"', "'", "`"];
 
 function fromJsonObject(text: string): string | null {
@@ -25,7 +25,8 @@ function fromJsonObject(text: string): string | null {
 
 /**
  * Removes the harmless wrapping people paste along with a ticket: surrounding whitespace
- * or quotes, a `user ` or `Authorization: User ` prefix, a `{"userTicket": "..."}` object.
+ * or quotes, a `user ` or `Authorization: User ` prefix (`Bearer ` for tokens), a
+ * `{"userTicket": "..."}` object.
  * Damage inside the ticket (spaces for '+', percent-encoding) is left for verify to
  * diagnose.
  */

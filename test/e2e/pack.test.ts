@@ -64,7 +64,10 @@ console.log(JSON.stringify([decodeTicket(t.userTicket).identity.endpoint, verify
 
     writeFileSync(
       join(project, "use.ts"),
-      `import { createTicket, type VerifyResult, verifyTicket } from "sinch-ticket";
+      `import { createRegistrationToken, createTicket, decodeRegistrationToken, type VerifyResult, verifyRegistrationToken, verifyTicket } from "sinch-ticket";
+const jwt: string = createRegistrationToken({ applicationKey: "k", applicationSecret: "s", userId: "u", ttl: 600 }).token;
+export const user: string = decodeRegistrationToken(jwt).userId;
+export const jwtValid: boolean = verifyRegistrationToken(jwt, { applicationSecret: "s" }).valid;
 const t: string = createTicket({ applicationKey: "k", applicationSecret: "s", identity: { type: "email", endpoint: "a@b.co" } }).userTicket;
 const r: VerifyResult = verifyTicket(t, { applicationSecret: "s" });
 export const code: "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid" = r.code;

@@ -1,5 +1,7 @@
-import { type DecodedTicket, decodeTicket } from "../../core/decode.js";
+import { type DecodedTicket, decodeTicket, looksLikeJwt } from "../../core/decode.js";
 import { MalformedTicketError } from "../../core/errors.js";
+import { type DecodedRegistrationToken, decodeRegistrationToken } from "../../core/jwt.js";
+import { normalizeTicketInput } from "../../core/normalize.js";
 import { describeRelative } from "../../core/time.js";
 import { type CommandContext, printJson } from "../context.js";
 import { ExitCode, ExitError } from "../exit.js";
@@ -47,6 +49,44 @@ export function ticketRows(d: DecodedTicket, now: Date): [string, string][] {
   ];
 }
 
+export function tokenJson(d: DecodedRegistrationToken) {
+  return {
+    format: d.format,
+    header: d.header,
+    claims: d.claims,
+    json: d.json,
+    signature: d.signature,
+    created: d.created,
+    expiresAt: d.expiresAt,
+    notes: d.notes,
+    warnings: d.warnings,
+  };
+}
+
+/** The human view of a decoded registration token. */
+export function tokenRows(d: DecodedRegistrationToken, now: Date): [string, string][] {
+  const lifetime = Math.round((Date.parse(d.expiresAt) - d.createdAt) / 1000);
+  return [
+    ["user", JSON.stringify(d.userId)],
+    ["application", d.applicationKey],
+    ["issued", `${d.created} (${describeRelative(d.createdAt, now)})`],
+    ["expires", `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; ${lifetime}s lifetime)`],
+    [
+      "instance",
+      d.instanceExpiresAt === null ? "no sinch:rtc:instance:exp" : `${d.instanceExpiresAt} (sinch:rtc:instance:exp)`,
+    ],
+    ["kid", `${String(d.header.kid)} (key date ${d.keyDate})`],
+    ["nonce", String(d.claims.nonce)],
+    ["header", d.headerJson],
+    ["claims", d.json],
+  ];
+}
+
+/** True when the input (after harmless normalisation) is a registration token. */
+export function isToken(input: string): boolean {
+  return looksLikeJwt(normalizeTicketInput(input).ticket);
+}
+
 export function printRows(ctx: CommandContext, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${value}`);
@@ -60,19 +100,23 @@ export async function decodeCommand(
   const { io, ui } = ctx;
   const input = await readTicketArgument(ticketArg, io, false);
   const now = io.now();
-  let decoded: DecodedTicket;
+  const token = isToken(input);
+  let decoded: DecodedTicket | DecodedRegistrationToken;
   try {
-    decoded = decodeTicket(input, { now });
+    decoded = token ? decodeRegistrationToken(input, { now }) : decodeTicket(input, { now });
   } catch (error) {
     if (error instanceof MalformedTicketError) {
-      throw new ExitError(ExitCode.malformed, `malformed ticket: ${error.message}`);
+      throw new ExitError(ExitCode.malformed, `malformed ${token ? "registration token" : "ticket"}: ${error.message}`);
     }
     throw error;
   }
   for (const note of decoded.notes) ui.note(note);
   ui.note("decode does not check the signature; use `sinch-ticket verify` for that");
   if (flags.json) {
-    printJson(ctx, decodeJson(decoded));
+    printJson(ctx, decoded.format === "jwt" ? tokenJson(decoded) : decodeJson(decoded));
+  } else if (decoded.format === "jwt") {
+    ui.print(ui.out("bold", "Registration token (JWT)"));
+    printRows(ctx, tokenRows(decoded, now));
   } else {
     ui.print(ui.out("bold", "User ticket"));
     printRows(ctx, ticketRows(decoded, now));

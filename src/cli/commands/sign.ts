@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkEndpoint, checkIdentityType, IDENTITY_TYPES, type IdentityType } from "../../core/endpoint.js";
 import { TicketError } from "../../core/errors.js";
+import { createRegistrationToken, INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../core/jwt.js";
 import { TICKET_STYLES } from "../../core/layout.js";
 import { createTicket } from "../../core/ticket.js";
 import { type PreciseTime, parseTime } from "../../core/time.js";
@@ -9,7 +10,7 @@ import { type CommandContext, printJson } from "../context.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../credentials.js";
 import { usageError } from "../exit.js";
 import { readAll, stripOneNewline } from "../io.js";
-import { choiceFlag, durationFlag } from "../options.js";
+import { choiceFlag, durationFlag, timeFlag } from "../options.js";
 import { canPrompt, prompterFor } from "../prompt.js";
 import { demoNotice, reportConfigWarnings } from "./shared.js";
 
@@ -27,6 +28,10 @@ export interface SignFlags extends CredentialFlags {
   count?: string;
   endpointTemplate?: string;
   outputFormat?: string;
+  ttl?: string;
+  now?: string;
+  nonce?: string;
+  instanceExpiresIn?: string;
 }
 
 const TYPE_CHOICES = [
@@ -65,6 +70,64 @@ async function readPayload(source: string, ctx: CommandContext): Promise<string>
   }
 }
 
+/** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
+async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  const ticketOnly = (
+    ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
+  ).find((k) => flags[k] !== undefined);
+  if (ticketOnly) {
+    throw usageError(
+      `--${ticketOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for user tickets; it does not go with --format jwt`,
+    );
+  }
+  const ttl = durationFlag("--ttl", flags.ttl) ?? JWT_DEFAULT_TTL;
+  if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
+  const instanceExpiresIn = durationFlag("--instance-expires-in", flags.instanceExpiresIn);
+  if (instanceExpiresIn !== undefined && instanceExpiresIn < INSTANCE_MIN_LIFETIME) {
+    throw usageError("--instance-expires-in must be at least 48h (Sinch requires it)");
+  }
+  const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
+  if (flags.nonce === "") throw usageError("--nonce is empty");
+
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  reportConfigWarnings(ctx, credentials);
+  if (!key) throw missingKey();
+
+  let userId = userArg;
+  if (userId === undefined) {
+    if (!canPrompt(io, flags.input !== false)) {
+      throw usageError("missing user id: sinch-ticket sign --format jwt <userId>");
+    }
+    userId = await prompterFor(io).input("User id", (v) => (v.trim() === "" ? "the user id is empty" : true));
+  }
+  const made = createRegistrationToken({
+    applicationKey: key.value,
+    applicationSecret: secret.value,
+    userId,
+    now,
+    ttl,
+    ...(flags.nonce !== undefined ? { nonce: flags.nonce } : {}),
+    ...(instanceExpiresIn !== undefined ? { instanceExpiresIn } : {}),
+  });
+  demoNotice(ctx, "signed", key, secret);
+  if (flags.json) {
+    printJson(ctx, {
+      token: made.token,
+      format: made.format,
+      header: made.header,
+      claims: made.claims,
+      expiresAt: made.expiresAt,
+    });
+  } else {
+    ui.print(made.token);
+  }
+  return 0;
+}
+
 /** What --batch, --count and --endpoint-template ask for, checked against each other. */
 function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
   const outputFormat = choiceFlag("--output-format", flags.outputFormat, ["ndjson", "csv"] as const) ?? "ndjson";
@@ -97,7 +160,10 @@ export async function signCommand(
 ): Promise<number> {
   const { io, ui } = ctx;
   const now = io.now();
-  choiceFlag("--format", flags.format, ["ticket"] as const);
+  const format = choiceFlag("--format", flags.format, ["ticket", "jwt"] as const) ?? "ticket";
+  if (format === "jwt") return signToken(endpointArg, flags, ctx);
+  const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
+  if (jwtOnly) throw usageError(`--${jwtOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --format jwt`);
   const style = choiceFlag("--style", flags.style, TICKET_STYLES) ?? "dotnet";
   let type = choiceFlag("--type", flags.type, IDENTITY_TYPES);
   const created = createdFlag(flags.created, now);

@@ -1,10 +1,11 @@
+import { type TokenVerifyResult, verifyRegistrationToken } from "../../core/jwt.js";
 import { type Check, type VerifyResult, verifyTicket } from "../../core/verify.js";
 import { type CommandContext, printJson } from "../context.js";
 import { type CredentialFlags, CredentialResolver, missingSecret } from "../credentials.js";
 import { usageError, VERIFY_EXIT } from "../exit.js";
 import { durationFlag, timeFlag } from "../options.js";
 import { readTicketArgument } from "../ticket-input.js";
-import { printRows, ticketRows } from "./decode.js";
+import { isToken, printRows, ticketRows, tokenRows } from "./decode.js";
 import { demoNotice, reportConfigWarnings } from "./shared.js";
 
 export interface VerifyFlags extends CredentialFlags {
@@ -26,13 +27,15 @@ const VERDICTS: Record<string, string> = {
   not_yet_valid: "not yet valid",
 };
 
-export function verifyJson(result: VerifyResult) {
+export function verifyJson(result: VerifyResult | TokenVerifyResult) {
   return {
     valid: result.valid,
     code: result.code,
     format: result.format,
     checks: result.checks,
-    payload: result.payload,
+    ...(result.format === "jwt"
+      ? { header: result.header, claims: result.claims, payload: result.claims }
+      : { payload: result.payload }),
     notes: result.notes,
     warnings: result.warnings,
     diagnosis: result.diagnosis,
@@ -60,9 +63,17 @@ function mark(ctx: CommandContext, ok: boolean | null): string {
   return ctx.ui.out("dim", "-");
 }
 
-export function printVerdict(ctx: CommandContext, result: VerifyResult, checks: Check[], now: Date): void {
+export function printVerdict(
+  ctx: CommandContext,
+  result: VerifyResult | TokenVerifyResult,
+  checks: Check[],
+  now: Date,
+): void {
   const { ui } = ctx;
-  const verdict = VERDICTS[result.code] ?? result.code;
+  const verdict = (VERDICTS[result.code] ?? result.code).replace(
+    "ticket",
+    result.format === "jwt" ? "registration token" : "ticket",
+  );
   ui.print(result.valid ? ui.out("green", `✓ ${verdict}`) : ui.out("red", `✗ ${verdict}`));
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
@@ -76,7 +87,7 @@ export function printVerdict(ctx: CommandContext, result: VerifyResult, checks: 
   }
   if (result.decoded) {
     ui.print("");
-    printRows(ctx, ticketRows(result.decoded, now));
+    printRows(ctx, result.decoded.format === "jwt" ? tokenRows(result.decoded, now) : ticketRows(result.decoded, now));
   }
 }
 
@@ -116,14 +127,15 @@ export async function verifyCommand(
   }
   const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
 
-  const result = verifyTicket(input, {
+  const options = {
     applicationSecret: secret.value,
     applicationKey: key?.value ?? null,
     now,
     ...(clockSkew !== undefined ? { clockSkew } : {}),
     ...(maxAge !== undefined ? { maxAge } : {}),
     ignoreTime: flags.ignoreTime === true,
-  });
+  };
+  const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);
   if (!flags.quiet) {
     for (const note of result.notes) ui.note(note);
     demoNotice(ctx, "verified", key, secret);
