@@ -7,7 +7,7 @@
 // - batch-worker.cjs: the worker thread that shares long batch runs with the main thread;
 // - index.js and types/: the library (ESM) and its declarations.
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { build } from "esbuild";
 
@@ -73,5 +73,8 @@ await build({ ...cjs, entryPoints: ["src/cli/prompts-bundle.ts"], outfile: "dist
 chmodSync("dist/cli.cjs", 0o755);
 
 await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", format: "esm" });
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.cjs", format: "cjs" });
 
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+// CommonJS consumers get the same declarations, seen through a CommonJS entry.
+writeFileSync("dist/types/index.d.cts", 'export * from "./index.js";\n');

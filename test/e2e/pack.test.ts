@@ -84,6 +84,13 @@ export const code: "valid" | "malformed" | "key_mismatch" | "bad_signature" | "e
     expect(() => execFileSync(process.execPath, [tsc, "-p", project], { encoding: "utf8" })).not.toThrow();
   });
 
+  it("can be required from CommonJS", () => {
+    writeFileSync(join(project, "use.cjs"), `const { createTicket, verifyTicket } = require("sinch-ticket");
+const t = createTicket({ applicationKey: "k", applicationSecret: "${SECRET}", identity: { endpoint: "a" } });
+console.log(verifyTicket(t.userTicket, { applicationSecret: "${SECRET}" }).code);`);
+    expect(execFileSync(process.execPath, ["use.cjs"], { cwd: project, encoding: "utf8" }).trim()).toBe("valid");
+  });
+
   it("has no runtime dependencies to install", () => {
     const manifest = JSON.parse(readFileSync(join(project, "node_modules", "sinch-ticket", "package.json"), "utf8"));
     expect(manifest.dependencies ?? {}).toEqual({});
