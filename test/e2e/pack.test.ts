@@ -85,9 +85,12 @@ export const code: "valid" | "malformed" | "key_mismatch" | "bad_signature" | "e
   });
 
   it("can be required from CommonJS", () => {
-    writeFileSync(join(project, "use.cjs"), `const { createTicket, verifyTicket } = require("sinch-ticket");
+    writeFileSync(
+      join(project, "use.cjs"),
+      `const { createTicket, verifyTicket } = require("sinch-ticket");
 const t = createTicket({ applicationKey: "k", applicationSecret: "${SECRET}", identity: { endpoint: "a" } });
-console.log(verifyTicket(t.userTicket, { applicationSecret: "${SECRET}" }).code);`);
+console.log(verifyTicket(t.userTicket, { applicationSecret: "${SECRET}" }).code);`,
+    );
     expect(execFileSync(process.execPath, ["use.cjs"], { cwd: project, encoding: "utf8" }).trim()).toBe("valid");
   });
 

@@ -1,0 +1,70 @@
+/** Hostile input to the built binary: real processes, real pipes, bounded time. */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTicket } from "../../src/index.js";
+import { cleanEnv, requireBuild, runBin } from "../helpers/bin.js";
+import { KEY, SECRET } from "../helpers/constants.js";
+
+beforeAll(requireBuild);
+const env = () => cleanEnv({ SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET });
+const ticket = createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "a" } }).userTicket;
+
+function assertClean(r: { code: number | null; stdout: string; stderr: string }) {
+  expect([0, 2, 3, 4, 5, 6, 7, 8]).toContain(r.code);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(r.stdout + r.stderr).not.toContain(SECRET);
+}
+
+describe("the binary under hostile input", () => {
+  it("random and mutated tickets on stdin and as arguments", () => {
+    const input = fc.oneof(
+      fc.string({ unit: "binary", minLength: 1, maxLength: 120 }).filter((s) => !s.includes("\u0000")),
+      fc
+        .tuple(fc.nat(), fc.string({ minLength: 1, maxLength: 2 }))
+        .map(([i, s]) => ticket.slice(0, i % ticket.length) + s + ticket.slice((i % ticket.length) + 1)),
+    );
+    fc.assert(
+      fc.property(input, fc.constantFrom("decode", "verify"), fc.boolean(), (text, command, viaStdin) => {
+        const r = viaStdin
+          ? runBin([command, "--json"], { env: env(), input: text })
+          : runBin([command, "--", text], { env: env() });
+        assertClean(r);
+        if (r.code === 6 && command === "decode") expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses or reads a 1 MB line quickly", () => {
+    const huge = `${"A".repeat(1024 * 1024)}:${"B".repeat(44)}`;
+    for (const args of [["decode"], ["verify"], ["verify", "--batch", "-"], ["sign", "--batch", "-"]]) {
+      const started = Date.now();
+      const r = runBin(args, { env: env(), input: `${huge}\n` });
+      assertClean(r);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
+  it("endless input without a newline stays bounded", () => {
+    const r = runBin(["sign", "--batch", "-"], { env: env(), input: "x".repeat(8 * 1024 * 1024) });
+    assertClean(r);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toContain("line 1: longer than 1 MiB; skipped");
+  });
+
+  it("corrupt config files are reported by position and left alone", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        const home = cleanEnv();
+        const dir = `${home.XDG_CONFIG_HOME}/sinch-ticket`;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${dir}/config.json`, text, { mode: 0o600 });
+        const r = runBin(["sign", "a"], { env: home });
+        assertClean(r);
+        expect(readFileSync(`${dir}/config.json`, "utf8")).toBe(text);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
