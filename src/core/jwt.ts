@@ -5,7 +5,15 @@ import { findJsonError } from "./json-error.js";
 import { normalizeTicketInput } from "./normalize.js";
 import { type SecretInput, secretKey } from "./ticket.js";
 import { isoFromMillis } from "./time.js";
-import { type Check, DEFAULT_CLOCK_SKEW, type Diagnosis, resultCode, timeChecks, type VerifyCode } from "./verify.js";
+import {
+  type Check,
+  DEFAULT_CLOCK_SKEW,
+  type Diagnosis,
+  resultCode,
+  timeChecks,
+  type VerifyCode,
+  type VerifyTicketOptions,
+} from "./verify.js";
 
 /** Registration tokens (formats.md section 2): HS256 JWTs with a date-derived key. */
 export const JWT_MIN_TTL = 60;
@@ -336,14 +344,8 @@ export function decodeRegistrationToken(input: string, options: { now?: Date } =
   return decoded;
 }
 
-export interface VerifyTokenOptions {
-  applicationSecret: SecretInput;
-  applicationKey?: string | null;
-  now?: Date;
-  clockSkew?: number;
-  maxAge?: number | null;
-  ignoreTime?: boolean;
-}
+/** The same options as for tickets: secret, key, now, clock skew, max age, ignore time. */
+export type VerifyTokenOptions = VerifyTicketOptions;
 
 export interface TokenVerifyResult {
   valid: boolean;
@@ -401,7 +403,7 @@ export function verifyRegistrationToken(input: string, options: VerifyTokenOptio
   const signingInput = r.parts.length === 3 ? `${r.parts[0]}.${r.parts[1]}` : "";
   const iatDate = typeof claims?.iat === "number" ? utcDate(claims.iat * 1000) : null;
   let signature: Check;
-  if (!r.signatureBytes || r.signatureBytes.length !== 32 || r.keyDate === null || r.header?.alg !== "HS256") {
+  if (r.signatureBytes?.length !== 32 || r.keyDate === null || r.header?.alg !== "HS256") {
     signature = { name: "signature", ok: null, detail: "skipped: the token could not be read" };
   } else if (!equal(hmac(registrationSigningKey(secret, r.keyDate), signingInput), r.signatureBytes)) {
     signature = { name: "signature", ok: false, detail: `HMAC-SHA256 with the key of ${r.keyDate} does not match` };

@@ -70,9 +70,19 @@ async function readPayload(source: string, ctx: CommandContext): Promise<string>
   }
 }
 
+/** The secret (required) and the key (when resolved) for signing. */
+async function signingCredentials(ctx: CommandContext, flags: SignFlags) {
+  const credentials = new CredentialResolver(ctx.io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  reportConfigWarnings(ctx, credentials);
+  return { key, secret };
+}
+
 /** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
 async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
-  const { io, ui } = ctx;
+  const { io } = ctx;
   const ticketOnly = (
     ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
   ).find((k) => flags[k] !== undefined);
@@ -90,11 +100,7 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
   const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
   if (flags.nonce === "") throw usageError("--nonce is empty");
 
-  const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret();
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
-  reportConfigWarnings(ctx, credentials);
+  const { key, secret } = await signingCredentials(ctx, flags);
   if (!key) throw missingKey();
 
   let userId = userArg;
@@ -114,17 +120,14 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
     ...(instanceExpiresIn !== undefined ? { instanceExpiresIn } : {}),
   });
   demoNotice(ctx, "signed", key, secret);
-  if (flags.json) {
-    printJson(ctx, {
-      token: made.token,
-      format: made.format,
-      header: made.header,
-      claims: made.claims,
-      expiresAt: made.expiresAt,
-    });
-  } else {
-    ui.print(made.token);
-  }
+  const { token, format, header, claims, expiresAt } = made;
+  return printSigned(ctx, flags, token, { token, format, header, claims, expiresAt });
+}
+
+/** The bare ticket or token on stdout, or with --json the contract's object. */
+function printSigned(ctx: CommandContext, flags: SignFlags, bare: string, json: object): number {
+  if (flags.json) printJson(ctx, json);
+  else ctx.ui.print(bare);
   return 0;
 }
 
@@ -176,11 +179,7 @@ export async function signCommand(
 
   const batch = batchFlags(endpointArg, flags);
 
-  const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret();
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
-  reportConfigWarnings(ctx, credentials);
+  const { key, secret } = await signingCredentials(ctx, flags);
 
   if (batch) {
     if (!key) throw missingKey();
@@ -232,17 +231,12 @@ export async function signCommand(
 
   for (const note of result.notes) ui.note(note);
   demoNotice(ctx, "signed", key, secret);
-  if (flags.json) {
-    printJson(ctx, {
-      userTicket: result.userTicket,
-      format: result.format,
-      style: result.style,
-      payload: result.payload,
-      created: result.created,
-      expiresAt: result.expiresAt,
-    });
-  } else {
-    ui.print(result.userTicket);
-  }
-  return 0;
+  return printSigned(ctx, flags, result.userTicket, {
+    userTicket: result.userTicket,
+    format: result.format,
+    style: result.style,
+    payload: result.payload,
+    created: result.created,
+    expiresAt: result.expiresAt,
+  });
 }

@@ -106,27 +106,6 @@ export async function verifyCommand(
   if (!secret) throw missingSecret();
   const key = await credentials.key();
   reportConfigWarnings(ctx, credentials);
-  if (flags.batch !== undefined) {
-    if (ticketArg !== undefined) throw usageError("give either a ticket or --batch, not both");
-    if (flags.batch === "-" && flags.secretStdin)
-      throw usageError("--batch - and --secret-stdin both want standard input");
-    const code = await (await import("./batch.js")).verifyBatch(
-      {
-        source: flags.batch,
-        applicationSecret: secret.value,
-        applicationKey: key?.value ?? null,
-        now,
-        ...(clockSkew !== undefined ? { clockSkew } : {}),
-        ...(maxAge !== undefined ? { maxAge } : {}),
-        ignoreTime: flags.ignoreTime === true,
-      },
-      ctx,
-    );
-    demoNotice(ctx, "verified", key, secret);
-    return code;
-  }
-  const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
-
   const options = {
     applicationSecret: secret.value,
     applicationKey: key?.value ?? null,
@@ -135,6 +114,16 @@ export async function verifyCommand(
     ...(maxAge !== undefined ? { maxAge } : {}),
     ignoreTime: flags.ignoreTime === true,
   };
+  if (flags.batch !== undefined) {
+    if (ticketArg !== undefined) throw usageError("give either a ticket or --batch, not both");
+    if (flags.batch === "-" && flags.secretStdin) {
+      throw usageError("--batch - and --secret-stdin both want standard input");
+    }
+    const code = await (await import("./batch.js")).verifyBatch({ ...options, source: flags.batch }, ctx);
+    demoNotice(ctx, "verified", key, secret);
+    return code;
+  }
+  const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
   const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);
   if (!flags.quiet) {
     for (const note of result.notes) ui.note(note);
