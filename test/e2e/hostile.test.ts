@@ -36,6 +36,50 @@ describe("the binary under hostile input", () => {
     );
   });
 
+  it("random flags and values", () => {
+    const words = [
+      "sign",
+      "decode",
+      "verify",
+      "config",
+      "show",
+      "--type",
+      "--style",
+      "--created",
+      "--json",
+      "--now",
+      "--ttl",
+      "--format",
+      "jwt",
+      "--batch",
+      "-",
+      "--count",
+      "2",
+      "--bogus",
+      "-2h",
+      "",
+      "é",
+      "--no-input",
+      "--profile",
+      "x",
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...words),
+            fc.string({ maxLength: 8 }).filter((s) => !s.includes("\u0000")),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (args) => {
+          assertClean(runBin(args, { env: env(), input: "" }));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("refuses or reads a 1 MB line quickly", () => {
     const huge = `${"A".repeat(1024 * 1024)}:${"B".repeat(44)}`;
     for (const args of [["decode"], ["verify"], ["verify", "--batch", "-"], ["sign", "--batch", "-"]]) {
