@@ -59,6 +59,15 @@ export function base64Problem(text: string, options: { secret?: boolean } = {}):
   return "has a length and padding that do not fit together";
 }
 
+/** Decodes strict, canonical standard base64 once; says why not when it is not. */
+export function decodeStandardBase64(text: string): { bytes: Buffer } | { problem: string } {
+  if (text.length > 0 && STANDARD_BASE64.test(text)) {
+    const bytes = Buffer.from(text, "base64");
+    if (bytes.toString("base64") === text) return { bytes };
+  }
+  return { problem: base64Problem(text) ?? "is not standard base64" };
+}
+
 /** Decodes strict standard base64; throws with `code` "invalid_secret" for a bad secret. */
 export function decodeSecret(secret: string): Uint8Array {
   const problem = base64Problem(secret, { secret: true });

@@ -1,4 +1,4 @@
-import { base64Problem } from "./base64.js";
+import { decodeStandardBase64 } from "./base64.js";
 import { MalformedTicketError } from "./errors.js";
 import { type DetectedStyle, detectStyle } from "./layout.js";
 import { normalizeTicketInput } from "./normalize.js";
@@ -82,11 +82,11 @@ export function inspectTicket(input: string): TicketInspection {
   result.ticketData = data;
   result.signature = signature;
 
-  const dataProblem = base64Problem(data);
-  if (dataProblem) {
-    result.problems.push(`ticket data (before ':') is not standard base64: it ${dataProblem}`);
+  const dataDecoded = decodeStandardBase64(data);
+  if ("problem" in dataDecoded) {
+    result.problems.push(`ticket data (before ':') is not standard base64: it ${dataDecoded.problem}`);
   } else {
-    const bytes = Buffer.from(data, "base64");
+    const bytes = dataDecoded.bytes;
     const { text, encoding } = decodeText(bytes);
     result.dataBytes = bytes;
     result.json = text;
@@ -99,11 +99,11 @@ export function inspectTicket(input: string): TicketInspection {
     }
   }
 
-  const signatureProblem = base64Problem(signature);
-  if (signatureProblem) {
-    result.problems.push(`signature (after ':') is not standard base64: it ${signatureProblem}`);
+  const signatureDecoded = decodeStandardBase64(signature);
+  if ("problem" in signatureDecoded) {
+    result.problems.push(`signature (after ':') is not standard base64: it ${signatureDecoded.problem}`);
   } else {
-    const bytes = Buffer.from(signature, "base64");
+    const bytes = signatureDecoded.bytes;
     result.signatureBytes = bytes;
     if (bytes.length !== SIGNATURE_BYTES) {
       result.problems.push(`signature is ${bytes.length} bytes; an HMAC-SHA256 signature is ${SIGNATURE_BYTES}`);

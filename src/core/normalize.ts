@@ -30,7 +30,12 @@ function fromJsonObject(text: string): string | null {
  * Damage inside the ticket (spaces for '+', percent-encoding) is left for verify to
  * diagnose.
  */
+// Text that cannot carry any of the wrapping below: most input, and every batch line.
+const BARE = /^[A-Za-z0-9+/=:._-][^\n]*[A-Za-z0-9+/=:._-]$/;
+const WRAPPED = /^(?:user|bearer|authorization)/i;
+
 export function normalizeTicketInput(raw: string): NormalizedInput {
+  if (BARE.test(raw) && !WRAPPED.test(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;
   for (let round = 0; round < 8; round++) {
