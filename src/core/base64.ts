@@ -60,7 +60,7 @@ export function base64Problem(text: string, options: { secret?: boolean } = {}):
 }
 
 /** Decodes strict, canonical standard base64 once; says why not when it is not. */
-export function decodeStandardBase64(text: string): { bytes: Buffer } | { problem: string } {
+export function decodeStandardBase64(text: string): { bytes: Uint8Array } | { problem: string } {
   if (text.length > 0 && STANDARD_BASE64.test(text)) {
     const bytes = Buffer.from(text, "base64");
     if (bytes.toString("base64") === text) return { bytes };

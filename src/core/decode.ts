@@ -86,7 +86,7 @@ export function inspectTicket(input: string): TicketInspection {
   if ("problem" in dataDecoded) {
     result.problems.push(`ticket data (before ':') is not standard base64: it ${dataDecoded.problem}`);
   } else {
-    const bytes = dataDecoded.bytes;
+    const bytes = Buffer.from(dataDecoded.bytes.buffer, dataDecoded.bytes.byteOffset, dataDecoded.bytes.byteLength);
     const { text, encoding } = decodeText(bytes);
     result.dataBytes = bytes;
     result.json = text;
