@@ -115,7 +115,12 @@ export function timeChecks(args: {
       : {
           name: "created",
           ok: true,
-          detail: ahead > 0 ? `${describeSpan(ahead)} ahead, within the clock skew` : `${describeSpan(-ahead)} ago`,
+          detail:
+            Math.abs(ahead) < 1000
+              ? "just now"
+              : ahead > 0
+                ? `${describeSpan(ahead)} ahead, within the clock skew`
+                : `${describeSpan(-ahead)} ago`,
         };
 
   const bounds: [string, number][] = [];

@@ -98,7 +98,8 @@ export async function verifyCommand(
 ): Promise<number> {
   const { io, ui } = ctx;
   ui.quiet = flags.quiet === true;
-  const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
+  // Without --now, "now" is taken once the ticket has been read (it may arrive on a pipe).
+  const fixedNow = timeFlag("--now", flags.now, io.now());
   const clockSkew = durationFlag("--clock-skew", flags.clockSkew);
   const maxAge = durationFlag("--max-age", flags.maxAge);
   const credentials = new CredentialResolver(io, flags);
@@ -109,7 +110,7 @@ export async function verifyCommand(
   const options = {
     applicationSecret: secret.value,
     applicationKey: key?.value ?? null,
-    now,
+    now: fixedNow ?? io.now(),
     ...(clockSkew !== undefined ? { clockSkew } : {}),
     ...(maxAge !== undefined ? { maxAge } : {}),
     ignoreTime: flags.ignoreTime === true,
@@ -124,6 +125,8 @@ export async function verifyCommand(
     return code;
   }
   const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
+  options.now = fixedNow ?? io.now();
+  const now = options.now;
   const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);
   if (!flags.quiet) {
     for (const note of result.notes) ui.note(note);
