@@ -72,13 +72,15 @@ describe("batch runs long enough to use a worker thread", () => {
 
   it("shows progress on a terminal once a run lasts a while, and clears it", async () => {
     const r = await runInTerminal(
-      `${process.execPath} ${CLI} sign --count 600000 --endpoint-template 'u{n}' > /dev/null`,
+      `${process.execPath} ${CLI} sign --count 1500000 --endpoint-template 'u{n}' > /dev/null`,
       [],
       { ...env(), TERM: "xterm" },
     );
     expect(r.code).toBe(0);
     const screen = stripAnsi(r.screen);
     expect(screen).toMatch(/signed [\d,]+ \([\d,]+\/s\)/);
-    expect(screen).toMatch(/signed 600000 tickets in/);
+    expect(screen).toMatch(/signed 1500000 tickets in/);
+    // The progress line is erased before the summary is written.
+    expect(r.screen).toMatch(/\r\u001b\[2K(?:\u001b\[\d+m)?note: signed 1500000 tickets/);
   });
 });

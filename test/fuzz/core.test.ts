@@ -106,7 +106,7 @@ describe("core under hostile input", () => {
     );
   });
 
-  it("a 1 MB ticket is read or refused in well under a second", () => {
+  it("a 1 MB ticket is read or refused within two seconds", () => {
     for (const input of [
       `${"A".repeat(1_000_000)}:${"A".repeat(44)}`,
       "[".repeat(1_000_000),
@@ -117,7 +117,7 @@ describe("core under hostile input", () => {
       onlyTypedErrors(() => decodeTicket(input));
       expect(verifyTicket(input, { applicationSecret: SECRET }).valid).toBe(false);
       expect(verifyRegistrationToken(input, { applicationSecret: SECRET }).valid).toBe(false);
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(2000);
     }
   });
 
