@@ -5,10 +5,11 @@
 //   loaded only when used, so a run compiles only the code it needs;
 // - prompts.cjs: the terminal prompts, loaded only when a command asks something;
 // - batch-worker.cjs: the worker thread that shares long batch runs with the main thread;
-// - index.js and types/: the library (ESM) and its declarations.
+// - index.js, index.cjs and types/: the library (ESM and CommonJS) and its declarations;
+// - THIRD_PARTY_LICENSES.txt: the licences of the packages bundled into the files above.
 import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -47,7 +48,18 @@ const cjs = {
   minify: true,
   supported: { "dynamic-import": false },
   define: { __BATCH_WORKER__: '"batch-worker.cjs"' },
+  metafile: true,
 };
+
+/** node_modules packages whose code ended up in a bundle, from esbuild's metafile. */
+const bundled = new Set();
+function collect(result) {
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) bundled.add(input.slice(0, m.index) + "node_modules/" + m[1]);
+  }
+  return result;
+}
 const files = {
   "cli.cjs": "src/cli/main.ts",
   "sign.cjs": "src/cli/commands/sign.ts",
@@ -58,17 +70,34 @@ const files = {
   "batch-worker.cjs": "src/cli/batch-worker.ts",
 };
 await Promise.all(
-  Object.entries(files).map(([out, entry]) =>
-    build({
-      ...cjs,
-      entryPoints: [entry],
-      outfile: `dist/${out}`,
-      plugins: [lazyFiles(out)],
-      ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
-    }),
+  Object.entries(files).map(async ([out, entry]) =>
+    collect(
+      await build({
+        ...cjs,
+        entryPoints: [entry],
+        outfile: `dist/${out}`,
+        plugins: [lazyFiles(out)],
+        ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
+      }),
+    ),
   ),
 );
-await build({ ...cjs, entryPoints: ["src/cli/prompts-bundle.ts"], outfile: "dist/prompts.cjs" });
+collect(await build({ ...cjs, entryPoints: ["src/cli/prompts-bundle.ts"], outfile: "dist/prompts.cjs" }));
+
+// Licences of everything bundled travel with it.
+const notices = [...bundled].sort().map((dir) => {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const file = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.|$)/i.test(f));
+  const text = file
+    ? readFileSync(join(dir, file), "utf8").trim()
+    : `License: ${pkg.license ?? "unknown"} (no licence file in the package)`;
+  return `${pkg.name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}`;
+});
+writeFileSync(
+  "dist/THIRD_PARTY_LICENSES.txt",
+  `sinch-ticket bundles the following packages into dist/.\n\n${notices.join(`\n\n${"-".repeat(72)}\n\n`)}\n`,
+);
+if (!existsSync("dist/THIRD_PARTY_LICENSES.txt")) throw new Error("licence notices were not written");
 
 chmodSync("dist/cli.cjs", 0o755);
 

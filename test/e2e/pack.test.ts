@@ -38,6 +38,7 @@ describe("the packed package", () => {
     expect(files).toContain("dist/prompts.cjs");
     expect(files).toContain("dist/index.js");
     expect(files).toContain("dist/types/index.d.ts");
+    expect(files).toContain("dist/THIRD_PARTY_LICENSES.txt");
     expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
   });
 
