@@ -1,5 +1,5 @@
 import { TicketError } from "../core/errors.js";
-import { parseDuration, parseTime } from "../core/time.js";
+import { type PreciseTime, parseDuration, parseTime, toMillis } from "../core/time.js";
 import { usageError } from "./exit.js";
 
 /** Runs a core parser on a flag's value; its message becomes a usage error naming the flag. */
@@ -16,10 +16,19 @@ export function durationFlag(flag: string, value: string | undefined): number | 
   return value === undefined ? undefined : asUsage(flag, () => parseDuration(value));
 }
 
+/** A time flag keeping the fraction digits it was given (for `--created`). */
+export function preciseTimeFlag(flag: string, value: string | undefined, now: Date): PreciseTime | undefined {
+  return value === undefined ? undefined : asUsage(flag, () => parseTime(value, now));
+}
+
 export function timeFlag(flag: string, value: string | undefined, now: Date): Date | undefined {
-  if (value === undefined) return undefined;
-  const t = asUsage(flag, () => parseTime(value, now));
-  return new Date(t.seconds * 1000 + Number(t.fraction.slice(0, 3).padEnd(3, "0")));
+  const t = preciseTimeFlag(flag, value, now);
+  return t === undefined ? undefined : new Date(toMillis(t));
+}
+
+/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 export function choiceFlag<T extends string>(

@@ -213,8 +213,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const words = argv.filter((a) => a !== "--no-color");
     const first = words[0];
     if (first === undefined || first === "-h" || first === "--help" || first === "help") {
-      const topic =
-        first === "help" ? specs.find((s) => s.name === words.slice(1, 3).join(" ") || s.name === words[1]) : undefined;
+      const asked = first === "help" ? words.slice(1) : [];
+      const topic = specs.find((s) => s.name === asked.slice(0, 2).join(" ")) ?? specs.find((s) => s.name === asked[0]);
+      if (asked.length > 0 && !topic) {
+        const names = [...new Set(specs.map((s) => s.name.split(" ")[0] as string))];
+        throw usageError(`no help for '${asked.join(" ")}': the commands are ${names.join(", ")}`);
+      }
       io.stdout.write(topic ? commandHelp(topic, PROGRAM) : programHelp(specs));
       return ExitCode.ok;
     }

@@ -7,7 +7,6 @@ import { type SecretInput, secretKey } from "./ticket.js";
 import { isoFromMillis } from "./time.js";
 import {
   type Check,
-  DEFAULT_CLOCK_SKEW,
   type Diagnosis,
   resultCode,
   timeChecks,
@@ -420,10 +419,8 @@ export function verifyRegistrationToken(input: string, options: VerifyTokenOptio
   const { created, expiry } = timeChecks({
     issuedAt: typeof claims?.iat === "number" ? claims.iat * 1000 : null,
     expiresAt: typeof claims?.exp === "number" ? claims.exp * 1000 : null,
-    maxAge: options.maxAge ?? null,
+    options,
     now,
-    clockSkew: options.clockSkew ?? DEFAULT_CLOCK_SKEW,
-    ignoreTime: options.ignoreTime ?? false,
     issuedName: "iat",
     expiryName: "exp",
   });

@@ -84,14 +84,15 @@ interface TimeChecks {
 export function timeChecks(args: {
   issuedAt: number | null;
   expiresAt: number | null;
-  maxAge: number | null;
+  options: Pick<VerifyTicketOptions, "maxAge" | "clockSkew" | "ignoreTime">;
   now: Date;
-  clockSkew: number;
-  ignoreTime: boolean;
   issuedName: string;
   expiryName: string;
 }): TimeChecks {
-  const { issuedAt, now, clockSkew, ignoreTime } = args;
+  const { issuedAt, now } = args;
+  const clockSkew = args.options.clockSkew ?? DEFAULT_CLOCK_SKEW;
+  const ignoreTime = args.options.ignoreTime ?? false;
+  const maxAge = args.options.maxAge ?? null;
   if (ignoreTime) {
     return {
       created: { name: "created", ok: null, detail: "skipped (--ignore-time)" },
@@ -125,8 +126,7 @@ export function timeChecks(args: {
 
   const bounds: [string, number][] = [];
   if (args.expiresAt !== null) bounds.push([args.expiryName, args.expiresAt]);
-  if (args.maxAge !== null)
-    bounds.push([`--max-age ${describeSpan(args.maxAge * 1000)}`, issuedAt + args.maxAge * 1000]);
+  if (maxAge !== null) bounds.push([`--max-age ${describeSpan(maxAge * 1000)}`, issuedAt + maxAge * 1000]);
   let expiry: Check;
   if (bounds.length === 0) {
     expiry = { name: "expiry", ok: null, detail: `skipped: no ${args.expiryName} in the ticket and no --max-age` };
@@ -224,10 +224,8 @@ export function ticketChecks(
   const { created, expiry } = timeChecks({
     issuedAt: content?.createdAt ?? null,
     expiresAt: content && content.expiresIn !== null ? content.createdAt + content.expiresIn * 1000 : null,
-    maxAge: options.maxAge ?? null,
+    options,
     now,
-    clockSkew: options.clockSkew ?? DEFAULT_CLOCK_SKEW,
-    ignoreTime: options.ignoreTime ?? false,
     issuedName: "created",
     expiryName: "expiresIn",
   });

@@ -125,6 +125,7 @@ describe("sign --batch", () => {
     [["sign", "--batch", "-", "--count", "2"], /either --batch or --count/],
     [["sign", "--count", "0", "--endpoint-template", "u{n}"], /--count must be a whole number of 1 or more/],
     [["sign", "--count", "2"], /--count needs --endpoint-template/],
+    [["sign", "--count", "2", "--endpoint-template", "same"], /--endpoint-template needs \{n\}/],
     [["sign", "--endpoint-template", "u{n}", "a"], /--endpoint-template goes with --count/],
     [["sign", "--batch", "-", "--output-format", "xml"], /--output-format must be one of ndjson, csv/],
     [["sign", "--batch", "/nonexistent/users.txt"], /cannot read batch input \/nonexistent\/users.txt \(ENOENT\)/],
@@ -141,7 +142,7 @@ describe("verify --batch", () => {
     const signed = lines((await runCli(["sign", "--count", "3", "--endpoint-template", "u{n}"], { env })).stdout);
     const other = lines(
       (
-        await runCli(["sign", "--count", "1", "--endpoint-template", "x"], {
+        await runCli(["sign", "--count", "1", "--endpoint-template", "x{n}"], {
           env: { ...env, SINCH_APPLICATION_SECRET: OTHER_SECRET },
         })
       ).stdout,
@@ -159,7 +160,7 @@ describe("verify --batch", () => {
     expect(lines(r.stdout)).toEqual([
       { line: 1, valid: true, code: "valid", identity: { type: "username", endpoint: "u1" } },
       { line: 3, valid: true, code: "valid", identity: { type: "username", endpoint: "u2" } },
-      { line: 4, valid: false, code: "bad_signature", identity: { type: "username", endpoint: "x" } },
+      { line: 4, valid: false, code: "bad_signature", identity: { type: "username", endpoint: "x1" } },
       { line: 5, valid: false, code: "malformed", identity: null },
       { line: 6, valid: true, code: "valid", identity: { type: "username", endpoint: "u3" } },
     ]);

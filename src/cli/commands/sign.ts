@@ -5,12 +5,11 @@ import { TicketError } from "../../core/errors.js";
 import { createRegistrationToken, INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../core/jwt.js";
 import { TICKET_STYLES } from "../../core/layout.js";
 import { createTicket } from "../../core/ticket.js";
-import { type PreciseTime, parseTime } from "../../core/time.js";
 import { type CommandContext, printJson } from "../context.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../credentials.js";
 import { usageError } from "../exit.js";
 import { readAll, stripOneNewline } from "../io.js";
-import { choiceFlag, durationFlag, timeFlag } from "../options.js";
+import { choiceFlag, durationFlag, flagName, preciseTimeFlag, timeFlag } from "../options.js";
 import { canPrompt, prompterFor } from "../prompt.js";
 import { demoNotice, reportConfigWarnings } from "./shared.js";
 
@@ -51,16 +50,6 @@ function validator(type: IdentityType): (value: string) => string | true {
   };
 }
 
-function createdFlag(value: string | undefined, now: Date): PreciseTime | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parseTime(value, now);
-  } catch (error) {
-    if (error instanceof TicketError) throw usageError(`--created: ${error.message}`);
-    throw error;
-  }
-}
-
 async function readPayload(source: string, ctx: CommandContext): Promise<string> {
   if (source === "-") return stripOneNewline(await readAll(ctx.io.stdin));
   try {
@@ -87,9 +76,7 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
     ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
   ).find((k) => flags[k] !== undefined);
   if (ticketOnly) {
-    throw usageError(
-      `--${ticketOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for user tickets; it does not go with --format jwt`,
-    );
+    throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
   }
   const ttl = durationFlag("--ttl", flags.ttl) ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
@@ -153,6 +140,9 @@ function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
   }
   if (flags.endpointTemplate === undefined)
     throw usageError("--count needs --endpoint-template <text> (with {n} for 1..n)");
+  if (!flags.endpointTemplate.includes("{n}")) {
+    throw usageError("--endpoint-template needs {n} (replaced by 1..n), or every identity would be the same");
+  }
   return { count: Number(flags.count), template: flags.endpointTemplate, outputFormat };
 }
 
@@ -166,10 +156,10 @@ export async function signCommand(
   const format = choiceFlag("--format", flags.format, ["ticket", "jwt"] as const) ?? "ticket";
   if (format === "jwt") return signToken(endpointArg, flags, ctx);
   const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
-  if (jwtOnly) throw usageError(`--${jwtOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --format jwt`);
+  if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
   const style = choiceFlag("--style", flags.style, TICKET_STYLES) ?? "dotnet";
   let type = choiceFlag("--type", flags.type, IDENTITY_TYPES);
-  const created = createdFlag(flags.created, now);
+  const created = preciseTimeFlag("--created", flags.created, now);
   const expiresIn = durationFlag("--expires-in", flags.expiresIn);
   if (flags.payload !== undefined) {
     if (endpointArg !== undefined) throw usageError("give either an endpoint or --payload, not both");
