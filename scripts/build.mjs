@@ -9,7 +9,7 @@
 // - THIRD_PARTY_LICENSES.txt: the licences of the packages bundled into the files above.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -25,8 +25,8 @@ const common = {
 /** Modules that become files of their own, required on demand from the others. */
 const separate = [
   { filter: /^@inquirer\/prompts$/, file: "prompts.cjs" },
-  { filter: /\/commands\/(sign|decode|verify|config)\.js$/, file: null },
-  { filter: /^\.\/batch\.js$/, file: "batch.cjs" },
+  { filter: /\/commands\/(sign|decode|verify|config)\/run\.js$/, file: null },
+  { filter: /\/batch\/run\.js$/, file: "batch.cjs" },
 ];
 const lazyFiles = (self) => ({
   name: "lazy-files",
@@ -34,7 +34,7 @@ const lazyFiles = (self) => ({
     for (const { filter, file } of separate) {
       b.onResolve({ filter }, (args) => {
         if (args.kind !== "dynamic-import" && file !== "prompts.cjs") return undefined;
-        const target = file ?? `${basename(args.path, ".js")}.cjs`;
+        const target = file ?? `${basename(dirname(args.path))}.cjs`;
         return target === self ? undefined : { path: `./${target}`, external: true };
       });
     }
@@ -62,12 +62,12 @@ function collect(result) {
 }
 const files = {
   "cli.cjs": "src/cli/main.ts",
-  "sign.cjs": "src/cli/commands/sign.ts",
-  "decode.cjs": "src/cli/commands/decode.ts",
-  "verify.cjs": "src/cli/commands/verify.ts",
-  "config.cjs": "src/cli/commands/config.ts",
-  "batch.cjs": "src/cli/commands/batch.ts",
-  "batch-worker.cjs": "src/cli/batch-worker.ts",
+  "sign.cjs": "src/cli/commands/sign/run.ts",
+  "decode.cjs": "src/cli/commands/decode/run.ts",
+  "verify.cjs": "src/cli/commands/verify/run.ts",
+  "config.cjs": "src/cli/commands/config/run.ts",
+  "batch.cjs": "src/cli/batch/run.ts",
+  "batch-worker.cjs": "src/cli/batch/worker.ts",
 };
 await Promise.all(
   Object.entries(files).map(async ([out, entry]) =>
@@ -82,7 +82,7 @@ await Promise.all(
     ),
   ),
 );
-collect(await build({ ...cjs, entryPoints: ["src/cli/prompts-bundle.ts"], outfile: "dist/prompts.cjs" }));
+collect(await build({ ...cjs, entryPoints: ["src/cli/terminal/prompts-bundle.ts"], outfile: "dist/prompts.cjs" }));
 
 // Licences of everything bundled travel with it.
 const notices = [...bundled].sort().map((dir) => {

@@ -4,13 +4,13 @@
  */
 export { base64Problem, decodeSecret, isStandardBase64 } from "./core/base64.js";
 export {
-  type DecodedTicket,
-  decodeTicket,
-  inspectTicket,
-  looksLikeJwt,
-  SIGNATURE_BYTES,
-  type TicketInspection,
-} from "./core/decode.js";
+  type Check,
+  type CheckName,
+  DEFAULT_CLOCK_SKEW,
+  type Diagnosis,
+  type VerifyCode,
+  type VerifyTicketOptions,
+} from "./core/checks.js";
 export {
   type CheckedEndpoint,
   checkEndpoint,
@@ -21,23 +21,10 @@ export {
 } from "./core/endpoint.js";
 export { InvalidInputError, MalformedTicketError, TicketError, type TicketErrorCode } from "./core/errors.js";
 export { newtonsoftString } from "./core/json-text.js";
-export {
-  createRegistrationToken,
-  type DecodedRegistrationToken,
-  decodeRegistrationToken,
-  INSTANCE_MIN_LIFETIME,
-  inspectRegistrationToken,
-  JWT_DEFAULT_TTL,
-  JWT_MIN_TTL,
-  type RegistrationToken,
-  type RegistrationTokenOptions,
-  registrationSigningKey,
-  sortedJson,
-  type TokenInspection,
-  type TokenVerifyResult,
-  type VerifyTokenOptions,
-  verifyRegistrationToken,
-} from "./core/jwt.js";
+export { looksLikeJwt, type NormalizedInput, normalizeTicketInput } from "./core/normalize.js";
+export type { SecretInput } from "./core/secret.js";
+export { type DecodedTicket, decodeTicket } from "./core/ticket/decode.js";
+export { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./core/ticket/inspect.js";
 export {
   CREATED_DIGITS,
   type DetectedStyle,
@@ -47,25 +34,27 @@ export {
   type TicketFields,
   type TicketStyle,
   ticketJson,
-} from "./core/layout.js";
-export { type NormalizedInput, normalizeTicketInput } from "./core/normalize.js";
-export { readPayload, type TicketContent } from "./core/payload.js";
+} from "./core/ticket/layout.js";
+export { readPayload, type TicketContent } from "./core/ticket/payload.js";
 export {
   type CreatedTicket,
   type CreateTicketOptions,
   createTicket,
-  type SecretInput,
   signTicketJson,
   ticketSignature,
-} from "./core/ticket.js";
+} from "./core/ticket/sign.js";
+export { type VerifyResult, verifyTicket } from "./core/ticket/verify.js";
 export { formatUtc, type PreciseTime, parseDuration, parseTime } from "./core/time.js";
 export {
-  type Check,
-  type CheckName,
-  DEFAULT_CLOCK_SKEW,
-  type Diagnosis,
-  type VerifyCode,
-  type VerifyResult,
-  type VerifyTicketOptions,
-  verifyTicket,
-} from "./core/verify.js";
+  type DecodedRegistrationToken,
+  decodeRegistrationToken,
+  INSTANCE_MIN_LIFETIME,
+  inspectRegistrationToken,
+  JWT_DEFAULT_TTL,
+  JWT_MIN_TTL,
+  registrationSigningKey,
+  sortedJson,
+  type TokenInspection,
+} from "./core/token/format.js";
+export { createRegistrationToken, type RegistrationToken, type RegistrationTokenOptions } from "./core/token/sign.js";
+export { type TokenVerifyResult, type VerifyTokenOptions, verifyRegistrationToken } from "./core/token/verify.js";

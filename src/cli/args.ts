@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { usageError } from "./exit.js";
+import { usageError } from "./terminal/exit.js";
 
 /**
  * Declarative commands and options, parsed with node:util parseArgs (no dependency, no

@@ -1,6 +1,6 @@
 import module from "node:module";
-import { processIo } from "./io.js";
 import { run } from "./program.js";
+import { processIo } from "./terminal/io.js";
 
 // Node 22 and later keep the compiled code of the files loaded from here on (the command
 // that runs) between runs; Node 20 simply starts without it.

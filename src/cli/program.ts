@@ -1,10 +1,10 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { TicketError } from "../core/errors.js";
 import { type CommandSpec, commandHelp, type OptionSpec, parseCommand, suggest } from "./args.js";
-import type { CommandContext } from "./context.js";
-import { ExitCode, type ExitError, usageError } from "./exit.js";
-import { envFlag, type Io } from "./io.js";
-import { Ui } from "./ui.js";
+import type { CommandContext } from "./terminal/context.js";
+import { ExitCode, type ExitError, usageError } from "./terminal/exit.js";
+import { envFlag, type Io } from "./terminal/io.js";
+import { Ui } from "./terminal/ui.js";
 
 const PROGRAM = "sinch-ticket";
 
@@ -22,7 +22,7 @@ const JSON_OPTION: OptionSpec = { name: "json", description: "print one JSON obj
 
 // Each command's code is loaded only when that command runs: start-up stays close to
 // bare Node, whatever the other commands need.
-const config = () => import("./commands/config.js");
+const config = () => import("./commands/config/run.js");
 
 function commands(ctx: () => CommandContext): CommandSpec<never>[] {
   // biome-ignore lint/suspicious/noExplicitAny: each command declares its own flag type
@@ -79,7 +79,7 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         `${PROGRAM} sign --style js --expires-in 1h alice`,
         `${PROGRAM} sign --format jwt --ttl 1h alice`,
       ],
-      run: async ([endpoint], flags) => (await import("./commands/sign.js")).signCommand(endpoint, flags, ctx()),
+      run: async ([endpoint], flags) => (await import("./commands/sign/run.js")).signCommand(endpoint, flags, ctx()),
     },
     {
       name: "decode",
@@ -87,7 +87,7 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
       args: [{ name: "ticket", description: "the ticket, or - to read standard input" }],
       options: [JSON_OPTION],
       examples: [`${PROGRAM} decode 'eyJ...:3/BO...='`, `pbpaste | ${PROGRAM} decode --json`],
-      run: async ([ticket], flags) => (await import("./commands/decode.js")).decodeCommand(ticket, flags, ctx()),
+      run: async ([ticket], flags) => (await import("./commands/decode/run.js")).decodeCommand(ticket, flags, ctx()),
     },
     {
       name: "verify",
@@ -108,7 +108,7 @@ function commands(ctx: () => CommandContext): CommandSpec<never>[] {
         ...CREDENTIAL_OPTIONS,
       ],
       examples: [`${PROGRAM} verify "$TICKET"`, `${PROGRAM} verify --json --max-age 1h < ticket.txt`],
-      run: async ([ticket], flags) => (await import("./commands/verify.js")).verifyCommand(ticket, flags, ctx()),
+      run: async ([ticket], flags) => (await import("./commands/verify/run.js")).verifyCommand(ticket, flags, ctx()),
     },
     {
       name: "config init",

@@ -75,3 +75,10 @@ export function normalizeTicketInput(raw: string): NormalizedInput {
   }
   return { ticket: text, notes };
 }
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** True for three base64url parts joined by '.', the shape of a registration token. */
+export function looksLikeJwt(text: string): boolean {
+  return !text.includes(":") && JWT_SHAPE.test(text);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CommandSpec, commandHelp, parseCommand } from "../../src/cli/args.js";
-import { ExitError } from "../../src/cli/exit.js";
+import { ExitError } from "../../src/cli/terminal/exit.js";
 
 const spec: CommandSpec<never> = {
   name: "sign",

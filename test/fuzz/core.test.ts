@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/cli/config-file.js";
-import { ExitError } from "../../src/cli/exit.js";
+import { parseConfig } from "../../src/cli/credentials/config-file.js";
+import { ExitError } from "../../src/cli/terminal/exit.js";
 import { parseCsvLine } from "../../src/core/csv.js";
 import {
   createRegistrationToken,

@@ -1,4 +1,4 @@
-import { type Chunk, eachLine, readChunks as read } from "../../src/cli/lines.js";
+import { type Chunk, eachLine, readChunks as read } from "../../src/cli/batch/lines.js";
 
 /** readChunks over an in-memory list of reads. */
 export function readChunks(pieces: Buffer[]): AsyncGenerator<Chunk> {

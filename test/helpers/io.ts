@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
-import type { Io } from "../../src/cli/io.js";
 import { run } from "../../src/cli/program.js";
-import type { Prompter } from "../../src/cli/prompt.js";
+import type { Io, Prompter } from "../../src/cli/terminal/io.js";
 
 export interface Captured {
   code: number;

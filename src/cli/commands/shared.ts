@@ -1,5 +1,5 @@
-import type { CommandContext } from "../context.js";
-import type { CredentialResolver, Resolved } from "../credentials.js";
+import type { CredentialResolver, Resolved } from "../credentials/resolver.js";
+import type { CommandContext } from "../terminal/context.js";
 
 /** Every output made with the demo credentials says so on stderr. */
 export function demoNotice(ctx: CommandContext, what: string, ...used: (Resolved | null)[]): void {

@@ -1,0 +1,221 @@
+/**
+ * The per-chunk work of batch mode, shared by the main thread and the worker thread: pure
+ * functions from a chunk of input lines to its output text, errors and counts.
+ */
+
+import { resultCode } from "../../core/checks.js";
+import { csvField, parseCsvLine } from "../../core/csv.js";
+import type { IdentityType } from "../../core/endpoint.js";
+import { TicketError } from "../../core/errors.js";
+import { looksLikeJwt, normalizeTicketInput } from "../../core/normalize.js";
+import { secretKey } from "../../core/secret.js";
+import { TicketSigner } from "../../core/ticket/batch-signer.js";
+import { inspectTicket } from "../../core/ticket/inspect.js";
+import type { TicketStyle } from "../../core/ticket/layout.js";
+import { ticketChecks } from "../../core/ticket/verify.js";
+import type { PreciseTime } from "../../core/time.js";
+import { verifyRegistrationToken } from "../../core/token/verify.js";
+import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
+
+export interface ChunkResult {
+  /** The output lines, in pieces to write one after the other. */
+  out: string[];
+  /** One-line messages for bad input lines, in order. */
+  errors: string[];
+  /** Per outcome: "signed"/"failed" for sign, verification codes for verify. */
+  counts: Record<string, number>;
+}
+
+export type InputKind =
+  | { kind: "ndjson" }
+  | { kind: "csv"; header: number; endpoint: number; type: number | null }
+  | { kind: "plain" };
+
+/** The first non-empty line decides: `{` is NDJSON, a header naming `endpoint` is CSV, else plain. */
+export function detectKind(first: { number: number; text: string }): InputKind {
+  if (first.text.trimStart().startsWith("{")) return { kind: "ndjson" };
+  const header = parseCsvLine(first.text);
+  if (Array.isArray(header)) {
+    const names = header.map((h) => h.trim().toLowerCase());
+    const endpoint = names.indexOf("endpoint");
+    if (endpoint !== -1) {
+      const type = names.indexOf("type");
+      return { kind: "csv", header: first.number, endpoint, type: type === -1 ? null : type };
+    }
+  }
+  return { kind: "plain" };
+}
+
+type Identity = { type: string; endpoint: string } | { error: string };
+
+function readIdentity(kind: InputKind, text: string, defaultType: string): Identity {
+  switch (kind.kind) {
+    case "plain":
+      return { type: defaultType, endpoint: text.trim() };
+    case "ndjson": {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return { error: "not a JSON object" };
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return { error: "not a JSON object" };
+      const record = value as Record<string, unknown>;
+      if (typeof record.endpoint !== "string") return { error: "no string 'endpoint' field" };
+      if (record.type !== undefined && typeof record.type !== "string") return { error: "'type' must be a string" };
+      return { type: (record.type as string | undefined) ?? defaultType, endpoint: record.endpoint };
+    }
+    case "csv": {
+      const fields = parseCsvLine(text);
+      if (!Array.isArray(fields)) return { error: `not CSV: ${fields.error}` };
+      const endpoint = fields[kind.endpoint];
+      if (endpoint === undefined) return { error: "no endpoint column" };
+      const type = kind.type === null ? defaultType : (fields[kind.type] ?? "").trim() || defaultType;
+      return { type, endpoint };
+    }
+  }
+}
+
+function tooLong(line: { number: number }): string {
+  return `line ${line.number}: longer than ${MAX_LINE_LENGTH / 1024 / 1024} MiB; skipped`;
+}
+
+export interface SignJobOptions {
+  job: "sign";
+  applicationKey: string;
+  applicationSecret: string;
+  style: TicketStyle;
+  created: PreciseTime;
+  expiresIn?: number;
+  type: string;
+  kind: InputKind;
+  outputFormat: "ndjson" | "csv";
+}
+
+export interface VerifyJobOptions {
+  job: "verify";
+  applicationSecret: string;
+  applicationKey: string | null;
+  now: number;
+  clockSkew?: number;
+  maxAge?: number;
+  ignoreTime: boolean;
+}
+
+export type JobOptions = SignJobOptions | VerifyJobOptions;
+
+/**
+ * Collects output lines in pieces of about 32 K characters. Pieces stay small enough for
+ * the young generation (large strings go straight to the old one and linger until a full
+ * GC), which keeps memory flat however long the run.
+ */
+class Output {
+  private text = "";
+  private readonly parts: string[] = [];
+  add(line: string): void {
+    this.text += line;
+    if (this.text.length >= 32768) {
+      this.parts.push(this.text);
+      this.text = "";
+    }
+  }
+  done(): string[] {
+    if (this.text) this.parts.push(this.text);
+    return this.parts;
+  }
+}
+export type Job = (chunk: Chunk) => ChunkResult;
+
+function signJob(o: SignJobOptions): Job {
+  const signer = new TicketSigner({
+    applicationKey: o.applicationKey,
+    applicationSecret: o.applicationSecret,
+    style: o.style,
+    created: o.created,
+    ...(o.expiresIn !== undefined ? { expiresIn: o.expiresIn } : {}),
+  });
+  const csv = o.outputFormat === "csv";
+  const header = o.kind.kind === "csv" ? o.kind.header : -1;
+  const plain = o.kind.kind === "plain";
+  return (chunk) => {
+    const out = new Output();
+    const errors: string[] = [];
+    let signed = 0;
+    eachLine(chunk, (text, number, long) => {
+      if (long) {
+        errors.push(tooLong({ number }));
+        return;
+      }
+      if (number === header) return;
+      let type = o.type;
+      let endpoint = text.trim();
+      if (endpoint === "") return;
+      if (!plain) {
+        const identity = readIdentity(o.kind, text, o.type);
+        if ("error" in identity) {
+          errors.push(`line ${number}: ${identity.error}`);
+          return;
+        }
+        type = identity.type;
+        endpoint = identity.endpoint;
+      }
+      try {
+        endpoint = TicketSigner.check(type, endpoint);
+      } catch (error) {
+        if (!(error instanceof TicketError)) throw error;
+        errors.push(`line ${number}: ${error.message}`);
+        return;
+      }
+      const userTicket = signer.signChecked(type as IdentityType, endpoint);
+      out.add(
+        csv
+          ? `${type},${csvField(endpoint)},${userTicket}\n`
+          : `{"type":"${type}","endpoint":${JSON.stringify(endpoint)},"userTicket":"${userTicket}"}\n`,
+      );
+      signed++;
+    });
+    return { out: out.done(), errors, counts: { signed, failed: errors.length } };
+  };
+}
+
+function verifyJob(o: VerifyJobOptions): Job {
+  const key = secretKey(o.applicationSecret);
+  const now = new Date(o.now);
+  const options = {
+    applicationSecret: key,
+    applicationKey: o.applicationKey,
+    ...(o.clockSkew !== undefined ? { clockSkew: o.clockSkew } : {}),
+    ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
+    ignoreTime: o.ignoreTime,
+  };
+  return (chunk) => {
+    const out = new Output();
+    const errors: string[] = [];
+    const counts: Record<string, number> = {};
+    eachLine(chunk, (text, number, long) => {
+      if (!long && text.trim() === "") return;
+      let code: string;
+      let identity: { type: string; endpoint: string } | null = null;
+      if (long) {
+        code = "malformed";
+        errors.push(tooLong({ number }));
+      } else if (looksLikeJwt(normalizeTicketInput(text).ticket)) {
+        const result = verifyRegistrationToken(text, { ...options, now });
+        code = result.code;
+        identity = result.decoded ? { type: "userId", endpoint: result.decoded.userId } : null;
+      } else {
+        const inspection = inspectTicket(text);
+        code = resultCode(ticketChecks(inspection, key, options, now));
+        identity = inspection.content?.identity ?? null;
+      }
+      counts[code] = (counts[code] ?? 0) + 1;
+      const id = identity ? JSON.stringify({ type: identity.type, endpoint: identity.endpoint }) : "null";
+      out.add(`{"line":${number},"valid":${code === "valid"},"code":"${code}","identity":${id}}\n`);
+    });
+    return { out: out.done(), errors, counts };
+  };
+}
+
+export function makeJob(options: JobOptions): Job {
+  return options.job === "sign" ? signJob(options) : verifyJob(options);
+}

@@ -1,0 +1,182 @@
+import { open } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { TicketStyle } from "../../core/ticket/layout.js";
+import { fromMillis, type PreciseTime } from "../../core/time.js";
+import type { CommandContext } from "../terminal/context.js";
+import { ExitCode, usageError } from "../terminal/exit.js";
+import type { InStream } from "../terminal/io.js";
+import { type ChunkResult, detectKind, type JobOptions, makeJob } from "./jobs.js";
+import { type Chunk, firstLine, readChunks } from "./lines.js";
+import { ChunkPipeline } from "./pipeline.js";
+import { Progress } from "./progress.js";
+import { Sink } from "./sink.js";
+
+declare const __BATCH_WORKER__: string | undefined;
+declare const __dirname: string;
+
+/** The worker script beside the CLI bundle; none when running from source (tests). */
+function workerPath(ctx: CommandContext): string | null {
+  if (ctx.io.env.SINCH_TICKET_WORKERS === "0") return null;
+  return typeof __BATCH_WORKER__ === "string" ? join(__dirname, __BATCH_WORKER__) : null;
+}
+
+/** Opens a batch input: a file, or standard input for `-`. */
+async function openInput(
+  source: string,
+  ctx: CommandContext,
+): Promise<{ stream: InStream; close: () => Promise<void> }> {
+  if (source === "-") return { stream: ctx.io.stdin, close: async () => {} };
+  try {
+    const handle = await open(resolve(ctx.io.cwd, source), "r");
+    const stream = handle.createReadStream({ highWaterMark: 32 * 1024 });
+    return { stream, close: () => handle.close().catch(() => {}) };
+  } catch (error) {
+    throw usageError(`cannot read batch input ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+async function* generated(count: number, template: string): AsyncGenerator<Chunk> {
+  const size = 1024;
+  for (let first = 1; first <= count; first += size) {
+    const lines: string[] = [];
+    for (let n = first; n < first + size && n <= count; n++) lines.push(template.replaceAll("{n}", String(n)));
+    yield { first, count: lines.length, text: lines.join("\n") };
+  }
+}
+
+/** Drives chunks through the pipeline and writes results in order; returns summed counts. */
+async function runBatch(
+  chunks: AsyncIterable<Chunk>,
+  options: (first: { number: number; text: string } | null) => JobOptions,
+  ctx: CommandContext,
+  verb: string,
+  header = "",
+): Promise<{ counts: Record<string, number>; closed: boolean; seconds: number }> {
+  const started = Date.now();
+  const sink = new Sink(ctx.io.stdout);
+  const progress = new Progress(ctx.io.stderr, ctx.io.stderr.isTTY === true, verb);
+  const counts: Record<string, number> = {};
+  let pipeline: ChunkPipeline | null = null;
+  const emit = async (results: ChunkResult[]) => {
+    for (const r of results) {
+      for (const e of r.errors) ctx.ui.error(e);
+      for (const [k, n] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + n;
+      for (const piece of r.out) await sink.write(piece);
+    }
+  };
+  if (header) await sink.write(header);
+  try {
+    for await (const chunk of chunks) {
+      if (!pipeline) {
+        // The first non-empty line decides the input kind; blank lines before it are skipped.
+        const first = firstLine(chunk);
+        if (!first) continue;
+        const o = options(first.tooLong ? null : first);
+        pipeline = new ChunkPipeline(makeJob(o), o, workerPath(ctx));
+      }
+      await emit(pipeline.push(chunk));
+      await emit(await pipeline.backlog());
+      if (sink.closed) break;
+      const done = Object.values(counts).reduce((a, b) => a + b, 0);
+      progress.update(done, done - (counts.signed ?? counts.valid ?? 0));
+    }
+    if (pipeline && !sink.closed) await emit(await pipeline.drain());
+    await sink.flush();
+  } finally {
+    progress.finish();
+    await pipeline?.close();
+  }
+  return { counts, closed: sink.closed, seconds: (Date.now() - started) / 1000 };
+}
+
+export interface SignBatchOptions {
+  source?: string;
+  count?: number;
+  template?: string;
+  type: string;
+  style: TicketStyle;
+  created: PreciseTime | undefined;
+  expiresIn: number | undefined;
+  outputFormat: "ndjson" | "csv";
+  applicationKey: string;
+  applicationSecret: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
+export async function signBatch(options: SignBatchOptions, ctx: CommandContext): Promise<number> {
+  const input = options.source === undefined ? null : await openInput(options.source, ctx);
+  const created = options.created ?? fromMillis(ctx.io.now().getTime());
+  try {
+    const { counts, closed, seconds } = await runBatch(
+      input ? readChunks(input.stream) : generated(options.count ?? 0, options.template ?? ""),
+      (first) => ({
+        job: "sign",
+        applicationKey: options.applicationKey,
+        applicationSecret: options.applicationSecret,
+        style: options.style,
+        created,
+        ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
+        type: options.type,
+        kind: input && first ? detectKind(first) : { kind: "plain" },
+        outputFormat: options.outputFormat,
+      }),
+      ctx,
+      "signed",
+      options.outputFormat === "csv" ? "type,endpoint,userTicket\n" : "",
+    );
+    if (closed) return ExitCode.ok;
+    const signed = counts.signed ?? 0;
+    const failed = counts.failed ?? 0;
+    ctx.ui.note(
+      `signed ${plural(signed, "ticket")} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
+    );
+    return failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
+  } finally {
+    await input?.close();
+  }
+}
+
+export interface VerifyBatchOptions {
+  source: string;
+  applicationSecret: string;
+  applicationKey: string | null;
+  now: Date;
+  clockSkew?: number;
+  maxAge?: number;
+  ignoreTime: boolean;
+}
+
+/** `verify --batch`: one NDJSON result per ticket line, a summary on stderr. */
+export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandContext): Promise<number> {
+  const input = await openInput(options.source, ctx);
+  try {
+    const { counts, closed } = await runBatch(
+      readChunks(input.stream),
+      () => ({
+        job: "verify",
+        applicationSecret: options.applicationSecret,
+        applicationKey: options.applicationKey,
+        now: options.now.getTime(),
+        ...(options.clockSkew !== undefined ? { clockSkew: options.clockSkew } : {}),
+        ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+        ignoreTime: options.ignoreTime,
+      }),
+      ctx,
+      "verified",
+    );
+    if (closed) return ExitCode.ok;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const valid = counts.valid ?? 0;
+    const failures = Object.entries(counts)
+      .filter(([c]) => c !== "valid")
+      .map(([c, n]) => `${c}: ${n}`);
+    ctx.ui.note(
+      `verified ${plural(total, "ticket")}: ${valid} valid, ${total - valid} invalid${failures.length ? ` (${failures.join(", ")})` : ""}`,
+    );
+    return valid === total ? ExitCode.ok : ExitCode.batchFailures;
+  } finally {
+    await input.close();
+  }
+}

@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import { base64Problem, decodeSecret } from "../../../core/base64.js";
+import type { ConfigFile } from "../../credentials/config-file.js";
+import { updateConfig } from "../../credentials/config-store.js";
+import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
+import { canPrompt, prompterFor } from "../../terminal/prompt.js";
+import { printRows } from "../decode/run.js";
+import { reportConfigWarnings } from "../shared.js";
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function checkProfileName(name: string): string {
+  if (!PROFILE_NAME.test(name)) {
+    throw usageError(`'${name}' is not a profile name: use letters, digits, '.', '_' and '-' (at most 64)`);
+  }
+  return name;
+}
+
+function keyProblem(key: string): string | null {
+  if (key.trim() === "") return "the application key is empty";
+  if (/\s/.test(key)) return "the application key contains whitespace";
+  return null;
+}
+
+function secretValidator(value: string): string | true {
+  const problem = base64Problem(value, { secret: true });
+  return problem === null ? true : `the secret must be standard base64, as the Sinch dashboard shows it: it ${problem}`;
+}
+
+export interface ConfigInitFlags {
+  profile?: string;
+  force?: boolean;
+  key?: string;
+  secretFile?: string;
+  secretStdin?: boolean;
+  secret?: string;
+  input?: boolean;
+}
+
+/** `config init`: asks for (or takes) a key and secret and stores them in a profile. */
+export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  const credentials = new CredentialResolver(io, {
+    ...(flags.secret !== undefined ? { secret: flags.secret } : {}),
+    ...(flags.secretFile !== undefined ? { secretFile: flags.secretFile } : {}),
+    ...(flags.secretStdin ? { secretStdin: true } : {}),
+  });
+  const path = await credentials.configPath();
+  const profile = checkProfileName(flags.profile ?? (await credentials.lookup("SINCH_PROFILE"))?.value ?? "default");
+  const interactive = canPrompt(io, flags.input !== false);
+  const existing = await credentials.config();
+  reportConfigWarnings(ctx, credentials);
+  const exists = existing?.config.profiles[profile] !== undefined;
+
+  if (exists && !flags.force) {
+    if (!interactive) {
+      throw usageError(`profile '${profile}' already exists in ${path}: add --force to replace it`);
+    }
+    if (!(await prompterFor(io).confirm(`Replace the existing profile '${profile}'?`, false))) {
+      ui.note("nothing changed");
+      return ExitCode.ok;
+    }
+  }
+
+  let key = flags.key;
+  const fromFlags = flags.secretFile !== undefined || flags.secretStdin === true;
+  let secret = fromFlags ? (await credentials.secret())?.value : undefined;
+  if (key === undefined || secret === undefined) {
+    if (!interactive) {
+      throw usageError("config init without a terminal needs --key and --secret-stdin or --secret-file");
+    }
+    const prompter = prompterFor(io);
+    key ??= await prompter.input("Application key", (v) => keyProblem(v) ?? true);
+    secret ??= await prompter.password("Application secret (input hidden)", secretValidator);
+  }
+  const problem = keyProblem(key);
+  if (problem) throw usageError(problem);
+  const secretCheck = secretValidator(secret);
+  if (secretCheck !== true) throw usageError(secretCheck);
+
+  const finalKey = key;
+  const finalSecret = secret;
+  await updateConfig(path, (config) => {
+    if (config.profiles[profile] !== undefined && !exists && !flags.force) {
+      throw usageError(`profile '${profile}' was created by another process meanwhile: add --force to replace it`);
+    }
+    config.profiles[profile] = { applicationKey: finalKey, applicationSecret: finalSecret };
+    if (!config.defaultProfile) config.defaultProfile = profile;
+  });
+  ui.note(`${exists ? "replaced" : "saved"} profile '${profile}' in ${path}`);
+  return ExitCode.ok;
+}
+
+/** Never the secret: a fixed mask, its decoded length, and a short fingerprint to compare. */
+export function maskSecret(secret: string): { masked: string; fingerprint: string } {
+  const bytes = decodeSecret(secret);
+  const fingerprint = createHash("sha256").update(bytes).digest("hex").slice(0, 8);
+  return { masked: `******** (${bytes.length} bytes)`, fingerprint: `sha256:${fingerprint}` };
+}
+
+export interface ConfigShowFlags extends CredentialFlags {
+  json?: boolean;
+}
+
+function describeSource(r: Resolved | null): string {
+  return r ? `${r.source}: ${r.origin}` : "not set";
+}
+
+/** `config show`: which credentials a command would use, and where each came from. */
+export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): Promise<number> {
+  const credentials = new CredentialResolver(ctx.io, flags);
+  const key = await credentials.key();
+  const secret = await credentials.secret();
+  const profile = await credentials.profile();
+  const path = await credentials.configPath();
+  const found = (await credentials.config()) !== null;
+  reportConfigWarnings(ctx, credentials);
+  const mask = secret ? maskSecret(secret.value) : null;
+  if (flags.json) {
+    printJson(ctx, {
+      profile: profile.name,
+      configPath: path,
+      applicationKey: { value: key?.value ?? null, source: key?.source ?? null, origin: key?.origin ?? null },
+      applicationSecret: {
+        masked: mask?.masked ?? null,
+        source: secret?.source ?? null,
+        origin: secret?.origin ?? null,
+        fingerprint: mask?.fingerprint ?? null,
+      },
+    });
+    return ExitCode.ok;
+  }
+  printRows(ctx, [
+    ["profile", `${profile.name} (${profile.source === "default" ? "the default name" : `from ${profile.source}`})`],
+    ["config file", `${path}${found ? "" : " (not found)"}`],
+    ["key", key ? `${key.value} (${describeSource(key)})` : "not set"],
+    ["secret", secret && mask ? `${mask.masked} ${mask.fingerprint} (${describeSource(secret)})` : "not set"],
+  ]);
+  return ExitCode.ok;
+}
+
+async function loadExisting(
+  ctx: CommandContext,
+): Promise<{ path: string; config: ConfigFile | null; credentials: CredentialResolver }> {
+  const credentials = new CredentialResolver(ctx.io, {});
+  const path = await credentials.configPath();
+  const loaded = await credentials.config();
+  reportConfigWarnings(ctx, credentials);
+  return { path, config: loaded?.config ?? null, credentials };
+}
+
+/** `config list`: the profiles in the file (keys, never secrets). */
+export async function configList(flags: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  const { path, config } = await loadExisting(ctx);
+  const profiles = Object.entries(config?.profiles ?? {}).map(([name, p]) => ({
+    name,
+    applicationKey: p.applicationKey ?? null,
+    hasSecret: Boolean(p.applicationSecret),
+    default: name === (config?.defaultProfile ?? "default"),
+  }));
+  if (flags.json) {
+    printJson(ctx, { configPath: path, defaultProfile: config?.defaultProfile ?? null, profiles });
+    return ExitCode.ok;
+  }
+  if (profiles.length === 0) {
+    ctx.ui.note(
+      `no profiles in ${path}${config ? "" : " (file not found)"}; create one with \`sinch-ticket config init\``,
+    );
+    return ExitCode.ok;
+  }
+  const width = Math.max(...profiles.map((p) => p.name.length));
+  for (const p of profiles) {
+    const marker = p.default ? ctx.ui.out("green", "*") : " ";
+    const secretNote = p.hasSecret ? "" : ctx.ui.out("yellow", "  (no secret)");
+    ctx.ui.print(
+      `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}`,
+    );
+  }
+  return ExitCode.ok;
+}
+
+function requireProfile(config: ConfigFile, name: string, path: string): void {
+  if (config.profiles[name] === undefined) {
+    const known = Object.keys(config.profiles);
+    throw new ExitError(
+      ExitCode.usage,
+      `no profile '${name}' in ${path}${known.length ? ` (profiles: ${known.join(", ")})` : ""}`,
+    );
+  }
+}
+
+/** `config use <profile>`: makes it the default. */
+export async function configUse(name: string, ctx: CommandContext): Promise<number> {
+  const { path, config } = await loadExisting(ctx);
+  if (!config) throw usageError(`no config file at ${path}; create one with \`sinch-ticket config init\``);
+  requireProfile(config, name, path);
+  await updateConfig(path, (c) => {
+    requireProfile(c, name, path);
+    c.defaultProfile = name;
+  });
+  ctx.ui.note(`default profile is now '${name}'`);
+  return ExitCode.ok;
+}
+
+/** `config remove <profile>`. */
+export async function configRemove(name: string, ctx: CommandContext): Promise<number> {
+  const { path, config } = await loadExisting(ctx);
+  if (!config) throw usageError(`no config file at ${path}`);
+  requireProfile(config, name, path);
+  await updateConfig(path, (c) => {
+    requireProfile(c, name, path);
+    delete c.profiles[name];
+    if (c.defaultProfile === name) delete c.defaultProfile;
+  });
+  ctx.ui.note(`removed profile '${name}' from ${path}`);
+  return ExitCode.ok;
+}
+
+/** `config path`: where the config file is (whether or not it exists). */
+export async function configPathCommand(ctx: CommandContext): Promise<number> {
+  ctx.ui.print(await new CredentialResolver(ctx.io, {}).configPath());
+  return ExitCode.ok;
+}

@@ -1,0 +1,233 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkEndpoint, checkIdentityType, IDENTITY_TYPES, type IdentityType } from "../../../core/endpoint.js";
+import { TicketError } from "../../../core/errors.js";
+import { TICKET_STYLES } from "../../../core/ticket/layout.js";
+import { createTicket } from "../../../core/ticket/sign.js";
+import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
+import { createRegistrationToken } from "../../../core/token/sign.js";
+import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { usageError } from "../../terminal/exit.js";
+import { readAll, stripOneNewline } from "../../terminal/io.js";
+import { choiceFlag, durationFlag, flagName, preciseTimeFlag, timeFlag } from "../../terminal/options.js";
+import { canPrompt, prompterFor } from "../../terminal/prompt.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+
+export interface SignFlags extends CredentialFlags {
+  type?: string;
+  style?: string;
+  created?: string;
+  expiresIn?: string;
+  payload?: string;
+  format?: string;
+  json?: boolean;
+  /** false with --no-input */
+  input?: boolean;
+  batch?: string;
+  count?: string;
+  endpointTemplate?: string;
+  outputFormat?: string;
+  ttl?: string;
+  now?: string;
+  nonce?: string;
+  instanceExpiresIn?: string;
+}
+
+const TYPE_CHOICES = [
+  { name: "username", value: "username" as const, description: "an application user name (most common)" },
+  { name: "email", value: "email" as const, description: "an e-mail address" },
+  { name: "number", value: "number" as const, description: "a phone number in E.164 (+46700000000)" },
+];
+
+function validator(type: IdentityType): (value: string) => string | true {
+  return (value) => {
+    try {
+      checkEndpoint(type, value);
+      return true;
+    } catch (error) {
+      return error instanceof TicketError ? error.message : String(error);
+    }
+  };
+}
+
+async function readPayload(source: string, ctx: CommandContext): Promise<string> {
+  if (source === "-") return stripOneNewline(await readAll(ctx.io.stdin));
+  try {
+    return stripOneNewline(readFileSync(resolve(ctx.io.cwd, source), "utf8"));
+  } catch (error) {
+    throw usageError(`cannot read payload file ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/** The secret (required) and the key (when resolved) for signing. */
+async function signingCredentials(ctx: CommandContext, flags: SignFlags) {
+  const credentials = new CredentialResolver(ctx.io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  reportConfigWarnings(ctx, credentials);
+  return { key, secret };
+}
+
+/** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
+async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const ticketOnly = (
+    ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
+  ).find((k) => flags[k] !== undefined);
+  if (ticketOnly) {
+    throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
+  }
+  const ttl = durationFlag("--ttl", flags.ttl) ?? JWT_DEFAULT_TTL;
+  if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
+  const instanceExpiresIn = durationFlag("--instance-expires-in", flags.instanceExpiresIn);
+  if (instanceExpiresIn !== undefined && instanceExpiresIn < INSTANCE_MIN_LIFETIME) {
+    throw usageError("--instance-expires-in must be at least 48h (Sinch requires it)");
+  }
+  const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
+  if (flags.nonce === "") throw usageError("--nonce is empty");
+
+  const { key, secret } = await signingCredentials(ctx, flags);
+  if (!key) throw missingKey();
+
+  let userId = userArg;
+  if (userId === undefined) {
+    if (!canPrompt(io, flags.input !== false)) {
+      throw usageError("missing user id: sinch-ticket sign --format jwt <userId>");
+    }
+    userId = await prompterFor(io).input("User id", (v) => (v.trim() === "" ? "the user id is empty" : true));
+  }
+  const made = createRegistrationToken({
+    applicationKey: key.value,
+    applicationSecret: secret.value,
+    userId,
+    now,
+    ttl,
+    ...(flags.nonce !== undefined ? { nonce: flags.nonce } : {}),
+    ...(instanceExpiresIn !== undefined ? { instanceExpiresIn } : {}),
+  });
+  demoNotice(ctx, "signed", key, secret);
+  const { token, format, header, claims, expiresAt } = made;
+  return printSigned(ctx, flags, token, { token, format, header, claims, expiresAt });
+}
+
+/** The bare ticket or token on stdout, or with --json the contract's object. */
+function printSigned(ctx: CommandContext, flags: SignFlags, bare: string, json: object): number {
+  if (flags.json) printJson(ctx, json);
+  else ctx.ui.print(bare);
+  return 0;
+}
+
+/** What --batch, --count and --endpoint-template ask for, checked against each other. */
+function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
+  const outputFormat = choiceFlag("--output-format", flags.outputFormat, ["ndjson", "csv"] as const) ?? "ndjson";
+  if (flags.batch === undefined && flags.count === undefined) {
+    if (flags.endpointTemplate !== undefined) throw usageError("--endpoint-template goes with --count <n>");
+    if (flags.outputFormat !== undefined) throw usageError("--output-format goes with --batch or --count");
+    return null;
+  }
+  if (endpointArg !== undefined) throw usageError("give either an endpoint or --batch/--count, not both");
+  if (flags.payload !== undefined)
+    throw usageError("--payload signs one ticket; it does not go with --batch or --count");
+  if (flags.batch !== undefined) {
+    if (flags.count !== undefined) throw usageError("use either --batch or --count, not both");
+    if (flags.batch === "-" && flags.secretStdin)
+      throw usageError("--batch - and --secret-stdin both want standard input");
+    return { source: flags.batch, outputFormat };
+  }
+  if (!/^\d+$/.test(flags.count ?? "") || Number(flags.count) < 1) {
+    throw usageError(`--count must be a whole number of 1 or more (got '${flags.count}')`);
+  }
+  if (flags.endpointTemplate === undefined)
+    throw usageError("--count needs --endpoint-template <text> (with {n} for 1..n)");
+  if (!flags.endpointTemplate.includes("{n}")) {
+    throw usageError("--endpoint-template needs {n} (replaced by 1..n), or every identity would be the same");
+  }
+  return { count: Number(flags.count), template: flags.endpointTemplate, outputFormat };
+}
+
+export async function signCommand(
+  endpointArg: string | undefined,
+  flags: SignFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  const now = io.now();
+  const format = choiceFlag("--format", flags.format, ["ticket", "jwt"] as const) ?? "ticket";
+  if (format === "jwt") return signToken(endpointArg, flags, ctx);
+  const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
+  if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
+  const style = choiceFlag("--style", flags.style, TICKET_STYLES) ?? "dotnet";
+  let type = choiceFlag("--type", flags.type, IDENTITY_TYPES);
+  const created = preciseTimeFlag("--created", flags.created, now);
+  const expiresIn = durationFlag("--expires-in", flags.expiresIn);
+  if (flags.payload !== undefined) {
+    if (endpointArg !== undefined) throw usageError("give either an endpoint or --payload, not both");
+    if (flags.payload === "-" && flags.secretStdin)
+      throw usageError("--payload - and --secret-stdin both want standard input");
+  }
+
+  const batch = batchFlags(endpointArg, flags);
+
+  const { key, secret } = await signingCredentials(ctx, flags);
+
+  if (batch) {
+    if (!key) throw missingKey();
+    const code = await (await import("../../batch/run.js")).signBatch(
+      {
+        ...batch,
+        type: type ?? "username",
+        style,
+        created,
+        expiresIn,
+        applicationKey: key.value,
+        applicationSecret: secret.value,
+      },
+      ctx,
+    );
+    demoNotice(ctx, "signed", key, secret);
+    return code;
+  }
+
+  let result: ReturnType<typeof createTicket>;
+  if (flags.payload !== undefined) {
+    const payload = await readPayload(flags.payload, ctx);
+    result = createTicket({ applicationKey: key?.value ?? "", applicationSecret: secret.value, payload });
+    const signedKey = (result.payload.applicationKey ?? result.payload.applicationkey) as string | undefined;
+    if (key && signedKey !== undefined && signedKey !== key.value) {
+      ui.warn(`the payload names application '${signedKey}', but the resolved key is '${key.value}' (${key.origin})`);
+    }
+  } else {
+    if (!key) throw missingKey();
+    let endpoint = endpointArg;
+    if (endpoint === undefined) {
+      if (!canPrompt(io, flags.input !== false)) {
+        throw usageError("missing endpoint: sinch-ticket sign <endpoint> (the user the ticket is for)");
+      }
+      const prompter = prompterFor(io);
+      type ??= await prompter.select("Identity type", TYPE_CHOICES);
+      endpoint = await prompter.input(`Endpoint (${type})`, validator(type));
+    }
+    result = createTicket({
+      applicationKey: key.value,
+      applicationSecret: secret.value,
+      identity: { type: checkIdentityType(type ?? "username"), endpoint },
+      style,
+      now,
+      ...(created !== undefined ? { created } : {}),
+      ...(expiresIn !== undefined ? { expiresIn } : {}),
+    });
+  }
+
+  for (const note of result.notes) ui.note(note);
+  demoNotice(ctx, "signed", key, secret);
+  return printSigned(ctx, flags, result.userTicket, {
+    userTicket: result.userTicket,
+    format: result.format,
+    style: result.style,
+    payload: result.payload,
+    created: result.created,
+    expiresAt: result.expiresAt,
+  });
+}

@@ -1,0 +1,140 @@
+import type { Check } from "../../../core/checks.js";
+import { type VerifyResult, verifyTicket } from "../../../core/ticket/verify.js";
+import { type TokenVerifyResult, verifyRegistrationToken } from "../../../core/token/verify.js";
+import { type CredentialFlags, CredentialResolver, missingSecret } from "../../credentials/resolver.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { usageError, VERIFY_EXIT } from "../../terminal/exit.js";
+import { durationFlag, timeFlag } from "../../terminal/options.js";
+import { readTicketArgument } from "../../terminal/ticket-input.js";
+import { isToken, printRows, ticketRows, tokenRows } from "../decode/run.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+
+export interface VerifyFlags extends CredentialFlags {
+  clockSkew?: string;
+  maxAge?: string;
+  now?: string;
+  ignoreTime?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  batch?: string;
+}
+
+const VERDICTS: Record<string, string> = {
+  valid: "valid ticket",
+  malformed: "malformed ticket",
+  key_mismatch: "application key mismatch",
+  bad_signature: "bad signature",
+  expired: "expired",
+  not_yet_valid: "not yet valid",
+};
+
+export function verifyJson(result: VerifyResult | TokenVerifyResult) {
+  return {
+    valid: result.valid,
+    code: result.code,
+    format: result.format,
+    checks: result.checks,
+    ...(result.format === "jwt"
+      ? { header: result.header, claims: result.claims, payload: result.claims }
+      : { payload: result.payload }),
+    notes: result.notes,
+    warnings: result.warnings,
+    diagnosis: result.diagnosis,
+  };
+}
+
+/** Which check each mistake explains, so the human view shows it under that check. */
+const MISTAKE_CHECK: Record<string, string> = {
+  "plus-as-space": "format",
+  "percent-encoded": "format",
+  base64url: "format",
+  "hex-signature": "format",
+  "line-wrapped": "format",
+  "stripped-digest": "format",
+  "mac-over-base64": "signature",
+  "secret-not-decoded": "signature",
+  "latin1-data": "signature",
+  "wrong-application": "applicationKey",
+  "kid-date": "signature",
+};
+
+function mark(ctx: CommandContext, ok: boolean | null): string {
+  if (ok === true) return ctx.ui.out("green", "✓");
+  if (ok === false) return ctx.ui.out("red", "✗");
+  return ctx.ui.out("dim", "-");
+}
+
+export function printVerdict(
+  ctx: CommandContext,
+  result: VerifyResult | TokenVerifyResult,
+  checks: Check[],
+  now: Date,
+): void {
+  const { ui } = ctx;
+  const verdict = (VERDICTS[result.code] ?? result.code).replace(
+    "ticket",
+    result.format === "jwt" ? "registration token" : "ticket",
+  );
+  ui.print(result.valid ? ui.out("green", `✓ ${verdict}`) : ui.out("red", `✗ ${verdict}`));
+  const width = Math.max(...checks.map((c) => c.name.length));
+  for (const check of checks) {
+    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
+    for (const d of result.diagnosis.filter((x) => (MISTAKE_CHECK[x.mistake] ?? "signature") === check.name)) {
+      ui.print(`      ${ui.out("yellow", `cause (${d.mistake}):`)} ${d.detail}`);
+    }
+  }
+  if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
+    ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
+  }
+  if (result.decoded) {
+    ui.print("");
+    printRows(ctx, result.decoded.format === "jwt" ? tokenRows(result.decoded, now) : ticketRows(result.decoded, now));
+  }
+}
+
+export async function verifyCommand(
+  ticketArg: string | undefined,
+  flags: VerifyFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  ui.quiet = flags.quiet === true;
+  // Without --now, "now" is taken once the ticket has been read (it may arrive on a pipe).
+  const fixedNow = timeFlag("--now", flags.now, io.now());
+  const clockSkew = durationFlag("--clock-skew", flags.clockSkew);
+  const maxAge = durationFlag("--max-age", flags.maxAge);
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  reportConfigWarnings(ctx, credentials);
+  const options = {
+    applicationSecret: secret.value,
+    applicationKey: key?.value ?? null,
+    now: fixedNow ?? io.now(),
+    ...(clockSkew !== undefined ? { clockSkew } : {}),
+    ...(maxAge !== undefined ? { maxAge } : {}),
+    ignoreTime: flags.ignoreTime === true,
+  };
+  if (flags.batch !== undefined) {
+    if (ticketArg !== undefined) throw usageError("give either a ticket or --batch, not both");
+    if (flags.batch === "-" && flags.secretStdin) {
+      throw usageError("--batch - and --secret-stdin both want standard input");
+    }
+    const code = await (await import("../../batch/run.js")).verifyBatch({ ...options, source: flags.batch }, ctx);
+    demoNotice(ctx, "verified", key, secret);
+    return code;
+  }
+  const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
+  options.now = fixedNow ?? io.now();
+  const now = options.now;
+  const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);
+  if (!flags.quiet) {
+    for (const note of result.notes) ui.note(note);
+    demoNotice(ctx, "verified", key, secret);
+    if (flags.json) printJson(ctx, verifyJson(result));
+    else printVerdict(ctx, result, result.checks, now);
+    for (const warning of result.warnings) ui.warn(warning);
+  }
+  return VERIFY_EXIT[result.code] ?? 1;
+}

@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { findJsonError } from "../../core/json-error.js";
+import { ExitCode, ExitError } from "../terminal/exit.js";
+
+export interface Profile {
+  applicationKey?: string;
+  applicationSecret?: string;
+}
+
+export interface ConfigFile {
+  defaultProfile?: string;
+  profiles: Record<string, Profile>;
+}
+
+/** `SINCH_TICKET_CONFIG`, else `$XDG_CONFIG_HOME/sinch-ticket/config.json`, else `~/.config/...`. */
+export function configPath(lookup: (name: string) => string | undefined, home: string): string {
+  const explicit = lookup("SINCH_TICKET_CONFIG");
+  if (explicit) return explicit;
+  const xdg = lookup("XDG_CONFIG_HOME");
+  return join(xdg ? xdg : join(home, ".config"), "sinch-ticket", "config.json");
+}
+
+function configError(path: string, message: string): ExitError {
+  return new ExitError(ExitCode.usage, `config file ${path}: ${message}`);
+}
+
+/** Checks the shape of a parsed config file; messages never quote values. */
+export function checkConfigShape(path: string, data: unknown): ConfigFile {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw configError(path, "must be a JSON object");
+  }
+  const record = data as Record<string, unknown>;
+  if (record.defaultProfile !== undefined && typeof record.defaultProfile !== "string") {
+    throw configError(path, "'defaultProfile' must be a string");
+  }
+  const profiles = record.profiles ?? {};
+  if (profiles === null || typeof profiles !== "object" || Array.isArray(profiles)) {
+    throw configError(path, "'profiles' must be an object");
+  }
+  for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
+    if (profile === null || typeof profile !== "object" || Array.isArray(profile)) {
+      throw configError(path, `profile '${name}' must be an object`);
+    }
+    for (const field of ["applicationKey", "applicationSecret"] as const) {
+      const value = (profile as Record<string, unknown>)[field];
+      if (value !== undefined && typeof value !== "string") {
+        throw configError(path, `'${field}' of profile '${name}' must be a string`);
+      }
+    }
+  }
+  return { ...record, profiles: profiles as Record<string, Profile> } as ConfigFile;
+}
+
+export interface LoadedConfig {
+  config: ConfigFile;
+  /** Set when the file is readable by group or others. */
+  permissionWarning: string | null;
+}
+
+export function permissionWarning(path: string, mode: number): string | null {
+  if (process.platform === "win32" || (mode & 0o077) === 0) return null;
+  return `config file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); fix it with: chmod 600 ${path}`;
+}
+
+/** Parses config text; a corrupt file is an error naming the file and the position. */
+export function parseConfig(path: string, text: string): ConfigFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    const where = findJsonError(text);
+    throw configError(
+      path,
+      where ? `not valid JSON at line ${where.line}, column ${where.column}: ${where.message}` : "not valid JSON",
+    );
+  }
+  return checkConfigShape(path, data);
+}
+
+/** Reads the config file; null when it does not exist. */
+export function readConfig(path: string): LoadedConfig | null {
+  let text: string;
+  let mode: number;
+  try {
+    text = readFileSync(path, "utf8");
+    mode = statSync(path).mode;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    throw configError(path, `cannot be read (${code ?? "error"})`);
+  }
+  return { config: parseConfig(path, text), permissionWarning: permissionWarning(path, mode) };
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { ExitCode, ExitError } from "../terminal/exit.js";
+import { type ConfigFile, readConfig } from "./config-file.js";
+
+const LOCK_TIMEOUT_MS = 10_000;
+const STALE_LOCK_MS = 30_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An exclusive lock beside the file (O_EXCL create), so writers take turns. */
+async function lock(path: string): Promise<() => void> {
+  const lockPath = `${path}.lock`;
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        throw new ExitError(
+          ExitCode.usage,
+          `cannot lock config file ${path} (${(error as NodeJS.ErrnoException).code})`,
+        );
+      }
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) rmSync(lockPath, { force: true });
+      } catch {
+        // the lock went away meanwhile: try again
+      }
+      if (Date.now() - started > LOCK_TIMEOUT_MS) {
+        throw new ExitError(ExitCode.usage, `config file ${path} is locked by another process (${lockPath})`);
+      }
+      await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10);
+    }
+  }
+}
+
+/** Writes text to a temporary file in the same folder (mode 0600), syncs it, renames it over. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Reads, changes and writes the config file under a lock. A corrupt file is reported
+ * and left as it is; the new file is written atomically with mode 0600 in a 0700 folder.
+ */
+export async function updateConfig<T>(path: string, change: (config: ConfigFile) => T): Promise<T> {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ExitError(
+      ExitCode.usage,
+      `cannot create the folder of ${path} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  const unlock = await lock(path);
+  try {
+    const loaded = readConfig(path);
+    const config: ConfigFile = loaded?.config ?? { profiles: {} };
+    const result = change(config);
+    const { defaultProfile, profiles, ...rest } = config;
+    const ordered = { ...(defaultProfile ? { defaultProfile } : {}), profiles, ...rest };
+    writeAtomically(path, `${JSON.stringify(ordered, null, 2)}\n`);
+    return result;
+  } finally {
+    unlock();
+  }
+}

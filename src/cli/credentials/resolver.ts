@@ -1,0 +1,214 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { base64Problem } from "../../core/base64.js";
+import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
+import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
+import { configPath, type LoadedConfig, readConfig } from "./config-file.js";
+
+export type CredentialSource = "flag" | "env" | "dotenv" | "config" | "demo";
+
+/** Flags every command that needs credentials takes. */
+export interface CredentialFlags {
+  key?: string;
+  secretFile?: string;
+  secretStdin?: boolean;
+  envFile?: string;
+  profile?: string;
+  demo?: boolean;
+  /** Refused: secrets never go on the command line. */
+  secret?: string;
+}
+
+export interface Resolved {
+  value: string;
+  source: CredentialSource;
+  /** Where exactly: "--key", "SINCH_APPLICATION_KEY", ".env", a profile... */
+  origin: string;
+}
+
+export interface Credentials {
+  key: Resolved | null;
+  secret: Resolved | null;
+  profile: string;
+  profileSource: string;
+  configPath: string;
+  /** Whether the config file was read and exists. */
+  configFound: boolean;
+}
+
+export const DEMO_KEY = "demo-application-key";
+/** A fixed, public secret for trying the tool; tickets made with it are useless to Sinch. */
+const DEMO_SECRET = "c2luY2gtdGlja2V0IGRlbW8gc2VjcmV0LCBub3QgZm9yIHVzZQ==";
+
+export const KEY_VAR = "SINCH_APPLICATION_KEY";
+export const SECRET_VAR = "SINCH_APPLICATION_SECRET";
+
+export const SECRET_ALTERNATIVES =
+  "use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`";
+
+export function refuseSecretFlag(flags: CredentialFlags): void {
+  if (flags.secret !== undefined) {
+    throw usageError(
+      `--secret is not accepted: command lines are visible in process lists and shell history; ${SECRET_ALTERNATIVES}`,
+    );
+  }
+}
+
+/**
+ * Resolves the application key and secret, each from the first source that has it:
+ * flags, environment, .env, config profile, --demo. Sources are read only when needed.
+ */
+export class CredentialResolver {
+  private dotenvCache: Record<string, string> | undefined;
+  private configCache: LoadedConfig | null | undefined;
+  private stdinSecret: string | undefined;
+
+  constructor(
+    private readonly io: Io,
+    private readonly flags: CredentialFlags,
+  ) {
+    refuseSecretFlag(flags);
+    if (flags.secretFile !== undefined && flags.secretStdin) {
+      throw usageError("use either --secret-file or --secret-stdin, not both");
+    }
+  }
+
+  /** The .env file's variables (never applied to the environment); dotenv loads on demand. */
+  async dotenv(): Promise<Record<string, string>> {
+    if (this.dotenvCache) return this.dotenvCache;
+    const explicit = this.flags.envFile;
+    const path = resolve(this.io.cwd, explicit ?? ".env");
+    let text = "";
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (explicit !== undefined || code !== "ENOENT") {
+        throw usageError(`cannot read env file ${explicit ?? ".env"} (${code ?? "error"})`);
+      }
+    }
+    this.dotenvCache = text === "" ? {} : (await import("dotenv")).parse(text);
+    return this.dotenvCache;
+  }
+
+  /** An environment variable, else the same name from .env. */
+  async lookup(name: string): Promise<{ value: string; source: "env" | "dotenv" } | null> {
+    const fromEnv = this.io.env[name];
+    if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "env" };
+    const fromFile = (await this.dotenv())[name];
+    if (fromFile !== undefined && fromFile !== "") return { value: fromFile, source: "dotenv" };
+    return null;
+  }
+
+  async configPath(): Promise<string> {
+    const [explicit, xdg] = [await this.lookup("SINCH_TICKET_CONFIG"), await this.lookup("XDG_CONFIG_HOME")];
+    const values: Record<string, string | undefined> = {
+      SINCH_TICKET_CONFIG: explicit?.value,
+      XDG_CONFIG_HOME: xdg?.value,
+    };
+    return configPath((name) => values[name], this.io.home);
+  }
+
+  async config(): Promise<LoadedConfig | null> {
+    if (this.configCache === undefined) this.configCache = readConfig(await this.configPath());
+    return this.configCache;
+  }
+
+  /** The profile to use and what chose it. */
+  async profile(): Promise<{ name: string; source: string; explicit: boolean }> {
+    if (this.flags.profile) return { name: this.flags.profile, source: "--profile", explicit: true };
+    const fromEnv = await this.lookup("SINCH_PROFILE");
+    if (fromEnv) return { name: fromEnv.value, source: "SINCH_PROFILE", explicit: true };
+    const fromFile = (await this.config())?.config.defaultProfile;
+    if (fromFile) return { name: fromFile, source: "defaultProfile", explicit: false };
+    return { name: "default", source: "default", explicit: false };
+  }
+
+  private async profileValue(field: "applicationKey" | "applicationSecret"): Promise<Resolved | null> {
+    const loaded = await this.config();
+    const profile = await this.profile();
+    const path = await this.configPath();
+    const entry = loaded?.config.profiles[profile.name];
+    if (!entry) {
+      if (profile.explicit) {
+        throw new ExitError(
+          ExitCode.usage,
+          loaded
+            ? `no profile '${profile.name}' in config file ${path} (from ${profile.source})`
+            : `profile '${profile.name}' was asked for (${profile.source}) but there is no config file at ${path}`,
+        );
+      }
+      return null;
+    }
+    const value = entry[field];
+    return value ? { value, source: "config", origin: `profile '${profile.name}' in ${path}` } : null;
+  }
+
+  async key(): Promise<Resolved | null> {
+    if (this.flags.key !== undefined) {
+      if (this.flags.key === "") throw usageError("--key is empty");
+      return { value: this.flags.key, source: "flag", origin: "--key" };
+    }
+    const env = await this.lookup(KEY_VAR);
+    if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
+    const profile = await this.profileValue("applicationKey");
+    if (profile) return profile;
+    return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
+  }
+
+  /** The secret, checked to be standard base64; `stdin` is read once for --secret-stdin. */
+  async secret(): Promise<Resolved | null> {
+    const found = await this.findSecret();
+    if (found) {
+      const problem = base64Problem(found.value, { secret: true });
+      if (problem) {
+        throw usageError(
+          `the application secret from ${found.origin} is not standard base64 of at least one byte: it ${problem}`,
+        );
+      }
+    }
+    return found;
+  }
+
+  private async findSecret(): Promise<Resolved | null> {
+    if (this.flags.secretFile !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(resolve(this.io.cwd, this.flags.secretFile), "utf8");
+      } catch (error) {
+        throw usageError(
+          `cannot read secret file ${this.flags.secretFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        );
+      }
+      return { value: stripOneNewline(text), source: "flag", origin: "--secret-file" };
+    }
+    if (this.flags.secretStdin) {
+      if (this.stdinSecret === undefined) {
+        if (this.io.stdin.isTTY) throw usageError("--secret-stdin needs the secret piped to standard input");
+        this.stdinSecret = stripOneNewline(await readAll(this.io.stdin));
+      }
+      return { value: this.stdinSecret, source: "flag", origin: "--secret-stdin" };
+    }
+    const env = await this.lookup(SECRET_VAR);
+    if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
+    const profile = await this.profileValue("applicationSecret");
+    if (profile) return profile;
+    return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
+  }
+
+  /** Warnings about the config file, once it has been read. */
+  configWarnings(): string[] {
+    const warning = this.configCache?.permissionWarning;
+    return warning ? [warning] : [];
+  }
+}
+
+export function missingSecret(): ExitError {
+  return usageError(`no application secret: ${SECRET_ALTERNATIVES}`);
+}
+
+export function missingKey(): ExitError {
+  return usageError(
+    `no application key: use --key <key>, ${KEY_VAR}, a .env file, or \`sinch-ticket config init\` (or --demo to try the tool)`,
+  );
+}

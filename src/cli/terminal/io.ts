@@ -1,0 +1,124 @@
+import { fstatSync, writeSync } from "node:fs";
+import { homedir } from "node:os";
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface OutStream {
+  write(chunk: string | Uint8Array): unknown;
+  isTTY?: boolean;
+  /** The underlying Node stream, for code that needs a real one (prompts). */
+  stream?(): NodeJS.WritableStream;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  once?(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
+  off?(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface InStream extends AsyncIterable<Buffer | string> {
+  isTTY?: boolean;
+}
+
+export interface Io {
+  stdin: InStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  home: string;
+  now(): Date;
+  /** Overrides the terminal prompts (tests). */
+  prompter?: Prompter;
+}
+
+/** The questions commands ask; the terminal implementation is loaded only when asked. */
+export interface Prompter {
+  select<T extends string>(message: string, choices: { name: string; value: T; description?: string }[]): Promise<T>;
+  input(message: string, validate: (value: string) => string | true, defaultValue?: string): Promise<string>;
+  password(message: string, validate: (value: string) => string | true): Promise<string>;
+  confirm(message: string, defaultValue: boolean): Promise<boolean>;
+}
+
+/**
+ * Standard output or error without creating Node's stream up front (that costs a few
+ * milliseconds of start-up, a good share of a one-ticket run): writes go straight to the
+ * file descriptor until someone needs the stream itself (events, backpressure), or the
+ * descriptor would block; then the stream takes over, after everything written so far.
+ */
+function directOutput(fd: 1 | 2): OutStream {
+  let stream: NodeJS.WriteStream | null = null;
+  let tty: boolean | undefined;
+  let closed = false;
+  const real = () => {
+    stream ??= fd === 1 ? process.stdout : process.stderr;
+    return stream;
+  };
+  return {
+    write(chunk: string | Uint8Array) {
+      if (stream) return stream.write(chunk);
+      if (closed) return true;
+      try {
+        if (typeof chunk === "string") writeSync(fd, chunk);
+        else writeSync(fd, chunk);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") return real().write(chunk);
+        if (code === "EPIPE") closed = true;
+        else throw error;
+      }
+      return true;
+    },
+    get isTTY() {
+      if (tty === undefined) {
+        // Most outputs are files or pipes; only a character device needs the tty check.
+        let charDevice = false;
+        try {
+          charDevice = fstatSync(fd).isCharacterDevice();
+        } catch {
+          charDevice = false;
+        }
+        tty = charDevice && real().isTTY === true;
+      }
+      return tty;
+    },
+    stream: real,
+    on: (event, listener) => real().on(event, listener),
+    once: (event, listener) => real().once(event, listener),
+    off: (event, listener) => real().off(event, listener),
+  };
+}
+
+export function processIo(): Io {
+  return {
+    // process.stdin is created on first use, which costs start-up time: only commands that
+    // read standard input should pay it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: directOutput(1),
+    stderr: directOutput(2),
+    env: process.env,
+    cwd: process.cwd(),
+    get home() {
+      return homedir();
+    },
+    now: () => new Date(),
+  };
+}
+
+/** Reads all of standard input as UTF-8. */
+export async function readAll(stream: InStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Removes one trailing line ending, as a file or a pipe usually adds. */
+export function stripOneNewline(text: string): string {
+  return text.replace(/\r?\n$/, "");
+}
+
+/** True when the environment variable is set to something that means "yes". */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}

@@ -1,0 +1,66 @@
+import { MalformedTicketError } from "../errors.js";
+import { isoFromMillis } from "../time.js";
+import { inspectTicket, type TicketInspection } from "./inspect.js";
+import { type DetectedStyle, detectStyle } from "./layout.js";
+import { ticketWarnings } from "./warnings.js";
+
+/** A ticket as read by `decodeTicket`. Nothing in it has been checked against a secret. */
+export interface DecodedTicket {
+  format: "ticket";
+  ticket: string;
+  ticketData: string;
+  signature: string;
+  /** The exact decoded JSON text. */
+  json: string;
+  payload: Record<string, unknown>;
+  applicationKey: string;
+  applicationKeyField: string;
+  identity: { type: string; endpoint: string };
+  created: string;
+  /** `created` in milliseconds since the epoch. */
+  createdAt: number;
+  expiresIn: number | null;
+  expiresAt: string | null;
+  style: DetectedStyle;
+  signatureLength: number;
+  notes: string[];
+  warnings: string[];
+}
+
+export function decodedFromInspection(inspection: TicketInspection, now: Date): DecodedTicket | null {
+  const { content, json } = inspection;
+  if (!content || json === null) return null;
+  return {
+    format: "ticket",
+    ticket: inspection.ticket,
+    ticketData: inspection.ticketData ?? "",
+    signature: inspection.signature ?? "",
+    json,
+    payload: content.payload,
+    applicationKey: content.applicationKey,
+    applicationKeyField: content.applicationKeyField,
+    identity: content.identity,
+    created: content.created,
+    createdAt: content.createdAt,
+    expiresIn: content.expiresIn,
+    expiresAt: content.expiresIn === null ? null : isoFromMillis(content.createdAt + content.expiresIn * 1000),
+    style: detectStyle(json, content),
+    signatureLength: inspection.signatureBytes?.length ?? 0,
+    notes: inspection.notes,
+    warnings: ticketWarnings(inspection, content, now),
+  };
+}
+
+/**
+ * Reads a user ticket **without checking its signature**: use `verifyTicket` for that.
+ * Accepts the wrapping `normalizeTicketInput` removes. Throws `MalformedTicketError` with
+ * the exact problem when the ticket cannot be read.
+ */
+export function decodeTicket(input: string, options: { now?: Date } = {}): DecodedTicket {
+  const inspection = inspectTicket(input);
+  const decoded = decodedFromInspection(inspection, options.now ?? new Date());
+  if (inspection.problems.length > 0 || !decoded) {
+    throw new MalformedTicketError(inspection.problems[0] ?? "the ticket cannot be read");
+  }
+  return decoded;
+}

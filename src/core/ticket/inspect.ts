@@ -1,0 +1,102 @@
+import { TextDecoder } from "node:util";
+import { decodeStandardBase64 } from "../base64.js";
+import { MalformedTicketError } from "../errors.js";
+import { looksLikeJwt, normalizeTicketInput } from "../normalize.js";
+import { readPayload, type TicketContent } from "./payload.js";
+
+/** HMAC-SHA256 digests are 32 bytes. */
+export const SIGNATURE_BYTES = 32;
+
+/**
+ * Everything that can be read from a ticket without the secret, including what is wrong
+ * with it. Never throws: `problems` lists format problems, most fundamental first.
+ */
+export interface TicketInspection {
+  /** The ticket after harmless normalisation. */
+  ticket: string;
+  notes: string[];
+  ticketData: string | null;
+  signature: string | null;
+  /** The exact decoded bytes of the ticket data: what the signature covers. */
+  dataBytes: Uint8Array | null;
+  /** The ticket data as text (UTF-8; Latin-1 when the bytes are not valid UTF-8). */
+  json: string | null;
+  dataEncoding: "utf-8" | "latin1" | null;
+  signatureBytes: Uint8Array | null;
+  content: TicketContent | null;
+  problems: string[];
+}
+
+let utf8: TextDecoder | undefined;
+
+function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
+  try {
+    utf8 ??= new TextDecoder("utf-8", { fatal: true });
+    return { text: utf8.decode(bytes), encoding: "utf-8" };
+  } catch {
+    return { text: bytes.toString("latin1"), encoding: "latin1" };
+  }
+}
+
+export function inspectTicket(input: string): TicketInspection {
+  const { ticket, notes } = normalizeTicketInput(input);
+  const result: TicketInspection = {
+    ticket,
+    notes,
+    ticketData: null,
+    signature: null,
+    dataBytes: null,
+    json: null,
+    dataEncoding: null,
+    signatureBytes: null,
+    content: null,
+    problems: [],
+  };
+  const separators = ticket.split(":").length - 1;
+  if (separators === 0) {
+    result.problems.push(
+      ticket === ""
+        ? "the ticket is empty"
+        : looksLikeJwt(ticket)
+          ? "this is a registration token (JWT), not a user ticket"
+          : "no ':' separator between ticket data and signature",
+    );
+    return result;
+  }
+  if (separators > 1) {
+    result.problems.push(`${separators} ':' separators; a ticket has exactly one, between data and signature`);
+    return result;
+  }
+  const [data = "", signature = ""] = ticket.split(":");
+  result.ticketData = data;
+  result.signature = signature;
+
+  const dataDecoded = decodeStandardBase64(data);
+  if ("problem" in dataDecoded) {
+    result.problems.push(`ticket data (before ':') is not standard base64: it ${dataDecoded.problem}`);
+  } else {
+    const bytes = Buffer.from(dataDecoded.bytes.buffer, dataDecoded.bytes.byteOffset, dataDecoded.bytes.byteLength);
+    const { text, encoding } = decodeText(bytes);
+    result.dataBytes = bytes;
+    result.json = text;
+    result.dataEncoding = encoding;
+    try {
+      result.content = readPayload(text);
+    } catch (error) {
+      if (!(error instanceof MalformedTicketError)) throw error;
+      result.problems.push(error.message);
+    }
+  }
+
+  const signatureDecoded = decodeStandardBase64(signature);
+  if ("problem" in signatureDecoded) {
+    result.problems.push(`signature (after ':') is not standard base64: it ${signatureDecoded.problem}`);
+  } else {
+    const bytes = signatureDecoded.bytes;
+    result.signatureBytes = bytes;
+    if (bytes.length !== SIGNATURE_BYTES) {
+      result.problems.push(`signature is ${bytes.length} bytes; an HMAC-SHA256 signature is ${SIGNATURE_BYTES}`);
+    }
+  }
+  return result;
+}

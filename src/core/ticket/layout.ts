@@ -1,0 +1,55 @@
+import type { Identity } from "../endpoint.js";
+import { jsString, newtonsoftString } from "../json-text.js";
+import type { TicketContent } from "./payload.js";
+
+/** Layouts the tool writes (see formats.md): the C# tutorial's and Sinch's JS generator's. */
+export type TicketStyle = "dotnet" | "js";
+export const TICKET_STYLES: readonly TicketStyle[] = ["dotnet", "js"];
+
+/** Fraction digits of `created` in each layout. */
+export const CREATED_DIGITS: Record<TicketStyle, number> = { dotnet: 7, js: 3 };
+
+/** The `expiresIn` Sinch's JS generator always writes. */
+export const JS_DEFAULT_EXPIRES_IN = 86400;
+
+export interface TicketFields {
+  applicationKey: string;
+  identity: Identity;
+  /** Already formatted as the layout writes it. */
+  created: string;
+  expiresIn?: number | null;
+}
+
+/**
+ * The exact JSON text of a ticket in one layout. `sinch-issued` is the layout of tickets
+ * Sinch's own user API issues; it is here so decode can recognise it.
+ */
+export function ticketJson(style: TicketStyle | "sinch-issued", f: TicketFields): string {
+  const expires = f.expiresIn === undefined || f.expiresIn === null ? "" : `,"expiresIn":${f.expiresIn}`;
+  if (style === "dotnet") {
+    const s = newtonsoftString;
+    return `{"identity":{"type":${s(f.identity.type)},"endpoint":${s(f.identity.endpoint)}},"applicationkey":${s(f.applicationKey)},"created":${s(f.created)}${expires}}`;
+  }
+  const s = style === "js" ? jsString : newtonsoftString;
+  return `{"applicationKey":${s(f.applicationKey)},"identity":{"type":${s(f.identity.type)},"endpoint":${s(f.identity.endpoint)}},"created":${s(f.created)}${expires}}`;
+}
+
+/** The layouts decode recognises (formats.md, "Layouts seen in the wild"). */
+export type DetectedStyle = "dotnet" | "js" | "sinch-issued" | "other";
+
+/**
+ * Names the producer whose layout matches the JSON text byte for byte: the text is
+ * written again in each candidate layout and compared.
+ */
+export function detectStyle(json: string, c: TicketContent): DetectedStyle {
+  const identity = c.payload.identity as Record<string, unknown>;
+  if (Object.keys(identity).length !== 2) return "other";
+  const fields = { applicationKey: c.applicationKey, identity: c.identity, created: c.created, expiresIn: c.expiresIn };
+  if (c.applicationKeyField === "applicationkey") {
+    return /\.\d{7}Z$/.test(c.created) && ticketJson("dotnet", fields) === json ? "dotnet" : "other";
+  }
+  if (c.applicationKeyField !== "applicationKey") return "other";
+  if (c.expiresIn !== null && ticketJson("js", fields) === json) return "js";
+  if (c.expiresIn === null && ticketJson("sinch-issued", fields) === json) return "sinch-issued";
+  return "other";
+}

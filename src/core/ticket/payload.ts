@@ -1,0 +1,107 @@
+import type { Identity } from "../endpoint.js";
+import { MalformedTicketError } from "../errors.js";
+import { findJsonError } from "../json-error.js";
+import { type IsoParts, parseIsoParts } from "../time.js";
+
+/** The fields of a ticket's JSON object, read without re-serialising anything. */
+export interface TicketContent {
+  payload: Record<string, unknown>;
+  applicationKey: string;
+  /** The field name as written: `applicationKey`, `applicationkey`, or another casing. */
+  applicationKeyField: string;
+  identity: Identity;
+  created: string;
+  createdParts: IsoParts;
+  /** Milliseconds since the epoch; a `created` without a zone is read as UTC. */
+  createdAt: number;
+  expiresIn: number | null;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const t = typeof value;
+  return t === "object" ? "an object" : `a ${t}`;
+}
+
+function jsonProblem(text: string): string {
+  if (text.trim() === "") return "ticket data is empty, not JSON";
+  const error = findJsonError(text);
+  if (!error) return "ticket data is not valid JSON";
+  if (error.offset === 0 || !text.trimStart().startsWith("{")) {
+    return `ticket data is not JSON: it starts with ${JSON.stringify(text.trimStart().slice(0, 16))}`;
+  }
+  return `ticket data is not valid JSON at character ${error.offset + 1}: ${error.message}`;
+}
+
+/**
+ * Parses a ticket's JSON text and checks the fields every ticket has: `identity`
+ * (`type`, `endpoint`), the application key (field name in any casing), `created` (an
+ * ISO 8601 time), and `expiresIn` when present (whole seconds).
+ */
+export function readPayload(json: string): TicketContent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new MalformedTicketError(jsonProblem(json), { cause: error });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new MalformedTicketError(`ticket data is JSON but ${typeName(parsed)}, not an object`);
+  }
+  const payload = parsed as Record<string, unknown>;
+  const need = (value: unknown, path: string, want: "string" | "object") => {
+    if (value === undefined) throw new MalformedTicketError(`ticket data has no '${path}' field`);
+    const ok =
+      want === "object" ? value !== null && typeof value === "object" && !Array.isArray(value) : typeof value === want;
+    if (!ok) {
+      throw new MalformedTicketError(
+        `ticket field '${path}' must be ${want === "object" ? "an object" : "a string"}, found ${typeName(value)}`,
+      );
+    }
+  };
+
+  need(payload.identity, "identity", "object");
+  const identity = payload.identity as Record<string, unknown>;
+  need(identity.type, "identity.type", "string");
+  need(identity.endpoint, "identity.endpoint", "string");
+
+  const keyFields = Object.keys(payload).filter((k) => k.toLowerCase() === "applicationkey");
+  if (keyFields.length === 0) throw new MalformedTicketError("ticket data has no 'applicationKey' field");
+  if (keyFields.length > 1) {
+    throw new MalformedTicketError(
+      `ticket data has ${keyFields.length} application key fields (${keyFields.join(", ")})`,
+    );
+  }
+  const applicationKeyField = keyFields[0] as string;
+  need(payload[applicationKeyField], applicationKeyField, "string");
+
+  need(payload.created, "created", "string");
+  const created = payload.created as string;
+  const createdParts = parseIsoParts(created);
+  if (!createdParts) {
+    throw new MalformedTicketError(`ticket field 'created' is not an ISO 8601 time: ${JSON.stringify(created)}`);
+  }
+
+  let expiresIn: number | null = null;
+  if (payload.expiresIn !== undefined) {
+    const value = payload.expiresIn;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      throw new MalformedTicketError(
+        `ticket field 'expiresIn' must be a whole number of seconds, found ${typeof value === "number" ? value : typeName(value)}`,
+      );
+    }
+    expiresIn = value;
+  }
+
+  return {
+    payload,
+    applicationKey: payload[applicationKeyField] as string,
+    applicationKeyField,
+    identity: { type: identity.type as string, endpoint: identity.endpoint as string },
+    created,
+    createdParts,
+    createdAt: createdParts.seconds * 1000 + Number(createdParts.fraction.slice(0, 3).padEnd(3, "0")),
+    expiresIn,
+  };
+}

@@ -1,0 +1,60 @@
+import { describeSpan } from "../describe.js";
+import { isIdentityType } from "../endpoint.js";
+import type { TicketInspection } from "./inspect.js";
+import type { TicketContent } from "./payload.js";
+
+const KNOWN_FIELDS = new Set(["identity", "created", "expiresIn"]);
+const VERY_OLD_MS = 7 * 86400_000;
+const FUTURE_MS = 5 * 60_000;
+
+/**
+ * What a reader should know about a ticket that reads fine, no secret needed: things
+ * Sinch or its SDKs will trip over, or that suggest a producer bug.
+ */
+export function ticketWarnings(inspection: TicketInspection, content: TicketContent, now: Date): string[] {
+  const warnings: string[] = [];
+  const { identity, payload } = content;
+  if (inspection.dataEncoding === "latin1") {
+    warnings.push(
+      "ticket data is not valid UTF-8 and was read as Latin-1: Sinch's JS generator does this with non-ASCII endpoints, and its signature will not match",
+    );
+  } else if (/[\u0080-\uffff]/.test(identity.endpoint)) {
+    warnings.push(
+      `the endpoint has non-ASCII characters: Sinch's JS SDK reads ticket data as Latin-1 and will show the user id garbled (${JSON.stringify(Buffer.from(identity.endpoint, "utf8").toString("latin1"))}), while Sinch's servers read it correctly`,
+    );
+  }
+  for (const [name, value] of [
+    ["identity.endpoint", identity.endpoint],
+    ["identity.type", identity.type],
+    [content.applicationKeyField, content.applicationKey],
+  ] as const) {
+    if (value !== value.trim()) warnings.push(`'${name}' has leading or trailing whitespace: ${JSON.stringify(value)}`);
+    else if (name !== "identity.endpoint" && /\s/.test(value))
+      warnings.push(`'${name}' contains whitespace: ${JSON.stringify(value)}`);
+  }
+  if (!isIdentityType(identity.type)) {
+    warnings.push(`identity type '${identity.type}' is not one Sinch documents (username, email, number)`);
+  }
+  const unknown = Object.keys(payload).filter((k) => !KNOWN_FIELDS.has(k) && k !== content.applicationKeyField);
+  const identityExtra = Object.keys(payload.identity as object).filter((k) => k !== "type" && k !== "endpoint");
+  const extras = [...unknown, ...identityExtra.map((k) => `identity.${k}`)];
+  if (extras.length > 0)
+    warnings.push(
+      `unknown field${extras.length > 1 ? "s" : ""} ${extras.map((k) => `'${k}'`).join(", ")}: no Sinch producer writes them`,
+    );
+  if (payload.expiresIn === undefined && Object.keys(payload).some((k) => k.toLowerCase() === "expiresin")) {
+    warnings.push("an 'expiresIn' field is spelled with another casing; it was not read as the expiry");
+  }
+  if (content.createdParts.offsetMinutes === null) {
+    warnings.push(`'created' has no time zone (${content.created}); it was read as UTC`);
+  }
+  const age = now.getTime() - content.createdAt;
+  if (age < -FUTURE_MS) {
+    warnings.push(
+      `'created' is ${describeSpan(-age)} in the future: the producer's clock is ahead, or it wrote local time as UTC`,
+    );
+  } else if (age > VERY_OLD_MS) {
+    warnings.push(`'created' is ${describeSpan(age)} old: tickets are normally used within minutes of being made`);
+  }
+  return warnings;
+}
