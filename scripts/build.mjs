@@ -1,15 +1,16 @@
 // Builds dist/:
-// - cli.cjs: the command line (CommonJS: the quickest to start); it turns on Node's
-//   compile cache (Node 22+) for the files it loads next;
-// - one file per command (sign.cjs, decode.cjs, verify.cjs, config.cjs) and batch.cjs,
-//   loaded only when used, so a run compiles only the code it needs;
-// - prompts.cjs: the terminal prompts, loaded only when a command asks something;
+// - cli.cjs: the command line (CommonJS: the quickest to start) with every command's
+//   definition and help; it turns on Node's compile cache (Node 22+) for what loads next;
+// - one file per command's code (sign.cjs, decode.cjs, verify.cjs, config.cjs,
+//   complete.cjs) and batch.cjs, loaded only when used, so a run compiles only the code
+//   it needs;
+// - prompts.cjs: inquirer, loaded only when a command asks something;
 // - batch-worker.cjs: the worker thread that shares long batch runs with the main thread;
 // - index.js, index.cjs and types/: the library (ESM and CommonJS) and its declarations;
 // - THIRD_PARTY_LICENSES.txt: the licences of the packages bundled into the files above.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -22,22 +23,30 @@ const common = {
   logLevel: "warning",
 };
 
-/** Modules that become files of their own, required on demand from the others. */
-const separate = [
-  { filter: /^@inquirer\/prompts$/, file: "prompts.cjs" },
-  { filter: /\/commands\/(sign|decode|verify|config)\/run\.js$/, file: null },
-  { filter: /\/batch\/run\.js$/, file: "batch.cjs" },
-];
+/** Each file in dist/ and its entry; a dynamic import() of an entry loads that file. */
+const files = {
+  "cli.cjs": "src/cli/main.ts",
+  "sign.cjs": "src/cli/commands/sign/run.ts",
+  "decode.cjs": "src/cli/commands/decode/run.ts",
+  "verify.cjs": "src/cli/commands/verify/run.ts",
+  "config.cjs": "src/cli/commands/config/run.ts",
+  "complete.cjs": "src/cli/commands/completion/complete.ts",
+  "batch.cjs": "src/cli/batch/run.ts",
+  "batch-worker.cjs": "src/cli/batch/worker.ts",
+  "prompts.cjs": "src/cli/terminal/prompts-bundle.ts",
+};
+const fileOf = new Map(Object.entries(files).map(([out, entry]) => [resolve(entry), out]));
+
+/** Turns import() of another entry into require() of its file, instead of bundling it. */
 const lazyFiles = (self) => ({
   name: "lazy-files",
   setup(b) {
-    for (const { filter, file } of separate) {
-      b.onResolve({ filter }, (args) => {
-        if (args.kind !== "dynamic-import" && file !== "prompts.cjs") return undefined;
-        const target = file ?? `${basename(dirname(args.path))}.cjs`;
-        return target === self ? undefined : { path: `./${target}`, external: true };
-      });
-    }
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const target = fileOf.get(resolve(args.resolveDir, args.path).replace(/\.js$/, ".ts"));
+      if (!target) throw new Error(`${args.path} is imported on demand but has no file of its own in dist/`);
+      return target === self ? undefined : { path: `./${target}`, external: true };
+    });
   },
 });
 
@@ -60,15 +69,6 @@ function collect(result) {
   }
   return result;
 }
-const files = {
-  "cli.cjs": "src/cli/main.ts",
-  "sign.cjs": "src/cli/commands/sign/run.ts",
-  "decode.cjs": "src/cli/commands/decode/run.ts",
-  "verify.cjs": "src/cli/commands/verify/run.ts",
-  "config.cjs": "src/cli/commands/config/run.ts",
-  "batch.cjs": "src/cli/batch/run.ts",
-  "batch-worker.cjs": "src/cli/batch/worker.ts",
-};
 await Promise.all(
   Object.entries(files).map(async ([out, entry]) =>
     collect(
@@ -82,7 +82,6 @@ await Promise.all(
     ),
   ),
 );
-collect(await build({ ...cjs, entryPoints: ["src/cli/terminal/prompts-bundle.ts"], outfile: "dist/prompts.cjs" }));
 
 // Licences of everything bundled travel with it.
 const notices = [...bundled].sort().map((dir) => {

@@ -123,13 +123,22 @@ describe("sign", () => {
 
   it.each([
     [["sign"], /missing endpoint/],
-    [["sign", "a", "--type", "phone"], /--type must be one of username, email, number/],
-    [["sign", "a", "--style", "java"], /--style must be one of dotnet, js/],
-    [["sign", "a", "--format", "xml"], /--format must be one of/],
-    [["sign", "a", "--created", "2026-01-01T00:00:00"], /--created: .* has no time zone/],
+    [["sign", "a", "--type", "phone"], /argument 'phone' is invalid\. Allowed choices are username, email, number/],
+    [
+      ["sign", "a", "--style", "java"],
+      /option '--style <layout>' argument 'java' is invalid\. Allowed choices are dotnet, js/,
+    ],
+    [["sign", "a", "--format", "xml"], /option '--format <format>' argument 'xml' is invalid/],
+    [
+      ["sign", "a", "--created", "2026-01-01T00:00:00"],
+      /option '--created <time>' argument .* is invalid\. .* has no time zone/,
+    ],
     [["sign", "a", "--created", "2026-01-01T00:00:00.12345678Z"], /8 fraction digits/],
     [["sign", "a", "--style", "js", "--created", "2026-01-01T00:00:00.1234Z"], /at most 3/],
-    [["sign", "a", "--expires-in", "soon"], /--expires-in: 'soon' is not a duration/],
+    [
+      ["sign", "a", "--expires-in", "soon"],
+      /option '--expires-in <duration>' argument 'soon' is invalid\. 'soon' is not a duration/,
+    ],
     [["sign", "-t", "email", "nope"], /does not look like an e-mail/],
     [["sign", "-t", "number", "0700000000"], /not E.164/],
     [["sign", "a\u0001"], /control character/],
@@ -299,7 +308,7 @@ describe("credentials", () => {
     [["sign", "a", "--secret", SECRET], /--secret is not accepted/],
     [["sign", "a", `--secret=${SECRET}`], /--secret is not accepted/],
     [["verify", "x", "--secret", SECRET], /--secret is not accepted/],
-    [["sign", "a", `--app-secret=${SECRET}`], /unknown option '--app-secret' for 'sign'/],
+    [["sign", "a", `--app-secret=${SECRET}`], /unknown option '--app-secret' \(see 'sinch-ticket sign --help'\)$/m],
   ])("refuses the secret on the command line and never echoes it: %j", async (argv, message) => {
     const r = await runCli(argv, { env: { SINCH_APPLICATION_KEY: KEY } });
     expect(r.code).toBe(2);
@@ -455,14 +464,19 @@ describe("verify", () => {
 });
 
 describe("colour", () => {
-  it("is used on a terminal, and never with NO_COLOR or --no-color", async () => {
+  it("is used where the terminal has it, and never with NO_COLOR or --no-color", async () => {
     const t = ticket();
     const tty = { env, stdoutIsTTY: true, stderrIsTTY: true };
-    expect((await runCli(["verify", t], tty)).stdout).toContain("\u001b[");
+    const green = "\u001b[32m✓ valid ticket\u001b[39m";
+    expect((await runCli(["verify", t], tty)).stdout).toContain(green);
     expect((await runCli(["verify", t], { ...tty, env: { ...env, NO_COLOR: "1" } })).stdout).not.toContain("\u001b[");
     expect((await runCli(["verify", t, "--no-color"], tty)).stdout).not.toContain("\u001b[");
+    expect((await runCli(["--no-color", "verify", t], tty)).stdout).not.toContain("\u001b[");
     expect((await runCli(["verify", t], { env })).stdout).not.toContain("\u001b[");
-    expect((await runCli(["verify", t], { env: { ...env, FORCE_COLOR: "1" } })).stdout).toContain("\u001b[");
+    // stderr is judged on its own: the demo warning is yellow on a terminal, plain in a pipe.
+    const demo = await runCli(["sign", "--demo", "a"], { stderrIsTTY: true });
+    expect(demo.stderr).toContain("\u001b[33mwarning:\u001b[39m");
+    expect(demo.stdout).not.toContain("\u001b[");
   });
 });
 

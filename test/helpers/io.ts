@@ -33,6 +33,8 @@ export async function runCli(argv: string[], options: FakeIoOptions = {}): Promi
     stdout: { write: (s: string) => (stdout += s), isTTY: options.stdoutIsTTY ?? false },
     stderr: { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY ?? false },
     env: options.env ?? {},
+    // A fake terminal supports 16 colours; a fake pipe none (the real ones are chalk's to judge).
+    colorLevels: { stdout: options.stdoutIsTTY ? 1 : 0, stderr: options.stderrIsTTY ? 1 : 0 },
     cwd: options.cwd ?? "/nonexistent-cwd",
     home: options.home ?? "/nonexistent-home",
     now: () => options.now ?? new Date("2026-11-28T12:00:00.000Z"),

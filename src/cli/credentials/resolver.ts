@@ -16,7 +16,7 @@ export interface CredentialFlags {
   profile?: string;
   demo?: boolean;
   /** Refused: secrets never go on the command line. */
-  secret?: string;
+  secret?: string | boolean;
 }
 
 export interface Resolved {
@@ -46,12 +46,14 @@ export const SECRET_VAR = "SINCH_APPLICATION_SECRET";
 export const SECRET_ALTERNATIVES =
   "use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`";
 
+export function secretRefused(): ExitError {
+  return usageError(
+    `--secret is not accepted: command lines are visible in process lists and shell history; ${SECRET_ALTERNATIVES}`,
+  );
+}
+
 export function refuseSecretFlag(flags: CredentialFlags): void {
-  if (flags.secret !== undefined) {
-    throw usageError(
-      `--secret is not accepted: command lines are visible in process lists and shell history; ${SECRET_ALTERNATIVES}`,
-    );
-  }
+  if (flags.secret !== undefined) throw secretRefused();
 }
 
 /**

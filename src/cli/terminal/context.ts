@@ -4,9 +4,11 @@ import type { Ui } from "./ui.js";
 export interface CommandContext {
   io: Io;
   ui: Ui;
+  /** What the command's action decided; the program turns it into the process's exit code. */
+  exitCode: number;
 }
 
 /** Pretty JSON for --json output: one document on stdout. */
-export function printJson(ctx: CommandContext, value: unknown): void {
+export function printJson(ctx: Pick<CommandContext, "io">, value: unknown): void {
   ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -19,6 +19,9 @@ export interface InStream extends AsyncIterable<Buffer | string> {
   isTTY?: boolean;
 }
 
+/** chalk's colour levels: none, 16, 256, 16 million. */
+export type ColorLevel = 0 | 1 | 2 | 3;
+
 export interface Io {
   stdin: InStream;
   stdout: OutStream;
@@ -27,6 +30,8 @@ export interface Io {
   cwd: string;
   home: string;
   now(): Date;
+  /** What a fake terminal supports (tests); the real one is asked by chalk. */
+  colorLevels?: { stdout?: ColorLevel; stderr?: ColorLevel };
   /** Overrides the terminal prompts (tests). */
   prompter?: Prompter;
 }

@@ -1,44 +1,36 @@
+import { InvalidArgumentError } from "commander";
 import { TicketError } from "../../core/errors.js";
 import { type PreciseTime, parseDuration, parseTime, toMillis } from "../../core/time.js";
-import { usageError } from "./exit.js";
 
-/** Runs a core parser on a flag's value; its message becomes a usage error naming the flag. */
-function asUsage<T>(flag: string, parse: () => T): T {
+/** Runs a core parser; its message becomes commander's "argument ... is invalid" error. */
+function asInvalidArgument<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof TicketError) throw usageError(`${flag}: ${error.message}`);
+    if (error instanceof TicketError) throw new InvalidArgumentError(`${error.message}.`);
     throw error;
   }
 }
 
-export function durationFlag(flag: string, value: string | undefined): number | undefined {
-  return value === undefined ? undefined : asUsage(flag, () => parseDuration(value));
+/** commander argParser: `3600`, `90s`, `15m`, `1h30m` → seconds. */
+export function durationArg(value: string): number {
+  return asInvalidArgument(() => parseDuration(value));
 }
 
-/** A time flag keeping the fraction digits it was given (for `--created`). */
-export function preciseTimeFlag(flag: string, value: string | undefined, now: Date): PreciseTime | undefined {
-  return value === undefined ? undefined : asUsage(flag, () => parseTime(value, now));
+/** commander argParser for `--created`: a time that keeps the fraction digits it was given. */
+export function preciseTimeArg(now: () => Date): (value: string) => PreciseTime {
+  return (value) => asInvalidArgument(() => parseTime(value, now()));
 }
 
-export function timeFlag(flag: string, value: string | undefined, now: Date): Date | undefined {
-  const t = preciseTimeFlag(flag, value, now);
-  return t === undefined ? undefined : new Date(toMillis(t));
+/** commander argParser for `--now`: ISO 8601 with a zone, or `-2h`/`+30m` from now. */
+export function timeArg(now: () => Date): (value: string) => Date {
+  return (value) => new Date(toMillis(preciseTimeArg(now)(value)));
 }
 
-/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
-export function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
-export function choiceFlag<T extends string>(
-  flag: string,
-  value: string | undefined,
-  choices: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) {
-    throw usageError(`${flag} must be one of ${choices.join(", ")} (got '${value}')`);
+/** commander argParser: a whole number of at least 1. */
+export function countArg(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError("Expected a whole number of 1 or more.");
   }
-  return value as T;
+  return Number(value);
 }

@@ -15,35 +15,31 @@ function cancelled(error: unknown): boolean {
   return name === "ExitPromptError" || name === "AbortPromptError";
 }
 
-/** @inquirer/prompts, drawn on stderr so that stdout carries only the result. */
+/** inquirer, drawn on stderr so that stdout carries only the result. */
 export function terminalPrompter(io: Io): Prompter {
-  const context = {
+  const streams = {
     input: io.stdin as NodeJS.ReadableStream,
     output: io.stderr.stream?.() ?? (io.stderr as NodeJS.WritableStream),
     clearPromptOnDone: false,
   };
-  const load = () => import("@inquirer/prompts");
-  const guard = async <T>(ask: () => Promise<T>): Promise<T> => {
+  const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
+    const { createPromptModule } = await import("./prompts-bundle.js");
+    const prompt = createPromptModule(streams);
     try {
-      return await ask();
+      // biome-ignore lint/suspicious/noExplicitAny: one question of any of inquirer's types
+      const answers = await prompt([{ ...question, name: "answer" } as any]);
+      return (answers as { answer: T }).answer;
     } catch (error) {
       if (cancelled(error)) throw new ExitError(ExitCode.interrupted, "");
       throw error;
     }
   };
   return {
-    select: (message, choices) => guard(async () => (await load()).select({ message, choices }, context)),
+    select: (message, choices) => ask({ type: "select", message, choices }),
     input: (message, validate, defaultValue) =>
-      guard(async () =>
-        (await load()).input(
-          { message, validate, ...(defaultValue !== undefined ? { default: defaultValue } : {}) },
-          context,
-        ),
-      ),
-    password: (message, validate) =>
-      guard(async () => (await load()).password({ message, validate, mask: "*" }, context)),
-    confirm: (message, defaultValue) =>
-      guard(async () => (await load()).confirm({ message, default: defaultValue }, context)),
+      ask({ type: "input", message, validate, ...(defaultValue !== undefined ? { default: defaultValue } : {}) }),
+    password: (message, validate) => ask({ type: "password", message, validate, mask: "*" }),
+    confirm: (message, defaultValue) => ask({ type: "confirm", message, default: defaultValue }),
   };
 }
 

@@ -1,1 +1,2 @@
-export { confirm, input, password, select } from "@inquirer/prompts";
+// The prompts' own file in dist/: loaded only when a command asks something.
+export { createPromptModule } from "inquirer";

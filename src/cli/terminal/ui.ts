@@ -1,43 +1,50 @@
-import { inspect } from "node:util";
-import { envFlag, type Io, type OutStream } from "./io.js";
+import chalkStdout, { Chalk, type ChalkInstance, chalkStderr } from "chalk";
+import type { Io } from "./io.js";
 
-type Style = "bold" | "dim" | "red" | "green" | "yellow" | "cyan";
+/** The named styles of the tool's output; every colour goes through these. */
+export type Style = "ok" | "fail" | "skip" | "warn" | "dim" | "bold";
 export type Paint = (style: Style, text: string) => string;
 
-/**
- * Colour is decided here and nowhere else: off with --no-color or NO_COLOR, on with
- * FORCE_COLOR, otherwise only on a terminal.
- */
-export function colorEnabled(stream: OutStream, env: Io["env"], colorFlag: boolean): boolean {
-  if (!colorFlag) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  if (env.FORCE_COLOR !== undefined) return envFlag(env.FORCE_COLOR) || env.FORCE_COLOR === "";
-  return stream.isTTY === true && env.TERM !== "dumb";
-}
+const STYLES: Record<Style, (c: ChalkInstance) => (text: string) => string> = {
+  ok: (c) => c.green,
+  fail: (c) => c.red,
+  warn: (c) => c.yellow,
+  skip: (c) => c.dim,
+  dim: (c) => c.dim,
+  bold: (c) => c.bold,
+};
 
-/** Decides on first use: asking whether a stream is a terminal costs start-up time. */
-function painter(enabled: () => boolean): Paint {
-  let on: boolean | undefined;
-  return (style, text) => {
-    on ??= enabled();
-    if (!on) return text;
-    const [open, close] = inspect.colors[style] ?? [0, 0];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
-  };
+/**
+ * A chalk instance for one stream. chalk decides from the real terminal (TTY, FORCE_COLOR,
+ * `--no-color` in argv, TERM); a test's io may say what its fake terminal supports. On
+ * top of that, `NO_COLOR` and `--no-color` always switch colour off.
+ */
+function chalkFor(io: Io, stream: "stdout" | "stderr", colorFlag: boolean): ChalkInstance {
+  const off = !colorFlag || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "");
+  if (off) return new Chalk({ level: 0 });
+  const given = io.colorLevels?.[stream];
+  if (given !== undefined) return new Chalk({ level: given });
+  return stream === "stdout" ? chalkStdout : chalkStderr;
 }
 
 /** Printing for commands: results to stdout, everything else to stderr. */
 export class Ui {
-  readonly out: Paint;
-  readonly err: Paint;
+  /** Set from `--no-color` once the command line is parsed. */
+  color = true;
   quiet = false;
-  constructor(
-    readonly io: Io,
-    color: boolean,
-  ) {
-    this.out = painter(() => colorEnabled(io.stdout, io.env, color));
-    this.err = painter(() => colorEnabled(io.stderr, io.env, color));
+  private painters: Partial<Record<"stdout" | "stderr", ChalkInstance>> = {};
+
+  constructor(readonly io: Io) {}
+
+  private paint(stream: "stdout" | "stderr", style: Style, text: string): string {
+    this.painters[stream] ??= chalkFor(this.io, stream, this.color);
+    return STYLES[style](this.painters[stream])(text);
   }
+
+  /** Paints text for stdout. */
+  readonly out: Paint = (style, text) => this.paint("stdout", style, text);
+  /** Paints text for stderr. */
+  readonly err: Paint = (style, text) => this.paint("stderr", style, text);
 
   /** A result line on stdout. */
   print(text: string): void {
@@ -45,11 +52,11 @@ export class Ui {
   }
 
   error(message: string): void {
-    this.io.stderr.write(`${this.err("red", "error:")} ${message}\n`);
+    this.io.stderr.write(`${this.err("fail", "error:")} ${message}\n`);
   }
 
   warn(message: string): void {
-    if (!this.quiet) this.io.stderr.write(`${this.err("yellow", "warning:")} ${message}\n`);
+    if (!this.quiet) this.io.stderr.write(`${this.err("warn", "warning:")} ${message}\n`);
   }
 
   note(message: string): void {

@@ -35,7 +35,7 @@ export interface ConfigInitFlags {
   key?: string;
   secretFile?: string;
   secretStdin?: boolean;
-  secret?: string;
+  secret?: string | boolean;
   input?: boolean;
 }
 
@@ -172,8 +172,8 @@ export async function configList(flags: { json?: boolean }, ctx: CommandContext)
   }
   const width = Math.max(...profiles.map((p) => p.name.length));
   for (const p of profiles) {
-    const marker = p.default ? ctx.ui.out("green", "*") : " ";
-    const secretNote = p.hasSecret ? "" : ctx.ui.out("yellow", "  (no secret)");
+    const marker = p.default ? ctx.ui.out("ok", "*") : " ";
+    const secretNote = p.hasSecret ? "" : ctx.ui.out("warn", "  (no secret)");
     ctx.ui.print(
       `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}`,
     );

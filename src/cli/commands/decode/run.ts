@@ -92,11 +92,7 @@ export function printRows(ctx: CommandContext, rows: [string, string][]): void {
   for (const [label, value] of rows) ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${value}`);
 }
 
-export async function decodeCommand(
-  ticketArg: string | undefined,
-  flags: DecodeFlags,
-  ctx: CommandContext,
-): Promise<number> {
+export async function decode(ticketArg: string | undefined, flags: DecodeFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const input = await readTicketArgument(ticketArg, io, false);
   const now = io.now();

@@ -1,37 +1,43 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkEndpoint, checkIdentityType, IDENTITY_TYPES, type IdentityType } from "../../../core/endpoint.js";
+import { checkEndpoint, checkIdentityType, type IdentityType } from "../../../core/endpoint.js";
 import { TicketError } from "../../../core/errors.js";
-import { TICKET_STYLES } from "../../../core/ticket/layout.js";
+import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { createTicket } from "../../../core/ticket/sign.js";
+import type { PreciseTime } from "../../../core/time.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { readAll, stripOneNewline } from "../../terminal/io.js";
-import { choiceFlag, durationFlag, flagName, preciseTimeFlag, timeFlag } from "../../terminal/options.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 
+/** The options of `sign`, as commander parsed and checked them. */
 export interface SignFlags extends CredentialFlags {
-  type?: string;
-  style?: string;
-  created?: string;
-  expiresIn?: string;
+  type?: IdentityType;
+  style?: TicketStyle;
+  created?: PreciseTime;
+  expiresIn?: number;
   payload?: string;
-  format?: string;
+  format?: "ticket" | "jwt";
   json?: boolean;
   /** false with --no-input */
   input?: boolean;
   batch?: string;
-  count?: string;
+  count?: number;
   endpointTemplate?: string;
-  outputFormat?: string;
-  ttl?: string;
-  now?: string;
+  outputFormat?: "ndjson" | "csv";
+  ttl?: number;
+  now?: Date;
   nonce?: string;
-  instanceExpiresIn?: string;
+  instanceExpiresIn?: number;
+}
+
+/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 const TYPE_CHOICES = [
@@ -79,13 +85,13 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
   if (ticketOnly) {
     throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
   }
-  const ttl = durationFlag("--ttl", flags.ttl) ?? JWT_DEFAULT_TTL;
+  const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
-  const instanceExpiresIn = durationFlag("--instance-expires-in", flags.instanceExpiresIn);
+  const instanceExpiresIn = flags.instanceExpiresIn;
   if (instanceExpiresIn !== undefined && instanceExpiresIn < INSTANCE_MIN_LIFETIME) {
     throw usageError("--instance-expires-in must be at least 48h (Sinch requires it)");
   }
-  const now = timeFlag("--now", flags.now, io.now()) ?? io.now();
+  const now = flags.now ?? io.now();
   if (flags.nonce === "") throw usageError("--nonce is empty");
 
   const { key, secret } = await signingCredentials(ctx, flags);
@@ -121,47 +127,35 @@ function printSigned(ctx: CommandContext, flags: SignFlags, bare: string, json: 
 
 /** What --batch, --count and --endpoint-template ask for, checked against each other. */
 function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
-  const outputFormat = choiceFlag("--output-format", flags.outputFormat, ["ndjson", "csv"] as const) ?? "ndjson";
+  const outputFormat = flags.outputFormat ?? "ndjson";
   if (flags.batch === undefined && flags.count === undefined) {
     if (flags.endpointTemplate !== undefined) throw usageError("--endpoint-template goes with --count <n>");
     if (flags.outputFormat !== undefined) throw usageError("--output-format goes with --batch or --count");
     return null;
   }
   if (endpointArg !== undefined) throw usageError("give either an endpoint or --batch/--count, not both");
-  if (flags.payload !== undefined)
-    throw usageError("--payload signs one ticket; it does not go with --batch or --count");
   if (flags.batch !== undefined) {
-    if (flags.count !== undefined) throw usageError("use either --batch or --count, not both");
     if (flags.batch === "-" && flags.secretStdin)
       throw usageError("--batch - and --secret-stdin both want standard input");
     return { source: flags.batch, outputFormat };
-  }
-  if (!/^\d+$/.test(flags.count ?? "") || Number(flags.count) < 1) {
-    throw usageError(`--count must be a whole number of 1 or more (got '${flags.count}')`);
   }
   if (flags.endpointTemplate === undefined)
     throw usageError("--count needs --endpoint-template <text> (with {n} for 1..n)");
   if (!flags.endpointTemplate.includes("{n}")) {
     throw usageError("--endpoint-template needs {n} (replaced by 1..n), or every identity would be the same");
   }
-  return { count: Number(flags.count), template: flags.endpointTemplate, outputFormat };
+  return { count: flags.count ?? 0, template: flags.endpointTemplate, outputFormat };
 }
 
-export async function signCommand(
-  endpointArg: string | undefined,
-  flags: SignFlags,
-  ctx: CommandContext,
-): Promise<number> {
+export async function sign(endpointArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const now = io.now();
-  const format = choiceFlag("--format", flags.format, ["ticket", "jwt"] as const) ?? "ticket";
-  if (format === "jwt") return signToken(endpointArg, flags, ctx);
+  if (flags.format === "jwt") return signToken(endpointArg, flags, ctx);
   const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
   if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
-  const style = choiceFlag("--style", flags.style, TICKET_STYLES) ?? "dotnet";
-  let type = choiceFlag("--type", flags.type, IDENTITY_TYPES);
-  const created = preciseTimeFlag("--created", flags.created, now);
-  const expiresIn = durationFlag("--expires-in", flags.expiresIn);
+  const style = flags.style ?? "dotnet";
+  let type = flags.type;
+  const { created, expiresIn } = flags;
   if (flags.payload !== undefined) {
     if (endpointArg !== undefined) throw usageError("give either an endpoint or --payload, not both");
     if (flags.payload === "-" && flags.secretStdin)

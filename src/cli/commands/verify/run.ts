@@ -4,15 +4,15 @@ import { type TokenVerifyResult, verifyRegistrationToken } from "../../../core/t
 import { type CredentialFlags, CredentialResolver, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError, VERIFY_EXIT } from "../../terminal/exit.js";
-import { durationFlag, timeFlag } from "../../terminal/options.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
 import { isToken, printRows, ticketRows, tokenRows } from "../decode/run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 
+/** The options of `verify`, as commander parsed them. */
 export interface VerifyFlags extends CredentialFlags {
-  clockSkew?: string;
-  maxAge?: string;
-  now?: string;
+  clockSkew?: number;
+  maxAge?: number;
+  now?: Date;
   ignoreTime?: boolean;
   quiet?: boolean;
   json?: boolean;
@@ -59,9 +59,9 @@ const MISTAKE_CHECK: Record<string, string> = {
 };
 
 function mark(ctx: CommandContext, ok: boolean | null): string {
-  if (ok === true) return ctx.ui.out("green", "✓");
-  if (ok === false) return ctx.ui.out("red", "✗");
-  return ctx.ui.out("dim", "-");
+  if (ok === true) return ctx.ui.out("ok", "✓");
+  if (ok === false) return ctx.ui.out("fail", "✗");
+  return ctx.ui.out("skip", "-");
 }
 
 export function printVerdict(
@@ -75,12 +75,12 @@ export function printVerdict(
     "ticket",
     result.format === "jwt" ? "registration token" : "ticket",
   );
-  ui.print(result.valid ? ui.out("green", `✓ ${verdict}`) : ui.out("red", `✗ ${verdict}`));
+  ui.print(result.valid ? ui.out("ok", `✓ ${verdict}`) : ui.out("fail", `✗ ${verdict}`));
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
     ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
     for (const d of result.diagnosis.filter((x) => (MISTAKE_CHECK[x.mistake] ?? "signature") === check.name)) {
-      ui.print(`      ${ui.out("yellow", `cause (${d.mistake}):`)} ${d.detail}`);
+      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
     }
   }
   if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
@@ -92,17 +92,11 @@ export function printVerdict(
   }
 }
 
-export async function verifyCommand(
-  ticketArg: string | undefined,
-  flags: VerifyFlags,
-  ctx: CommandContext,
-): Promise<number> {
+export async function verify(ticketArg: string | undefined, flags: VerifyFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   ui.quiet = flags.quiet === true;
   // Without --now, "now" is taken once the ticket has been read (it may arrive on a pipe).
-  const fixedNow = timeFlag("--now", flags.now, io.now());
-  const clockSkew = durationFlag("--clock-skew", flags.clockSkew);
-  const maxAge = durationFlag("--max-age", flags.maxAge);
+  const { now: fixedNow, clockSkew, maxAge } = flags;
   const credentials = new CredentialResolver(io, flags);
   const secret = await credentials.secret();
   if (!secret) throw missingSecret();

@@ -1,0 +1,37 @@
+import { type Command, Option } from "commander";
+import { secretRefused } from "../credentials/resolver.js";
+
+/**
+ * `--secret`: never shown, never suggested, refused as soon as it is read (with a value)
+ * or before the command runs (without one), naming the alternatives.
+ */
+export function secretOption(): Option {
+  return new Option("--secret [value]").hideHelp().argParser(() => {
+    throw secretRefused();
+  });
+}
+
+/** `--secret-file` and `--secret-stdin`, which exclude each other. */
+export function addSecretSourceOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--secret-file <path>", "read the application secret from this file").conflicts("secretStdin"),
+    )
+    .option("--secret-stdin", "read the application secret from standard input")
+    .addOption(secretOption());
+}
+
+/** The flags of every command that needs the application's credentials. */
+export function addCredentialOptions(command: Command): Command {
+  command.option("--key <key>", "application key");
+  addSecretSourceOptions(command);
+  return command
+    .option("--env-file <path>", "read variables from this file instead of ./.env")
+    .option("--profile <profile>", "config file profile to use")
+    .option("--demo", "use built-in demo credentials (for trying the tool)");
+}
+
+/** Examples under a command's help, as `$ sinch-ticket ...` lines. */
+export function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);
+}
