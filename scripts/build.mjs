@@ -10,7 +10,7 @@
 // - THIRD_PARTY_LICENSES.txt: the licences of the packages bundled into the files above.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -50,6 +50,29 @@ const lazyFiles = (self) => ({
   },
 });
 
+/**
+ * Start-up: chalk asks node:tty only whether a descriptor is a terminal, and commander
+ * needs node:child_process only for executable subcommands; both modules load Node's
+ * network stack. Shims answer the same, loading the real module only when needed. And
+ * chalk is loaded when something is first painted.
+ */
+const startupShims = {
+  name: "startup-shims",
+  setup(b) {
+    b.onLoad({ filter: /terminal[\\/]chalk-module\.ts$/ }, (args) => ({
+      contents: 'let chalk; export function chalkModule() { return (chalk ??= require("chalk")); }',
+      loader: "ts",
+      resolveDir: dirname(args.path),
+    }));
+    const shims = { "node:tty": "tty.cjs", "node:child_process": "child-process.cjs" };
+    b.onResolve({ filter: /^node:(tty|child_process)$/ }, (args) =>
+      /node_modules[\\/](chalk|commander)[\\/]/.test(args.importer)
+        ? { path: resolve("scripts/shims", shims[args.path]) }
+        : undefined,
+    );
+  },
+};
+
 // import() of another file becomes require(): CommonJS loads without the ESM loader.
 const cjs = {
   ...common,
@@ -76,7 +99,7 @@ await Promise.all(
         ...cjs,
         entryPoints: [entry],
         outfile: `dist/${out}`,
-        plugins: [lazyFiles(out)],
+        plugins: [lazyFiles(out), startupShims],
         ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
       }),
     ),

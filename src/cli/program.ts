@@ -1,11 +1,12 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import type { TicketError } from "../core/errors.js";
-import { COMPLETE_COMMAND, completionCommand } from "./commands/completion/command.js";
-import { configCommand } from "./commands/config/command.js";
-import { decodeCommand } from "./commands/decode/command.js";
-import { signCommand } from "./commands/sign/command.js";
-import { verifyCommand } from "./commands/verify/command.js";
+import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
+import { config } from "./commands/config/command.js";
+import { decode } from "./commands/decode/command.js";
+import type { CommandDefinition } from "./commands/options.js";
+import { sign } from "./commands/sign/command.js";
+import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
 import type { CommandContext } from "./terminal/context.js";
 import { ExitCode, type ExitError, usageError } from "./terminal/exit.js";
@@ -46,8 +47,11 @@ function commandList(parent: Command): string {
     .join(", ");
 }
 
-/** Every command reports through the injected io and never exits the process itself. */
-function configure(command: Command, ctx: CommandContext): void {
+/**
+ * Every command reports through the injected io and never exits the process itself.
+ * Commands still waiting for their definition are configured once they have it.
+ */
+function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<string, unknown>): void {
   const { io } = ctx;
   command
     .exitOverride()
@@ -64,26 +68,43 @@ function configure(command: Command, ctx: CommandContext): void {
     .configureHelp({ showGlobalOptions: true })
     .helpOption("-h, --help", "show help")
     .helpCommand(false);
-  for (const sub of command.commands) configure(sub, ctx);
+  for (const sub of command.commands) {
+    if (command.parent || !pending.has(sub.name())) configure(sub, ctx, pending);
+  }
 }
 
-/** The whole command line: each command defines itself; its code loads when it runs. */
-export function buildProgram(ctx: CommandContext): Command {
+const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, completion];
+
+/**
+ * The whole command line. Each command defines itself and its code loads when it runs;
+ * a command's options are added when it is about to run, or when help or completion
+ * needs them, so a run builds only its own command.
+ */
+export function buildProgram(ctx: CommandContext): { program: Command; defineAll: () => void } {
+  const pending = new Map(COMMANDS.map((c) => [c.name, c]));
+  const define = (command: Command) => {
+    const definition = pending.get(command.name());
+    if (!definition) return;
+    pending.delete(definition.name);
+    definition.define(command, ctx);
+    configure(command, ctx, pending);
+  };
+  const defineAll = () => {
+    for (const command of program.commands) define(command);
+  };
   const program = new Command("sinch-ticket")
     .description("Make, inspect and verify Sinch user tickets and registration tokens (JWT).")
     .version(pkg.version, "-V, --version", "print the version")
     .option("--no-color", "no colours in output")
-    .addHelpText("after", CREDENTIALS_HELP)
-    .addCommand(signCommand(ctx))
-    .addCommand(decodeCommand(ctx))
-    .addCommand(verifyCommand(ctx))
-    .addCommand(configCommand(ctx))
-    .addCommand(completionCommand(ctx))
+    .addHelpText("after", CREDENTIALS_HELP);
+  for (const { name, summary } of COMMANDS) program.addCommand(new Command(name).description(summary));
+  program
     .addCommand(
       new Command("help")
         .description("show help for a command")
         .argument("[command...]", "the command, e.g. sign or config init")
         .action((names: string[]) => {
+          defineAll();
           let topic = program;
           for (const name of names) {
             const next = topic.commands.find((c) => c.name() === name);
@@ -97,7 +118,9 @@ export function buildProgram(ctx: CommandContext): Command {
           topic.outputHelp();
         }),
     )
+    .on("beforeAllHelp", defineAll)
     .hook("preSubcommand", (_program, group) => {
+      define(group);
       // `config` alone: one line naming its subcommands (a mistyped one gets commander's
       // suggestion, `config --help` the help).
       const rest = program.args.slice(1);
@@ -110,8 +133,8 @@ export function buildProgram(ctx: CommandContext): Command {
       // `--secret` without a value (with one it is refused while parsing).
       if (action.getOptionValue("secret") !== undefined) throw secretRefused();
     });
-  configure(program, ctx);
-  return program;
+  configure(program, ctx, pending);
+  return { program, defineAll };
 }
 
 /**
@@ -121,9 +144,10 @@ export function buildProgram(ctx: CommandContext): Command {
 export async function run(argv: string[], io: Io): Promise<number> {
   const ctx: CommandContext = { io, ui: new Ui(io), exitCode: ExitCode.ok };
   try {
-    const program = buildProgram(ctx);
+    const { program, defineAll } = buildProgram(ctx);
     if (argv[0] === COMPLETE_COMMAND) {
       // The shells' completion scripts call back with the words typed so far, verbatim.
+      defineAll();
       return (await import("./commands/completion/complete.js")).complete(program, argv.slice(1), ctx);
     }
     await program.parseAsync(argv.length === 0 ? ["--help"] : argv, { from: "user" });

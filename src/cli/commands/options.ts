@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { secretRefused } from "../credentials/resolver.js";
+import type { CommandContext } from "../terminal/context.js";
 
 /**
  * `--secret`: never shown, never suggested, refused as soon as it is read (with a value)
@@ -34,4 +35,15 @@ export function addCredentialOptions(command: Command): Command {
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
 export function examples(command: Command, lines: string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);
+}
+
+/**
+ * A top-level command: its name and summary, listed at start-up, and the rest of its
+ * definition (arguments, options, help, action), added only when it is about to run or
+ * its help or completion is asked for.
+ */
+export interface CommandDefinition {
+  name: string;
+  summary: string;
+  define(command: Command, ctx: CommandContext): void;
 }

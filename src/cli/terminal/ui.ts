@@ -1,4 +1,5 @@
-import chalkStdout, { Chalk, type ChalkInstance, chalkStderr } from "chalk";
+import type { ChalkInstance } from "chalk";
+import { chalkModule } from "./chalk-module.js";
 import type { Io } from "./io.js";
 
 /** The named styles of the tool's output; every colour goes through these. */
@@ -15,15 +16,32 @@ const STYLES: Record<Style, (c: ChalkInstance) => (text: string) => string> = {
 };
 
 /**
- * A chalk instance for one stream. chalk decides from the real terminal (TTY, FORCE_COLOR,
- * `--no-color` in argv, TERM); a test's io may say what its fake terminal supports. On
- * top of that, `NO_COLOR` and `--no-color` always switch colour off.
+ * Whether chalk need be asked at all. Where the output is no terminal, chalk turns colour
+ * on only when the environment forces it (FORCE_COLOR, or Azure Pipelines' TF_BUILD with
+ * AGENT_NAME; its `--color` flags are no options of this program). Anywhere else its answer
+ * is "no colour", and loading it to hear that would cost a run into a pipe or a file
+ * milliseconds of start-up.
  */
-function chalkFor(io: Io, stream: "stdout" | "stderr", colorFlag: boolean): ChalkInstance {
-  const off = !colorFlag || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "");
-  if (off) return new Chalk({ level: 0 });
-  const given = io.colorLevels?.[stream];
-  if (given !== undefined) return new Chalk({ level: given });
+function mayColor(io: Io, stream: "stdout" | "stderr"): boolean {
+  const { env } = io;
+  return (
+    io[stream].isTTY === true ||
+    env.FORCE_COLOR !== undefined ||
+    (env.TF_BUILD !== undefined && env.AGENT_NAME !== undefined)
+  );
+}
+
+/**
+ * The chalk instance for one stream, or null for no colour at all. `NO_COLOR` and
+ * `--no-color` switch colour off; otherwise chalk decides from the real terminal (TTY,
+ * FORCE_COLOR, TERM), or a test's io says what its fake terminal supports.
+ */
+function chalkFor(io: Io, stream: "stdout" | "stderr", colorFlag: boolean): ChalkInstance | null {
+  if (!colorFlag || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "")) return null;
+  const level = io.colorLevels?.[stream];
+  if (level === undefined && !mayColor(io, stream)) return null;
+  const { Chalk, chalkStderr, default: chalkStdout } = chalkModule();
+  if (level !== undefined) return new Chalk({ level });
   return stream === "stdout" ? chalkStdout : chalkStderr;
 }
 
@@ -32,13 +50,14 @@ export class Ui {
   /** Set from `--no-color` once the command line is parsed. */
   color = true;
   quiet = false;
-  private painters: Partial<Record<"stdout" | "stderr", ChalkInstance>> = {};
+  private painters: Partial<Record<"stdout" | "stderr", ChalkInstance | null>> = {};
 
   constructor(readonly io: Io) {}
 
   private paint(stream: "stdout" | "stderr", style: Style, text: string): string {
-    this.painters[stream] ??= chalkFor(this.io, stream, this.color);
-    return STYLES[style](this.painters[stream])(text);
+    if (this.painters[stream] === undefined) this.painters[stream] = chalkFor(this.io, stream, this.color);
+    const chalk = this.painters[stream];
+    return chalk ? STYLES[style](chalk)(text) : text;
   }
 
   /** Paints text for stdout. */

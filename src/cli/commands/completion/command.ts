@@ -1,6 +1,5 @@
-import { Argument, Command } from "commander";
-import type { CommandContext } from "../../terminal/context.js";
-import { examples } from "../options.js";
+import { Argument } from "commander";
+import { type CommandDefinition, examples } from "../options.js";
 import { completionScript } from "./scripts.js";
 
 /** The hidden command the completion scripts call with the words typed so far. */
@@ -10,17 +9,19 @@ export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** `sinch-ticket completion <shell>`: a script that completes from these very definitions. */
-export function completionCommand(ctx: CommandContext): Command {
-  const command = new Command("completion")
-    .description("Print a shell completion script (bash, zsh or fish); see the README to install it.")
-    .addArgument(new Argument("<shell>", "the shell").choices(SHELLS));
-  examples(command, [
-    "completion bash > ~/.local/share/bash-completion/completions/sinch-ticket",
-    'completion zsh > "${fpath[1]}/_sinch-ticket"',
-    "completion fish > ~/.config/fish/completions/sinch-ticket.fish",
-  ]);
-  return command.action((shell: Shell) => {
-    ctx.io.stdout.write(completionScript(shell));
-    ctx.exitCode = 0;
-  });
-}
+export const completion: CommandDefinition = {
+  name: "completion",
+  summary: "Print a shell completion script (bash, zsh or fish); see the README to install it.",
+  define(command, ctx) {
+    command.addArgument(new Argument("<shell>", "the shell").choices(SHELLS));
+    examples(command, [
+      "completion bash > ~/.local/share/bash-completion/completions/sinch-ticket",
+      'completion zsh > "${fpath[1]}/_sinch-ticket"',
+      "completion fish > ~/.config/fish/completions/sinch-ticket.fish",
+    ]);
+    command.action((shell: Shell) => {
+      ctx.io.stdout.write(completionScript(shell));
+      ctx.exitCode = 0;
+    });
+  },
+};

@@ -34,6 +34,13 @@ function findOption(command: Command, word: string): Option | undefined {
 
 const takesValue = (o: Option) => o.required || o.optional;
 
+function subcommandsOf(command: Command): Candidate[] {
+  return command
+    .createHelp()
+    .visibleCommands(command)
+    .map((c) => ({ value: c.name(), description: c.description() }));
+}
+
 async function profileNames(ctx: CommandContext): Promise<string[]> {
   try {
     return Object.keys((await new CredentialResolver(ctx.io, {}).config())?.config.profiles ?? {});
@@ -101,14 +108,16 @@ export async function complete(program: Command, words: string[], ctx: CommandCo
       [o.long, o.short].filter((f): f is string => !!f).map((value) => ({ value, description: o.description })),
     );
   } else if (command.commands.length > 0 && positionals.length === 0) {
-    found = command
-      .createHelp()
-      .visibleCommands(command)
-      .map((c) => ({ value: c.name(), description: c.description() }));
+    found = subcommandsOf(command);
   } else {
     const args = command.registeredArguments;
     const argument = args[positionals.length] ?? (args.at(-1)?.variadic ? args.at(-1) : undefined);
-    if (argument) found = await valuesFor(argument.name(), argument.argChoices, ctx);
+    if (argument?.name() === "command") {
+      // `help config <TAB>`: the commands below the ones named so far.
+      let topic: Command | undefined = program;
+      for (const name of positionals) topic = topic?.commands.find((c) => c.name() === name);
+      found = topic ? subcommandsOf(topic) : [];
+    } else if (argument) found = await valuesFor(argument.name(), argument.argChoices, ctx);
   }
 
   if (found === FILES) {

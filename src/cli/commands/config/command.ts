@@ -1,54 +1,55 @@
 import { Command } from "commander";
-import type { CommandContext } from "../../terminal/context.js";
-import { addCredentialOptions, addSecretSourceOptions, examples } from "../options.js";
+import { addCredentialOptions, addSecretSourceOptions, type CommandDefinition, examples } from "../options.js";
 
-type Config = typeof import("./run.js");
+type Run = typeof import("./run.js");
 
 /** `sinch-ticket config <subcommand>`: the config file's profiles. */
-export function configCommand(ctx: CommandContext): Command {
-  const run = async (work: (config: Config) => Promise<number>) => {
-    ctx.exitCode = await work(await import("./run.js"));
-  };
-  const init = new Command("init")
-    .description("Store an application key and secret in a profile (asks when run by a person).")
-    .option("--profile <profile>", "profile to write (default: SINCH_PROFILE, else default)")
-    .option("--force", "replace an existing profile without asking")
-    .option("--key <key>", "application key");
-  addSecretSourceOptions(init).option("--no-input", "never prompt");
-  examples(init, ["config init --profile prod", "config init --key KEY --secret-stdin < secret.txt"]);
-  init.action((flags) => run((config) => config.configInit(flags, ctx)));
+export const config: CommandDefinition = {
+  name: "config",
+  summary: "Manage the config file's profiles (application key and secret).",
+  define(command, ctx) {
+    const run = async (work: (run: Run) => Promise<number>) => {
+      ctx.exitCode = await work(await import("./run.js"));
+    };
+    const init = new Command("init")
+      .description("Store an application key and secret in a profile (asks when run by a person).")
+      .option("--profile <profile>", "profile to write (default: SINCH_PROFILE, else default)")
+      .option("--force", "replace an existing profile without asking")
+      .option("--key <key>", "application key");
+    addSecretSourceOptions(init).option("--no-input", "never prompt");
+    examples(init, ["config init --profile prod", "config init --key KEY --secret-stdin < secret.txt"]);
+    init.action((flags) => run((run) => run.configInit(flags, ctx)));
 
-  const show = new Command("show")
-    .description("Show the credentials commands would use, and where each comes from.")
-    .option("--json", "print one JSON object");
-  addCredentialOptions(show).action((flags) => run((config) => config.configShow(flags, ctx)));
+    const show = new Command("show")
+      .description("Show the credentials commands would use, and where each comes from.")
+      .option("--json", "print one JSON object");
+    addCredentialOptions(show).action((flags) => run((run) => run.configShow(flags, ctx)));
 
-  const config = new Command("config")
-    .description("Manage the config file's profiles (application key and secret).")
-    .addCommand(init)
-    .addCommand(show)
-    .addCommand(
-      new Command("list")
-        .description("List the profiles in the config file.")
-        .option("--json", "print one JSON object")
-        .action((flags) => run((config) => config.configList(flags, ctx))),
-    )
-    .addCommand(
-      new Command("use")
-        .description("Make a profile the default.")
-        .argument("<profile>", "profile name")
-        .action((name: string) => run((config) => config.configUse(name, ctx))),
-    )
-    .addCommand(
-      new Command("remove")
-        .description("Remove a profile.")
-        .argument("<profile>", "profile name")
-        .action((name: string) => run((config) => config.configRemove(name, ctx))),
-    )
-    .addCommand(
-      new Command("path")
-        .description("Print the config file's path.")
-        .action(() => run((config) => config.configPathCommand(ctx))),
-    );
-  return config;
-}
+    command
+      .addCommand(init)
+      .addCommand(show)
+      .addCommand(
+        new Command("list")
+          .description("List the profiles in the config file.")
+          .option("--json", "print one JSON object")
+          .action((flags) => run((run) => run.configList(flags, ctx))),
+      )
+      .addCommand(
+        new Command("use")
+          .description("Make a profile the default.")
+          .argument("<profile>", "profile name")
+          .action((name: string) => run((run) => run.configUse(name, ctx))),
+      )
+      .addCommand(
+        new Command("remove")
+          .description("Remove a profile.")
+          .argument("<profile>", "profile name")
+          .action((name: string) => run((run) => run.configRemove(name, ctx))),
+      )
+      .addCommand(
+        new Command("path")
+          .description("Print the config file's path.")
+          .action(() => run((run) => run.configPathCommand(ctx))),
+      );
+  },
+};
