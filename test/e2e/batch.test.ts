@@ -81,7 +81,7 @@ describe("batch runs long enough to use a worker thread", () => {
     expect(screen).toMatch(/signed [\d,]+ \([\d,]+\/s\)/);
     expect(screen).toMatch(/signed 1500000 tickets in/);
     // The progress line is erased before the summary is written.
-    const erase = "\r\u001b[2K";
+    const erase = "\u001b[2K\u001b[1G";
     const last = r.screen.lastIndexOf(erase);
     expect(last).toBeGreaterThan(-1);
     expect(stripAnsi(r.screen.slice(last + erase.length))).toMatch(/^note: signed 1500000 tickets in/);

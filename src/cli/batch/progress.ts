@@ -1,3 +1,4 @@
+import { clearLine, cursorTo } from "node:readline";
 import type { OutStream } from "../terminal/io.js";
 
 const SHOW_AFTER_MS = 1000;
@@ -25,12 +26,20 @@ export class Progress {
     this.lastDrawn = now;
     this.drawn = true;
     const rate = Math.round(done / ((now - this.started) / 1000));
+    this.erase();
     this.stream.write(
-      `\r\u001b[2K${this.verb} ${done.toLocaleString("en")} (${rate.toLocaleString("en")}/s)${failed ? `, ${failed} failed` : ""}`,
+      `${this.verb} ${done.toLocaleString("en")} (${rate.toLocaleString("en")}/s)${failed ? `, ${failed} failed` : ""}`,
     );
   }
 
   finish(): void {
-    if (this.drawn) this.stream.write("\r\u001b[2K");
+    if (this.drawn) this.erase();
+  }
+
+  /** Erases the line and goes back to its start (Node's own terminal sequences). */
+  private erase(): void {
+    const stream = this.stream as unknown as NodeJS.WritableStream;
+    clearLine(stream, 0);
+    cursorTo(stream, 0);
   }
 }

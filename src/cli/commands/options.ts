@@ -28,7 +28,7 @@ export function addCredentialOptions(command: Command): Command {
   addSecretSourceOptions(command);
   return command
     .option("--env-file <path>", "read variables from this file instead of ./.env")
-    .option("--profile <profile>", "config file profile to use")
+    .option("--profile <name>", "config file profile to use")
     .option("--demo", "use built-in demo credentials (for trying the tool)");
 }
 

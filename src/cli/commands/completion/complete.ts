@@ -102,7 +102,8 @@ export async function complete(program: Command, words: string[], ctx: CommandCo
   const valueOption = pending ?? (assigned ? findOption(command, assigned[1] as string) : undefined);
   if (valueOption) {
     if (assigned && !pending) [prefix, typed] = [`${assigned[1]}=`, assigned[2] as string];
-    found = await valuesFor(valueName(valueOption), valueOption.argChoices, ctx);
+    const name = valueOption.attributeName() === "profile" ? "profile" : valueName(valueOption);
+    found = await valuesFor(name, valueOption.argChoices, ctx);
   } else if (!optionsEnded && current.startsWith("-")) {
     found = optionsOf(command).flatMap((o) =>
       [o.long, o.short].filter((f): f is string => !!f).map((value) => ({ value, description: o.description })),

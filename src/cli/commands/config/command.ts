@@ -13,7 +13,7 @@ export const config: CommandDefinition = {
     };
     const init = new Command("init")
       .description("Store an application key and secret in a profile (asks when run by a person).")
-      .option("--profile <profile>", "profile to write (default: SINCH_PROFILE, else default)")
+      .option("--profile <name>", "profile to write (default: SINCH_PROFILE, else default)")
       .option("--force", "replace an existing profile without asking")
       .option("--key <key>", "application key");
     addSecretSourceOptions(init).option("--no-input", "never prompt");

@@ -1,0 +1,48 @@
+// Writes the output of every `--help` into README.md's command reference (between the
+// <!-- help --> markers), so the README says exactly what the program prints.
+// `node scripts/readme-help.mjs` rewrites it; `--check` exits 1 when it is out of date.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+
+export const HELP_TOPICS = [
+  [],
+  ["sign"],
+  ["decode"],
+  ["verify"],
+  ["config"],
+  ["config", "init"],
+  ["config", "show"],
+  ["config", "list"],
+  ["config", "use"],
+  ["config", "remove"],
+  ["config", "path"],
+  ["completion"],
+];
+
+export function helpSection(cli) {
+  const blocks = HELP_TOPICS.map((topic) => {
+    const text = execFileSync(process.execPath, [cli, ...topic, "--help"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, NO_COLOR: "1" },
+    });
+    return `\`sinch-ticket ${[...topic, "--help"].join(" ")}\`\n\n\`\`\`text\n${text.trimEnd()}\n\`\`\``;
+  });
+  return `<!-- help -->\n${blocks.join("\n\n")}\n<!-- /help -->`;
+}
+
+export function replaceHelpSection(readme, section) {
+  return readme.replace(/<!-- help -->[\s\S]*<!-- \/help -->/, section);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const readme = readFileSync("README.md", "utf8");
+  const updated = replaceHelpSection(readme, helpSection("dist/cli.cjs"));
+  if (process.argv.includes("--check")) {
+    if (updated !== readme) {
+      console.error("README.md's command reference differs from --help: run node scripts/readme-help.mjs");
+      process.exitCode = 1;
+    }
+  } else {
+    writeFileSync("README.md", updated);
+  }
+}
