@@ -1,8 +1,9 @@
 // `npm run bench`: measures sinch-ticket against baselines in the same run, on this
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
-// (batch repetitions, default 5), --startup-runs N (default 40).
-import { execFileSync, spawnSync } from "node:child_process";
+// (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
+// load run on `serve`, default 10).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -193,6 +194,93 @@ rows.push([
   `${peakPlain.toFixed(0)} MiB (plain loop, reads the whole file)`,
   "limit 150 MiB",
 ]);
+
+// 4. serve under load: autocannon on loopback, side by side with a plain node:http server.
+console.error("serve under load ...");
+const autocannon = (await import("autocannon")).default;
+const LOAD_SECONDS = arg("--load-seconds", 10);
+
+/** Starts a server process that prints its URL first; returns it with a stop function. */
+async function startHttp(args, extraEnv = {}) {
+  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
+    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^(http:\/\/\S+)\n/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+  });
+  const stop = async () => {
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+    return Number(readFileSync(rss, "utf8")) / 2 ** 20;
+  };
+  return { url, stop };
+}
+
+const load = (url, options = {}) =>
+  autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
+const loadRow = (what, r, note) =>
+  rows.push([
+    what,
+    `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+    note,
+    `${r.errors} errors, ${r.non2xx} non-2xx`,
+  ]);
+const query = "/api/auth?username=alice&password=anything";
+const plainServer = await startHttp([join(root, "bench", "plain-auth-server.mjs")]);
+const plainLoad = await load(plainServer.url + query);
+const plainPeak = await plainServer.stop();
+const anyUser = await startHttp([cli, "serve", "--any-user", "--port", "0"]);
+const anyLoad = await load(anyUser.url + query);
+const anyPeak = await anyUser.stop();
+loadRow(
+  `load: plain node:http server, 100 connections, ${LOAD_SECONDS}s`,
+  plainLoad,
+  `peak ${plainPeak.toFixed(0)} MiB`,
+);
+loadRow(
+  `load: \`serve --any-user\`, 100 connections, ${LOAD_SECONDS}s`,
+  anyLoad,
+  `${(anyLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain server's requests/s (limit 0.8x); peak ${anyPeak.toFixed(0)} MiB (limit 200)`,
+);
+const loadOk =
+  anyLoad.errors === 0 &&
+  anyLoad.non2xx === 0 &&
+  anyLoad.requests.average >= 0.8 * plainLoad.requests.average &&
+  anyPeak < 200;
+
+const htpasswd = join(dir, "users.htpasswd");
+const bcrypt = (await import("bcryptjs")).default;
+writeFileSync(htpasswd, `alice:${bcrypt.hashSync("wonderland", 10)}\n`);
+const withUsers = await startHttp([cli, "serve", "--htpasswd", htpasswd, "--port", "0"]);
+const [bcryptLoad, health] = await Promise.all([
+  load(`${withUsers.url}/api/auth?username=alice&password=wonderland`, { connections: 10 }),
+  autocannon({ url: `${withUsers.url}/healthz`, connections: 1, duration: LOAD_SECONDS }),
+]);
+const usersPeak = await withUsers.stop();
+loadRow(
+  `load: \`serve --htpasswd\` (bcrypt cost 10), 10 connections logging in`,
+  bcryptLoad,
+  `peak ${usersPeak.toFixed(0)} MiB`,
+);
+loadRow(
+  "load: `GET /healthz` meanwhile, 1 connection",
+  health,
+  `p99 ${health.latency.p99} ms while bcrypt runs (limit 50 ms)`,
+);
+const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
+if (!loadOk || !healthOk) {
+  console.error("serve under load is over a limit");
+  process.exitCode = 1;
+}
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const table = [

@@ -31,6 +31,8 @@ const files = {
   "verify.cjs": "src/cli/commands/verify/run.ts",
   "config.cjs": "src/cli/commands/config/run.ts",
   "complete.cjs": "src/cli/commands/completion/complete.ts",
+  "serve.cjs": "src/cli/commands/serve/run.ts",
+  "bcrypt-worker.cjs": "src/server/bcrypt-worker.ts",
   "batch.cjs": "src/cli/batch/run.ts",
   "batch-worker.cjs": "src/cli/batch/worker.ts",
   "prompts.cjs": "src/cli/terminal/prompts-bundle.ts",
@@ -79,7 +81,7 @@ const cjs = {
   format: "cjs",
   minify: true,
   supported: { "dynamic-import": false },
-  define: { __BATCH_WORKER__: '"batch-worker.cjs"' },
+  define: { __BATCH_WORKER__: '"batch-worker.cjs"', __BCRYPT_WORKER__: '"bcrypt-worker.cjs"' },
   metafile: true,
 };
 

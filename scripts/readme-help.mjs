@@ -16,6 +16,7 @@ export const HELP_TOPICS = [
   ["config", "use"],
   ["config", "remove"],
   ["config", "path"],
+  ["serve"],
   ["completion"],
 ];
 

@@ -5,6 +5,7 @@ import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
 import { config } from "./commands/config/command.js";
 import { decode } from "./commands/decode/command.js";
 import type { CommandDefinition } from "./commands/options.js";
+import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
@@ -73,7 +74,7 @@ function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<s
   }
 }
 
-const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, completion];
+const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, completion];
 
 /**
  * The whole command line. Each command defines itself and its code loads when it runs;

@@ -34,3 +34,11 @@ export function countArg(value: string): number {
   }
   return Number(value);
 }
+
+/** commander argParser for `--port`: 0 to 65535 (0 picks a free port). */
+export function portArg(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError("Expected a port number from 0 to 65535.");
+  }
+  return Number(value);
+}

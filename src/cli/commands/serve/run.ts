@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { decodeSecret } from "../../../core/base64.js";
+import type { IdentityType } from "../../../core/endpoint.js";
+import { TicketSigner } from "../../../core/ticket/batch-signer.js";
+import type { TicketStyle } from "../../../core/ticket/layout.js";
+import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
+import { createRegistrationToken } from "../../../core/token/sign.js";
+import { createAuthServer } from "../../../server/auth.js";
+import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
+import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import type { CommandContext } from "../../terminal/context.js";
+import { ExitCode, usageError } from "../../terminal/exit.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+
+export interface ServeFlags extends CredentialFlags {
+  host: string;
+  port: number;
+  htpasswd?: string;
+  anyUser?: boolean;
+  cors?: string[];
+  type: IdentityType;
+  style: TicketStyle;
+  expiresIn?: number;
+  format: "ticket" | "jwt";
+  ttl?: number;
+}
+
+declare const __BCRYPT_WORKER__: string | undefined;
+declare const __dirname: string;
+
+/** How long requests in flight may take to finish after SIGINT or SIGTERM. */
+const DRAIN_MS = 5_000;
+
+function readUsers(path: string, cwd: string): Users {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw usageError(`cannot read htpasswd file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  try {
+    return parseHtpasswd(text, path);
+  } catch (error) {
+    if (error instanceof HtpasswdError) throw usageError(error.message);
+    throw error;
+  }
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** `sinch-ticket serve`: runs until SIGINT or SIGTERM, then drains and returns 0. */
+export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  if (!flags.htpasswd && !flags.anyUser) {
+    throw usageError("serve needs --htpasswd <file> (users and bcrypt passwords) or --any-user");
+  }
+  const ticketOnly = flags.format === "jwt" && (flags.expiresIn !== undefined || flags.style !== "dotnet");
+  if (ticketOnly) throw usageError("--style and --expires-in are for user tickets; with --format jwt use --ttl");
+  if (flags.format !== "jwt" && flags.ttl !== undefined) throw usageError("--ttl goes with --format jwt");
+  const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
+  if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
+
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret();
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  if (!key) throw missingKey();
+  reportConfigWarnings(ctx, credentials);
+
+  let users: Users | null = flags.htpasswd ? readUsers(flags.htpasswd, io.cwd) : null;
+  // One signer per millisecond: what does not change between tickets is written once,
+  // and every ticket is byte-identical to `sign --created <the same time>`.
+  const secretBytes = decodeSecret(secret.value);
+  let signer: { ms: number; signer: TicketSigner } | null = null;
+  const sign = (username: string): Record<string, string> => {
+    if (flags.format === "jwt") {
+      const made = createRegistrationToken({
+        applicationKey: key.value,
+        applicationSecret: secret.value,
+        userId: username,
+        now: io.now(),
+        ttl,
+      });
+      return { token: made.token };
+    }
+    const ms = io.now().getTime();
+    if (signer?.ms !== ms) {
+      const options = {
+        applicationKey: key.value,
+        applicationSecret: secretBytes,
+        style: flags.style,
+        now: new Date(ms),
+      };
+      signer = {
+        ms,
+        signer: new TicketSigner({
+          ...options,
+          ...(flags.expiresIn !== undefined ? { expiresIn: flags.expiresIn } : {}),
+        }),
+      };
+    }
+    return { userTicket: signer.signer.sign(flags.type, username).userTicket };
+  };
+
+  const app = await createAuthServer({
+    users: () => users,
+    sign,
+    cors: flags.cors ?? [],
+    log: (lines) => io.stderr.write(lines),
+    bcryptWorker: typeof __BCRYPT_WORKER__ === "string" ? join(__dirname, __BCRYPT_WORKER__) : null,
+  });
+  try {
+    await app.listen({ host: flags.host, port: flags.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    await app.close().catch(() => {});
+    if (code === "EADDRINUSE") {
+      throw usageError(
+        `port ${flags.port} on ${flags.host} is in use: choose another with --port (0 picks a free one)`,
+      );
+    }
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
+      throw usageError(`cannot listen on ${flags.host}:${flags.port} (${code})`);
+    }
+    throw error;
+  }
+
+  if (flags.anyUser) ui.warn("--any-user: every user name is accepted with any password");
+  if (flags.cors?.includes("*")) ui.warn("--cors *: any web page may ask this server for tickets");
+  if (!LOOPBACK.test(flags.host)) {
+    ui.warn(`listening on ${flags.host}: this is a development server, not for other machines to rely on`);
+  }
+  demoNotice(ctx, "tickets are signed", key, secret);
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : flags.port;
+  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
+  ui.print(`http://${host}:${port}`);
+
+  return new Promise<number>((done) => {
+    const reload = () => {
+      if (!flags.htpasswd) return;
+      try {
+        users = readUsers(flags.htpasswd, io.cwd);
+        ui.note(`reloaded ${flags.htpasswd}: ${users.hashes.size} user${users.hashes.size === 1 ? "" : "s"}`);
+      } catch (error) {
+        ui.warn(`kept the previous users: ${(error as Error).message}`);
+      }
+    };
+    const stop = (signal: string) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      process.off("SIGHUP", reload);
+      ui.note(`${signal}: finishing requests in flight, then stopping`);
+      const force = setTimeout(() => app.server.closeAllConnections(), DRAIN_MS);
+      app.close().then(
+        () => {
+          clearTimeout(force);
+          done(ExitCode.ok);
+        },
+        () => done(ExitCode.ok),
+      );
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    process.on("SIGHUP", reload);
+  });
+}
