@@ -1,7 +1,11 @@
+import { type Found, findTickets } from "./scan.js";
+
 /** What decode and verify accept besides a bare ticket, and what they did about it. */
 export interface NormalizedInput {
   ticket: string;
   notes: string[];
+  /** Set when the text holds two or more different tickets or tokens. */
+  ambiguous?: Found[];
 }
 
 const AUTH_PREFIX = /^authorization\s*:\s*(?:user|bearer)\s+/i;
@@ -23,19 +27,22 @@ function fromJsonObject(text: string): string | null {
   return null;
 }
 
+/** A ticket or a token and nothing else: most input, and most batch lines. */
+const BARE_TICKET = /^[A-Za-z0-9+/_-]+=*:[A-Za-z0-9+/_-]*=*$/;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
+
 /**
  * Removes the harmless wrapping people paste along with a ticket: surrounding whitespace
  * or quotes, a `user ` or `Authorization: User ` prefix (`Bearer ` for tokens), a
- * `{"userTicket": "..."}` object.
- * Damage inside the ticket (spaces for '+', percent-encoding) is left for verify to
- * diagnose.
+ * `{"userTicket": "..."}` object; then, when what is left is not just a ticket, finds it
+ * in the text around it (see `findTickets`).
+ * Damage inside the ticket (spaces for '+', percent-encoding outside a URL) is left for
+ * verify to diagnose.
  */
-// Text that cannot carry any of the wrapping below: most input, and every batch line.
-const BARE = /^[A-Za-z0-9+/=:._-][^\n]*[A-Za-z0-9+/=:._-]$/;
-const WRAPPED = /^(?:user|bearer|authorization)/i;
 
 export function normalizeTicketInput(raw: string): NormalizedInput {
-  if (BARE.test(raw) && !WRAPPED.test(raw)) return { ticket: raw, notes: [] };
+  if (bare(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;
   for (let round = 0; round < 8; round++) {
@@ -73,10 +80,19 @@ export function normalizeTicketInput(raw: string): NormalizedInput {
     }
     if (text === before) break;
   }
-  return { ticket: text, notes };
+  if (bare(text)) return { ticket: text, notes };
+  const found = findTickets(text);
+  if (found.length > 1) return { ticket: text, notes, ambiguous: found };
+  const [only] = found;
+  if (!only || only.ticket === text) return { ticket: text, notes };
+  const steps = only.notes.length > 0 ? only.notes : [`took the ticket from the text around it (${only.where})`];
+  return { ticket: only.ticket, notes: [...notes, ...steps] };
 }
 
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** "2 different tickets or tokens (line 1, column 5; line 3, column 9)": for a refusal. */
+export function describeAmbiguity(found: Found[]): string {
+  return `${found.length} different tickets or tokens (${found.map((f) => f.where).join("; ")})`;
+}
 
 /** True for three base64url parts joined by '.', the shape of a registration token. */
 export function looksLikeJwt(text: string): boolean {

@@ -7,13 +7,14 @@ import { resultCode } from "../../core/checks.js";
 import { csvField, parseCsvLine } from "../../core/csv.js";
 import type { IdentityType } from "../../core/endpoint.js";
 import { TicketError } from "../../core/errors.js";
-import { looksLikeJwt, normalizeTicketInput } from "../../core/normalize.js";
+import { describeAmbiguity, looksLikeJwt, normalizeTicketInput } from "../../core/normalize.js";
 import { secretKey } from "../../core/secret.js";
 import { TicketSigner } from "../../core/ticket/batch-signer.js";
 import { inspectTicket } from "../../core/ticket/inspect.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import { ticketChecks } from "../../core/ticket/verify.js";
 import type { PreciseTime } from "../../core/time.js";
+import { inspectRegistrationToken } from "../../core/token/format.js";
 import { verifyRegistrationToken } from "../../core/token/verify.js";
 import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
@@ -94,7 +95,10 @@ export interface SignJobOptions {
 
 export interface VerifyJobOptions {
   job: "verify";
-  applicationSecret: string;
+  /** The default secret; null when only the profiles below can verify. */
+  applicationSecret: string | null;
+  /** Secrets by application key: a line of one of these applications uses its own. */
+  profiles: Record<string, string>;
   applicationKey: string | null;
   now: number;
   clockSkew?: number;
@@ -179,15 +183,24 @@ function signJob(o: SignJobOptions): Job {
 }
 
 function verifyJob(o: VerifyJobOptions): Job {
-  const key = secretKey(o.applicationSecret);
   const now = new Date(o.now);
-  const options = {
-    applicationSecret: key,
-    applicationKey: o.applicationKey,
+  const common = {
     ...(o.clockSkew !== undefined ? { clockSkew: o.clockSkew } : {}),
     ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
     ignoreTime: o.ignoreTime,
   };
+  const fallback =
+    o.applicationSecret === null
+      ? null
+      : { ...common, applicationSecret: secretKey(o.applicationSecret), applicationKey: o.applicationKey };
+  const byKey = new Map(
+    Object.entries(o.profiles).map(([applicationKey, secret]) => [
+      applicationKey,
+      { ...common, applicationSecret: secretKey(secret), applicationKey },
+    ]),
+  );
+  /** The credentials for a line: its application's profile, else the default ones. */
+  const optionsFor = (lineKey: string | null) => (lineKey === null ? undefined : byKey.get(lineKey)) ?? fallback;
   return (chunk) => {
     const out = new Output();
     const errors: string[] = [];
@@ -196,17 +209,35 @@ function verifyJob(o: VerifyJobOptions): Job {
       if (!long && text.trim() === "") return;
       let code: string;
       let identity: { type: string; endpoint: string } | null = null;
-      if (long) {
+      const normalized = long ? null : normalizeTicketInput(text);
+      if (normalized === null) {
         code = "malformed";
         errors.push(tooLong({ number }));
-      } else if (looksLikeJwt(normalizeTicketInput(text).ticket)) {
-        const result = verifyRegistrationToken(text, { ...options, now });
-        code = result.code;
-        identity = result.decoded ? { type: "userId", endpoint: result.decoded.userId } : null;
+      } else if (normalized.ambiguous) {
+        code = "malformed";
+        errors.push(`line ${number}: ${describeAmbiguity(normalized.ambiguous)}: one per line`);
+      } else if (looksLikeJwt(normalized.ticket)) {
+        const options = optionsFor(byKey.size > 0 ? inspectRegistrationToken(text).applicationKey : null);
+        if (options) {
+          const result = verifyRegistrationToken(text, { ...options, now });
+          code = result.code;
+          identity = result.decoded ? { type: "userId", endpoint: result.decoded.userId } : null;
+        } else {
+          code = "key_mismatch";
+          errors.push(`line ${number}: no profile has this token's application key`);
+        }
       } else {
         const inspection = inspectTicket(text);
-        code = resultCode(ticketChecks(inspection, key, options, now));
+        const options = optionsFor(inspection.content?.applicationKey ?? null);
         identity = inspection.content?.identity ?? null;
+        if (options) {
+          code = resultCode(ticketChecks(inspection, options.applicationSecret, options, now));
+        } else if (inspection.problems.length > 0) {
+          code = "malformed";
+        } else {
+          code = "key_mismatch";
+          errors.push(`line ${number}: no profile has this ticket's application key`);
+        }
       }
       counts[code] = (counts[code] ?? 0) + 1;
       const id = identity ? JSON.stringify({ type: identity.type, endpoint: identity.endpoint }) : "null";

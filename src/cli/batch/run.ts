@@ -140,7 +140,10 @@ export async function signBatch(options: SignBatchOptions, ctx: CommandContext):
 
 export interface VerifyBatchOptions {
   source: string;
-  applicationSecret: string;
+  /** The default credentials' secret; null when only profiles chosen by key can verify. */
+  applicationSecret: string | null;
+  /** Secrets of the config file's profiles by application key, for lines of those applications. */
+  profiles: Record<string, string>;
   applicationKey: string | null;
   now: Date;
   clockSkew?: number;
@@ -157,6 +160,7 @@ export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandConte
       () => ({
         job: "verify",
         applicationSecret: options.applicationSecret,
+        profiles: options.profiles,
         applicationKey: options.applicationKey,
         now: options.now.getTime(),
         ...(options.clockSkew !== undefined ? { clockSkew: options.clockSkew } : {}),

@@ -198,6 +198,37 @@ export class CredentialResolver {
     return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
   }
 
+  /**
+   * Whether the credentials would be the config file's default choice: neither the key nor
+   * the secret from flags, the environment, `.env` or `--demo`, and no profile named. Then
+   * a ticket may pick the profile of its own application (see `profilesByKey`).
+   */
+  async choosesProfileByKey(): Promise<boolean> {
+    if (this.flags.demo || this.flags.key !== undefined) return false;
+    if (this.flags.secretFile !== undefined || this.flags.secretStdin) return false;
+    if ((await this.profile()).explicit) return false;
+    return (await this.lookup(KEY_VAR)) === null && (await this.lookup(SECRET_VAR)) === null;
+  }
+
+  /** The config file's profiles that have a key and a usable secret, by application key. */
+  async profilesByKey(): Promise<Map<string, { name: string; key: Resolved; secret: Resolved }>> {
+    const loaded = await this.config();
+    const path = await this.configPath();
+    const byKey = new Map<string, { name: string; key: Resolved; secret: Resolved }>();
+    for (const [name, entry] of Object.entries(loaded?.config.profiles ?? {})) {
+      const { applicationKey, applicationSecret } = entry;
+      if (!applicationKey || !applicationSecret || byKey.has(applicationKey)) continue;
+      if (base64Problem(applicationSecret, { secret: true }) !== null) continue;
+      const origin = `profile '${name}' in ${path}`;
+      byKey.set(applicationKey, {
+        name,
+        key: { value: applicationKey, source: "config", origin },
+        secret: { value: applicationSecret, source: "config", origin },
+      });
+    }
+    return byKey;
+  }
+
   /** Warnings about the config file, once it has been read. */
   configWarnings(): string[] {
     const warning = this.configCache?.permissionWarning;

@@ -1,3 +1,4 @@
+import { describeAmbiguity, normalizeTicketInput } from "../../core/normalize.js";
 import { usageError } from "./exit.js";
 import { type Io, readAll, stripOneNewline } from "./io.js";
 
@@ -6,6 +7,19 @@ import { type Io, readAll, stripOneNewline } from "./io.js";
  * `-` or absent and standard input is not a terminal.
  */
 export async function readTicketArgument(arg: string | undefined, io: Io, stdinTaken: boolean): Promise<string> {
+  return oneTicket(await readText(arg, io, stdinTaken));
+}
+
+/** Text holding two or more different tickets is refused: which one was meant? */
+function oneTicket(text: string): string {
+  const { ambiguous } = normalizeTicketInput(text);
+  if (ambiguous) {
+    throw usageError(`found ${describeAmbiguity(ambiguous)}: pass one, or put one per line and use verify --batch`);
+  }
+  return text;
+}
+
+async function readText(arg: string | undefined, io: Io, stdinTaken: boolean): Promise<string> {
   if (arg !== undefined && arg !== "-") return arg;
   if (stdinTaken) {
     throw usageError("standard input is already used for the secret (--secret-stdin): pass the ticket as an argument");

@@ -1,3 +1,4 @@
+import { applicationKeyOf } from "../../../core/application-key.js";
 import type { Check } from "../../../core/checks.js";
 import { type VerifyResult, verifyTicket } from "../../../core/ticket/verify.js";
 import { type TokenVerifyResult, verifyRegistrationToken } from "../../../core/token/verify.js";
@@ -98,12 +99,14 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
   // Without --now, "now" is taken once the ticket has been read (it may arrive on a pipe).
   const { now: fixedNow, clockSkew, maxAge } = flags;
   const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret();
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
+  // With nothing but the config file to go by, a ticket picks its own application's profile.
+  const byKey = (await credentials.choosesProfileByKey()) ? await credentials.profilesByKey() : new Map();
+  let secret = await credentials.secret();
+  let key = await credentials.key();
+  if (!secret && byKey.size === 0) throw missingSecret();
   reportConfigWarnings(ctx, credentials);
   const options = {
-    applicationSecret: secret.value,
+    applicationSecret: secret?.value ?? "",
     applicationKey: key?.value ?? null,
     now: fixedNow ?? io.now(),
     ...(clockSkew !== undefined ? { clockSkew } : {}),
@@ -115,11 +118,28 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
     if (flags.batch === "-" && flags.secretStdin) {
       throw usageError("--batch - and --secret-stdin both want standard input");
     }
-    const code = await (await import("../../batch/run.js")).verifyBatch({ ...options, source: flags.batch }, ctx);
+    if (byKey.size > 0) {
+      const names = [...byKey.values()].map((p) => p.name).join(", ");
+      ui.note(`a line whose application key is a profile's is verified with that profile (${names})`);
+    }
+    const profiles = Object.fromEntries([...byKey].map(([k, p]) => [k, p.secret.value]));
+    const code = await (await import("../../batch/run.js")).verifyBatch(
+      { ...options, applicationSecret: secret?.value ?? null, source: flags.batch, profiles },
+      ctx,
+    );
     demoNotice(ctx, "verified", key, secret);
     return code;
   }
   const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
+  const ticketKey = byKey.size > 0 ? applicationKeyOf(input) : null;
+  const own = ticketKey === null ? undefined : byKey.get(ticketKey);
+  if (own && (own.secret.value !== secret?.value || own.key.value !== key?.value)) {
+    ui.note(`using profile '${own.name}': its application key is the ticket's`);
+    ({ key, secret } = own);
+    options.applicationSecret = own.secret.value;
+    options.applicationKey = own.key.value;
+  }
+  if (!secret) throw missingSecret();
   options.now = fixedNow ?? io.now();
   const now = options.now;
   const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);

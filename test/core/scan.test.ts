@@ -1,0 +1,182 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalizeTicketInput } from "../../src/core/normalize.js";
+import { findTickets } from "../../src/core/scan.js";
+import { createRegistrationToken, createTicket } from "../../src/index.js";
+import { KEY, NOW, SECRET } from "../helpers/constants.js";
+
+/** A ticket with both '+' and '/' in it, so that encodings of either show. */
+function ticketFor(name: string): string {
+  for (let i = 0; ; i++) {
+    const t = createTicket({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      identity: { endpoint: `${name}${i}` },
+      now: NOW,
+    }).userTicket;
+    if (t.includes("+") && t.includes("/")) return t;
+  }
+}
+const T = ticketFor("alice");
+const OTHER = ticketFor("bob");
+const JWT = createRegistrationToken({
+  applicationKey: KEY,
+  applicationSecret: SECRET,
+  userId: "carol",
+  now: NOW,
+}).token;
+
+describe("reading pasted text", () => {
+  it.each([
+    [
+      "a URL query, percent-encoded",
+      `https://app.example.com/cb?user=a&ticket=${encodeURIComponent(T)}&x=1`,
+      T,
+      "read the query parameter 'ticket' of a URL (percent-encoding undone)",
+    ],
+    [
+      "a URL query, not encoded",
+      `https://app.example.com/cb?ticket=${T}`,
+      T,
+      "read the query parameter 'ticket' of a URL",
+    ],
+    [
+      "a URL fragment",
+      `https://app.example.com/#ticket=${encodeURIComponent(T)}`,
+      T,
+      "read the fragment parameter 'ticket' of a URL (percent-encoding undone)",
+    ],
+    [
+      "a path with a query in a log line",
+      `GET /login?t=${encodeURIComponent(T)} 200`,
+      T,
+      "read the query parameter 't' of a URL (percent-encoding undone)",
+    ],
+    [
+      "a curl command",
+      `curl -X POST https://api.sinch.com/v1/instance -H 'Authorization: User ${T}' -d '{}'`,
+      T,
+      "read the Authorization header",
+    ],
+    [
+      "an HTTP request dump",
+      `POST /v1/instance HTTP/1.1\r\nHost: api.sinch.com\r\nAuthorization: User ${T}\r\n\r\n{}`,
+      T,
+      "read the Authorization header",
+    ],
+    [
+      "a JSON log record, deep",
+      JSON.stringify({ level: "info", data: { auth: [{ ticket: T }] } }),
+      T,
+      "read field $.data.auth[0].ticket of a JSON document",
+    ],
+    [
+      "a log line",
+      `2026-11-28T12:00:00Z INFO login user=alice ticket=${T} status=200`,
+      T,
+      "took the ticket from the text around it (column 51)",
+    ],
+    ["a quoted log line", `level=info ticket="${T}" ok`, T, "took the ticket from the text around it (column 20)"],
+    [
+      "a token behind Bearer in curl",
+      `curl -H "Authorization: Bearer ${JWT}" https://x`,
+      JWT,
+      "read the Authorization header",
+    ],
+    ["a token in a URL", `https://x/cb?token=${JWT}`, JWT, "read the query parameter 'token' of a URL"],
+  ])("%s", (_name, text, ticket, note) => {
+    const r = normalizeTicketInput(text);
+    expect(r.ambiguous).toBeUndefined();
+    expect(r.ticket).toBe(ticket);
+    expect(r.notes).toContain(note);
+  });
+
+  it("keeps damage inside a ticket for verify to diagnose: spaces for '+', line breaks", () => {
+    const spaced = T.replaceAll("+", " ");
+    expect(normalizeTicketInput(`log: ticket=${spaced} done`).ticket).toBe(spaced);
+    const wrapped = `${T.slice(0, 40)}\n${T.slice(40, 80)}\n${T.slice(80)}`;
+    expect(normalizeTicketInput(`ticket:\n${wrapped}\n`).ticket).toBe(wrapped);
+    // A '+' in a query is left a '+': turning it into a space would destroy a good ticket.
+    expect(normalizeTicketInput(`https://x/?ticket=${T}`).ticket).toBe(T);
+    // A space that came from %20 in a URL is damage the URL carried: kept.
+    expect(normalizeTicketInput(`https://x/?ticket=${T.replaceAll("+", "%20")}`).ticket).toBe(spaced);
+    // Percent-encoding outside a URL is not undone: verify names it.
+    const encoded = T.replace("/", "%2F");
+    expect(normalizeTicketInput(encoded).ticket).toBe(encoded);
+  });
+
+  it("refuses two different tickets, saying where they are; the same one twice is one", () => {
+    const r = normalizeTicketInput(`first ${T}\nthen ${OTHER}`);
+    expect(r.ambiguous?.map((f) => f.where)).toEqual(["line 1, column 7", "line 2, column 6"]);
+    expect(findTickets(`${T} and again ${T}`)).toHaveLength(1);
+    expect(findTickets(JSON.stringify({ a: T, b: { c: JWT } })).map((f) => f.where)).toEqual([
+      "field $.a",
+      "field $.b.c",
+    ]);
+  });
+
+  it("finds nothing in text without a ticket", () => {
+    expect(findTickets("nothing to see: eyJ is not enough, nor a:b")).toEqual([]);
+    expect(normalizeTicketInput("hello world").ticket).toBe("hello world");
+  });
+});
+
+describe("reading pasted text, for any ticket in any surroundings", () => {
+  // Surrounding text: words, punctuation and line breaks (a ticket never starts right
+  // after a letter or digit: that would be part of a longer run).
+  const words = fc.array(
+    fc.constantFrom("user", "status", "200", "ok", "INFO", "login", "=", ":", " ", ",", "\n", "[x]", "é"),
+    {
+      maxLength: 12,
+    },
+  );
+  const before = words.map((w) => `${w.join("")} `);
+  const after = words.map((w) => ` ${w.join("")}`);
+  const wrappers: ((t: string) => string)[] = [
+    (t) => t,
+    (t) => `Authorization: User ${t}`,
+    (t) => `"${t}"`,
+    (t) => `https://app.example.com/cb?a=1&ticket=${encodeURIComponent(t)}`,
+    (t) => `https://app.example.com/cb#ticket=${t}`,
+    (t) => JSON.stringify({ log: { nested: [1, { ticket: t }] } }),
+    (t) => `ticket=${t}`,
+  ];
+
+  it("finds exactly the ticket or token", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !/\p{Cc}/u.test(s)),
+        fc.boolean(),
+        fc.constantFrom(...wrappers),
+        before,
+        after,
+        (endpoint, token, wrap, head, tail) => {
+          const t = token
+            ? createRegistrationToken({ applicationKey: KEY, applicationSecret: SECRET, userId: endpoint, now: NOW })
+                .token
+            : createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint }, now: NOW })
+                .userTicket;
+          const text = `${head}${wrap(t)}${tail}`;
+          const r = normalizeTicketInput(text);
+          expect(r.ambiguous).toBeUndefined();
+          expect(r.ticket).toBe(t);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("reading pasted text stays linear", () => {
+  it.each([
+    ["letters", "a".repeat(1_000_000)],
+    ["a scheme with no end", `${"a".repeat(500_000)}://${"b".repeat(500_000)}`],
+    ["ticket starts with no colon", "eyJ ".repeat(250_000)],
+    ["colons", "eyJa:".repeat(200_000)],
+    ["query marks", "/?a=".repeat(250_000)],
+  ])("1 MB of %s in well under a second", (_name, text) => {
+    const started = performance.now();
+    normalizeTicketInput(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
