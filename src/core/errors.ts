@@ -22,11 +22,17 @@ export class TicketError extends Error {
   }
 }
 
-/** The input is not a well-formed ticket or token. `detail` says exactly what is wrong. */
+/**
+ * The input is not a well-formed ticket or token; the message says exactly what is wrong.
+ * When only the signature is damaged, `decoded` holds what the data says (a
+ * `DecodedTicket`, its first warning naming the damage).
+ */
 export class MalformedTicketError extends TicketError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly decoded?: object;
+  constructor(message: string, options?: { cause?: unknown; decoded?: object }) {
     super("malformed", message, options);
     this.name = "MalformedTicketError";
+    if (options?.decoded) this.decoded = options.decoded;
   }
 }
 

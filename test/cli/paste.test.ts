@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createTicket } from "../../src/index.js";
-import { KEY, NOW, SECRET } from "../helpers/constants.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
 import { runCli } from "../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
@@ -60,5 +60,40 @@ describe("decode, verify and verify --batch read pasted text", () => {
     expect(out[4]).toMatchObject({ line: 5, valid: false, code: "malformed" });
     expect(r.stderr).toMatch(/line 5: 2 different tickets or tokens/);
     expect(r.code).toBe(8);
+  });
+});
+
+describe("decode shows what it can read", () => {
+  it("when only the signature is damaged: everything, the damage as a warning, exit 6", async () => {
+    const { ticketWithMistake } = await import("../helpers/mistakes.js");
+    const stripped = ticketWithMistake("stripped-digest", KEY, SECRET, OTHER_SECRET);
+    const human = await runCli(["decode", stripped]);
+    expect(human.code).toBe(6);
+    expect(human.stdout).toMatch(/identity\s+username "user\d+"/);
+    expect(human.stdout).toMatch(/signature\s+3[01] bytes/);
+    expect(human.stderr).toMatch(/warning: the signature is damaged: signature is 3[01] bytes/);
+    const json = await runCli(["decode", "--json", stripped]);
+    expect(json.code).toBe(6);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.payload.identity.type).toBe("username");
+    expect(parsed.warnings[0]).toMatch(/^the signature is damaged/);
+    // Damage in the data is still plain malformed, nothing shown.
+    const broken = await runCli(["decode", `x${stripped}`]);
+    expect(broken.code).toBe(6);
+    expect(broken.stdout).toBe("");
+  });
+
+  it("warns about an endpoint JSON-encoded twice", async () => {
+    const t = createTicket({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      identity: { endpoint: '"alice"' },
+      now: NOW,
+    });
+    const r = await runCli(["decode", t.userTicket]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'the endpoint is wrapped in literal quotes ("\\"alice\\""): the identity was JSON-encoded twice',
+    );
   });
 });

@@ -60,7 +60,17 @@ export function decodeTicket(input: string, options: { now?: Date } = {}): Decod
   const inspection = inspectTicket(input);
   const decoded = decodedFromInspection(inspection, options.now ?? new Date());
   if (inspection.problems.length > 0 || !decoded) {
-    throw new MalformedTicketError(inspection.problems[0] ?? "the ticket cannot be read");
+    throw new MalformedTicketError(inspection.problems[0] ?? "the ticket cannot be read", {
+      // Only the signature is damaged: what the data says is still worth showing.
+      ...(decoded && inspection.problems.length === 1 && inspection.signatureProblem
+        ? {
+            decoded: {
+              ...decoded,
+              warnings: [`the signature is damaged: ${inspection.signatureProblem}`, ...decoded.warnings],
+            },
+          }
+        : {}),
+    });
   }
   return decoded;
 }

@@ -13,6 +13,7 @@ export type MistakeId =
   | "line-wrapped"
   | "stripped-digest"
   | "latin1-data"
+  | "non-utf8-mac"
   | "wrong-application"
   | "kid-date";
 
@@ -42,6 +43,31 @@ function repairedVerifies(ticket: string, key: Uint8Array): boolean {
     repaired.signatureBytes !== null &&
     same(hmac(key, repaired.dataBytes), repaired.signatureBytes)
   );
+}
+
+/** Where Windows-1252 differs from ISO-8859-1: its characters at bytes 0x80 to 0x9F. */
+const WINDOWS_1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ";
+const WINDOWS_1252 = new Map(Array.from(WINDOWS_1252_HIGH, (char, i) => [char, 0x80 + i]));
+
+/**
+ * The JSON re-encoded the way platforms with a non-UTF-8 default charset do it, a `?` for
+ * each character the charset lacks: Java's `getBytes()` under Windows-1252 or ISO-8859-1,
+ * .NET's `Encoding.ASCII`, PHP's `utf8_decode`.
+ */
+const CHARSETS: [string, (char: string) => number | undefined][] = [
+  [
+    "Windows-1252",
+    (char) => {
+      const code = char.codePointAt(0) as number;
+      return WINDOWS_1252.get(char) ?? (code <= 0xff && (code < 0x80 || code > 0x9f) ? code : undefined);
+    },
+  ],
+  ["ISO-8859-1", (char) => ((char.codePointAt(0) as number) <= 0xff ? char.codePointAt(0) : undefined)],
+  ["ASCII", (char) => ((char.codePointAt(0) as number) < 0x80 ? char.codePointAt(0) : undefined)],
+];
+
+function encodeAs(text: string, byteOf: (char: string) => number | undefined): Buffer {
+  return Buffer.from(Array.from(text, (char) => byteOf(char) ?? 0x3f));
 }
 
 const RUBY_STRIPPED = new Set([0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]);
@@ -164,6 +190,23 @@ export function diagnoseTicket(inspection: TicketInspection, ctx: DiagnoseContex
           "the ticket data is Latin-1 while the signature covers the UTF-8 JSON: Sinch's JS SDK generator (sinch-ticketgen) does this for endpoints with non-ASCII characters. Sign on the server with UTF-8 on both sides (sinch-ticket sign --style js writes it correctly)",
         );
       }
+    }
+  }
+
+  if (
+    failed("signature") &&
+    dataBytes !== null &&
+    signatureBytes !== null &&
+    inspection.dataEncoding === "utf-8" &&
+    /[\u0080-\uffff]/.test(inspection.json ?? "")
+  ) {
+    const json = inspection.json as string;
+    const charset = CHARSETS.find(([, byteOf]) => same(hmac(ctx.key, encodeAs(json, byteOf)), signatureBytes))?.[0];
+    if (charset) {
+      add(
+        "non-utf8-mac",
+        `the ticket data is UTF-8, but the signature covers the JSON in ${charset}${charset === "ASCII" ? " (a '?' for every non-ASCII character)" : ""}: the producer turned the JSON into bytes with a platform default charset (Java String.getBytes() without a charset, .NET Encoding.Default or Encoding.ASCII, PHP utf8_decode). Sign the UTF-8 bytes: getBytes(StandardCharsets.UTF_8), Encoding.UTF8`,
+      );
     }
   }
 

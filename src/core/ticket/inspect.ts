@@ -25,6 +25,8 @@ export interface TicketInspection {
   signatureBytes: Uint8Array | null;
   content: TicketContent | null;
   problems: string[];
+  /** Set when the signature part is damaged (not base64, not 32 bytes), whatever the data. */
+  signatureProblem: string | null;
 }
 
 let utf8: TextDecoder | undefined;
@@ -51,6 +53,7 @@ export function inspectTicket(input: string): TicketInspection {
     signatureBytes: null,
     content: null,
     problems: [],
+    signatureProblem: null,
   };
   const separators = ticket.split(":").length - 1;
   if (separators === 0) {
@@ -90,12 +93,14 @@ export function inspectTicket(input: string): TicketInspection {
 
   const signatureDecoded = decodeStandardBase64(signature);
   if ("problem" in signatureDecoded) {
-    result.problems.push(`signature (after ':') is not standard base64: it ${signatureDecoded.problem}`);
+    result.signatureProblem = `signature (after ':') is not standard base64: it ${signatureDecoded.problem}`;
+    result.problems.push(result.signatureProblem);
   } else {
     const bytes = signatureDecoded.bytes;
     result.signatureBytes = bytes;
     if (bytes.length !== SIGNATURE_BYTES) {
-      result.problems.push(`signature is ${bytes.length} bytes; an HMAC-SHA256 signature is ${SIGNATURE_BYTES}`);
+      result.signatureProblem = `signature is ${bytes.length} bytes; an HMAC-SHA256 signature is ${SIGNATURE_BYTES}`;
+      result.problems.push(result.signatureProblem);
     }
   }
   return result;

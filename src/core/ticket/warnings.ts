@@ -32,6 +32,11 @@ export function ticketWarnings(inspection: TicketInspection, content: TicketCont
     else if (name !== "identity.endpoint" && /\s/.test(value))
       warnings.push(`'${name}' contains whitespace: ${JSON.stringify(value)}`);
   }
+  if (identity.endpoint.length >= 2 && identity.endpoint.startsWith('"') && identity.endpoint.endsWith('"')) {
+    warnings.push(
+      `the endpoint is wrapped in literal quotes (${JSON.stringify(identity.endpoint)}): the identity was JSON-encoded twice, and Sinch will take the quotes as part of the user's name`,
+    );
+  }
   if (!isIdentityType(identity.type)) {
     warnings.push(`identity type '${identity.type}' is not one Sinch documents (username, email, number)`);
   }

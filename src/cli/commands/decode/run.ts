@@ -98,13 +98,17 @@ export async function decode(ticketArg: string | undefined, flags: DecodeFlags, 
   const now = io.now();
   const token = isToken(input);
   let decoded: DecodedTicket | DecodedRegistrationToken;
+  let damaged = false;
   try {
     decoded = token ? decodeRegistrationToken(input, { now }) : decodeTicket(input, { now });
   } catch (error) {
-    if (error instanceof MalformedTicketError) {
+    if (!(error instanceof MalformedTicketError)) throw error;
+    if (!error.decoded) {
       throw new ExitError(ExitCode.malformed, `malformed ${token ? "registration token" : "ticket"}: ${error.message}`);
     }
-    throw error;
+    // The data reads fine, only the signature is damaged: show it all, and still exit 6.
+    decoded = error.decoded as DecodedTicket;
+    damaged = true;
   }
   for (const note of decoded.notes) ui.note(note);
   ui.note("decode does not check the signature; use `sinch-ticket verify` for that");
@@ -118,5 +122,5 @@ export async function decode(ticketArg: string | undefined, flags: DecodeFlags, 
     printRows(ctx, ticketRows(decoded, now));
   }
   for (const warning of decoded.warnings) ui.warn(warning);
-  return 0;
+  return damaged ? ExitCode.malformed : ExitCode.ok;
 }

@@ -55,6 +55,7 @@ const MISTAKE_CHECK: Record<string, string> = {
   "mac-over-base64": "signature",
   "secret-not-decoded": "signature",
   "latin1-data": "signature",
+  "non-utf8-mac": "signature",
   "wrong-application": "applicationKey",
   "kid-date": "signature",
 };
