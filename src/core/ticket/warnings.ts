@@ -18,7 +18,8 @@ export function ticketWarnings(inspection: TicketInspection, content: TicketCont
     warnings.push(
       "ticket data is not valid UTF-8 and was read as Latin-1: Sinch's JS generator does this with non-ASCII endpoints, and its signature will not match",
     );
-  } else if (/[\u0080-\uffff]/.test(identity.endpoint)) {
+  } else if (/[\u0080-\uffff]/.test(identity.endpoint) && /[\u0080-\uffff]/.test(inspection.json ?? "")) {
+    // Only raw non-ASCII in the data is garbled: \u escapes read the same everywhere.
     warnings.push(
       `the endpoint has non-ASCII characters: Sinch's JS SDK reads ticket data as Latin-1 and will show the user id garbled (${JSON.stringify(Buffer.from(identity.endpoint, "utf8").toString("latin1"))}), while Sinch's servers read it correctly`,
     );
