@@ -10,7 +10,7 @@ import { TicketError } from "../../core/errors.js";
 import { describeAmbiguity, looksLikeJwt, normalizeTicketInput } from "../../core/normalize.js";
 import { secretKey } from "../../core/secret.js";
 import { TicketSigner } from "../../core/ticket/batch-signer.js";
-import { inspectTicket } from "../../core/ticket/inspect.js";
+import { inspectNormalized } from "../../core/ticket/inspect.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import { ticketChecks } from "../../core/ticket/verify.js";
 import type { PreciseTime } from "../../core/time.js";
@@ -227,7 +227,7 @@ function verifyJob(o: VerifyJobOptions): Job {
           errors.push(`line ${number}: no profile has this token's application key`);
         }
       } else {
-        const inspection = inspectTicket(text);
+        const inspection = inspectNormalized(normalized);
         const options = optionsFor(inspection.content?.applicationKey ?? null);
         identity = inspection.content?.identity ?? null;
         if (options) {

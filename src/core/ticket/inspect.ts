@@ -41,7 +41,11 @@ function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1"
 }
 
 export function inspectTicket(input: string): TicketInspection {
-  const { ticket, notes } = normalizeTicketInput(input);
+  return inspectNormalized(normalizeTicketInput(input));
+}
+
+/** `inspectTicket` for input already normalised (batch lines are read once). */
+export function inspectNormalized({ ticket, notes }: { ticket: string; notes: string[] }): TicketInspection {
   const result: TicketInspection = {
     ticket,
     notes,
