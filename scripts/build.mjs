@@ -79,7 +79,7 @@ const startupShims = {
 const cjs = {
   ...common,
   format: "cjs",
-  minify: true,
+  minify: process.env.BUILD_DEBUG !== "1",
   supported: { "dynamic-import": false },
   define: { __BATCH_WORKER__: '"batch-worker.cjs"', __BCRYPT_WORKER__: '"bcrypt-worker.cjs"' },
   metafile: true,

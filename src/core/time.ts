@@ -59,19 +59,18 @@ export function parseIsoParts(text: string): IsoParts | null {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  if (
-    year < 1 ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day ||
-    date.getUTCHours() !== hour ||
-    date.getUTCMinutes() !== minute ||
-    date.getUTCSeconds() !== second
-  ) {
+  // A real calendar date and time of day, checked by arithmetic (no Date to build: this
+  // runs for every line of a batch).
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) {
     return null;
   }
+  // Date.UTC reads years 0-99 as 1900-1999: those go through a Date.
+  const epochMs =
+    year >= 100
+      ? Date.UTC(year, month - 1, day, hour, minute, second)
+      : new Date(0).setUTCFullYear(year, month - 1, day) + ((hour * 60 + minute) * 60 + second) * 1000;
   let offsetMinutes: number | null = null;
   if (z) offsetMinutes = 0;
   else if (sign) {
@@ -79,7 +78,7 @@ export function parseIsoParts(text: string): IsoParts | null {
     offsetMinutes = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
   }
   return {
-    seconds: date.getTime() / 1000 - (offsetMinutes ?? 0) * 60,
+    seconds: epochMs / 1000 - (offsetMinutes ?? 0) * 60,
     fraction: frac,
     offsetMinutes,
   };

@@ -206,7 +206,7 @@ function verifyJob(o: VerifyJobOptions): Job {
     const errors: string[] = [];
     const counts: Record<string, number> = {};
     eachLine(chunk, (text, number, long) => {
-      if (!long && text.trim() === "") return;
+      if (!long && (text === "" || (/^\s/.test(text) && text.trim() === ""))) return;
       let code: string;
       let identity: { type: string; endpoint: string } | null = null;
       const normalized = long ? null : normalizeTicketInput(text);

@@ -59,7 +59,8 @@ export function inspectNormalized({ ticket, notes }: { ticket: string; notes: st
     problems: [],
     signatureProblem: null,
   };
-  const separators = ticket.split(":").length - 1;
+  const colon = ticket.indexOf(":");
+  const separators = colon === -1 ? 0 : ticket.indexOf(":", colon + 1) === -1 ? 1 : ticket.split(":").length - 1;
   if (separators === 0) {
     result.problems.push(
       ticket === ""
@@ -74,7 +75,8 @@ export function inspectNormalized({ ticket, notes }: { ticket: string; notes: st
     result.problems.push(`${separators} ':' separators; a ticket has exactly one, between data and signature`);
     return result;
   }
-  const [data = "", signature = ""] = ticket.split(":");
+  const data = ticket.slice(0, colon);
+  const signature = ticket.slice(colon + 1);
   result.ticketData = data;
   result.signature = signature;
 
