@@ -33,3 +33,14 @@ describe("created in the forms producers write it", () => {
     expect(verifyTicket(ticket, { applicationSecret: SECRET, applicationKey: "k", now }).code).toBe("valid");
   });
 });
+
+describe("ticket data text", () => {
+  it("leaves out a leading byte-order mark, as UTF-8 decoders do, while the MAC covers it", () => {
+    const json = `\ufeff${JSON.stringify({ identity: { type: "username", endpoint: "alice" }, applicationKey: "k", created: "2026-11-28T12:00:00Z" })}`;
+    const bytes = Buffer.from(json, "utf8");
+    const signature = createHmac("sha256", Buffer.from(SECRET, "base64")).update(bytes).digest("base64");
+    const ticket = `${bytes.toString("base64")}:${signature}`;
+    expect(decodeTicket(ticket, { now }).json.startsWith("{")).toBe(true);
+    expect(verifyTicket(ticket, { applicationSecret: SECRET, applicationKey: "k", now }).code).toBe("valid");
+  });
+});

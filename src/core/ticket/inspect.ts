@@ -1,4 +1,4 @@
-import { TextDecoder } from "node:util";
+import { isUtf8 } from "node:buffer";
 import { decodeStandardBase64 } from "../base64.js";
 import { MalformedTicketError } from "../errors.js";
 import { looksLikeJwt, normalizeTicketInput } from "../normalize.js";
@@ -29,15 +29,11 @@ export interface TicketInspection {
   signatureProblem: string | null;
 }
 
-let utf8: TextDecoder | undefined;
-
 function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
-  try {
-    utf8 ??= new TextDecoder("utf-8", { fatal: true });
-    return { text: utf8.decode(bytes), encoding: "utf-8" };
-  } catch {
-    return { text: bytes.toString("latin1"), encoding: "latin1" };
-  }
+  if (!isUtf8(bytes)) return { text: bytes.toString("latin1"), encoding: "latin1" };
+  const text = bytes.toString("utf8");
+  // As a UTF-8 decoder does, a leading byte-order mark is not part of the text.
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: "utf-8" };
 }
 
 export function inspectTicket(input: string): TicketInspection {
