@@ -6,7 +6,12 @@ export interface NormalizedInput {
   notes: string[];
   /** Set when the text holds two or more different tickets or tokens. */
   ambiguous?: Found[];
+  /** Set when the text has characters no ticket has, and no ticket or token was found in it. */
+  nothingFound?: true;
 }
+
+/** Characters a ticket or token can be made of, damaged (base64url, percent escapes) or not. */
+const TICKET_CHARS = /^[A-Za-z0-9+/=:._%-]*$/;
 
 const AUTH_PREFIX = /^authorization\s*:\s*(?:user|bearer)\s+/i;
 const USER_PREFIX = /^(?:user|bearer)\s+/i;
@@ -84,7 +89,8 @@ export function normalizeTicketInput(raw: string): NormalizedInput {
   const found = findTickets(text);
   if (found.length > 1) return { ticket: text, notes, ambiguous: found };
   const [only] = found;
-  if (!only || only.ticket === text) return { ticket: text, notes };
+  if (!only) return TICKET_CHARS.test(text) ? { ticket: text, notes } : { ticket: text, notes, nothingFound: true };
+  if (only.ticket === text) return { ticket: text, notes };
   const steps = only.notes.length > 0 ? only.notes : [`took the ticket from the text around it (${only.where})`];
   return { ticket: only.ticket, notes: [...notes, ...steps] };
 }

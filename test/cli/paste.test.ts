@@ -49,6 +49,18 @@ describe("decode, verify and verify --batch read pasted text", () => {
     expect((await runCli(["decode", `${T} ${ticket("bob")}`])).code).toBe(2);
   });
 
+  it("says so when pasted text holds no ticket, instead of parsing the text as one", async () => {
+    for (const text of ["https://app.example.com/callback?user=alice", '{"user": "alice"}', "login failed for alice"]) {
+      const r = await runCli(["verify", "--json", text], { env });
+      expect(r.code).toBe(6);
+      const json = JSON.parse(r.stdout);
+      expect(json.checks[0].detail).toMatch(/^no ticket or registration token found in the text/);
+      expect(json.diagnosis).toEqual([]);
+    }
+    // Text made only of ticket characters is still read as a (broken) ticket.
+    expect((await runCli(["decode", "::::"])).stderr).toMatch(/4 ':' separators/);
+  });
+
   it("reads each batch line the same way", async () => {
     const lines = [...pasted, `two: ${T} ${ticket("bob")}`].join("\n");
     const r = await runCli(["verify", "--batch", "-", "--ignore-time"], { env, stdin: lines });

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { decodeStandardBase64 } from "../base64.js";
 import { MalformedTicketError } from "../errors.js";
-import { looksLikeJwt, normalizeTicketInput } from "../normalize.js";
+import { looksLikeJwt, type NormalizedInput, normalizeTicketInput } from "../normalize.js";
 import { readPayload, type TicketContent } from "./payload.js";
 
 /** HMAC-SHA256 digests are 32 bytes. */
@@ -41,7 +41,7 @@ export function inspectTicket(input: string): TicketInspection {
 }
 
 /** `inspectTicket` for input already normalised (batch lines are read once). */
-export function inspectNormalized({ ticket, notes }: { ticket: string; notes: string[] }): TicketInspection {
+export function inspectNormalized({ ticket, notes, nothingFound }: NormalizedInput): TicketInspection {
   const result: TicketInspection = {
     ticket,
     notes,
@@ -55,6 +55,12 @@ export function inspectNormalized({ ticket, notes }: { ticket: string; notes: st
     problems: [],
     signatureProblem: null,
   };
+  if (nothingFound) {
+    result.problems.push(
+      "no ticket or registration token found in the text (a ticket is base64 JSON, ':', a base64 signature; a token is three base64url parts joined by '.')",
+    );
+    return result;
+  }
   const colon = ticket.indexOf(":");
   const separators = colon === -1 ? 0 : ticket.indexOf(":", colon + 1) === -1 ? 1 : ticket.split(":").length - 1;
   if (separators === 0) {
