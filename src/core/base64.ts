@@ -8,8 +8,8 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
  * multiple of 4, at most two '=' at the end, and (RFC 4648 3.5) the unused bits of the last
  * character zero, so that no two texts decode to the same bytes. Checked without decoding.
  */
-function isCanonicalBase64(text: string): boolean {
-  if (text.length === 0 || text.length % 4 !== 0 || !ALPHABET.test(text)) return false;
+function isCanonicalBase64(text: string, alphabetChecked = false): boolean {
+  if (text.length === 0 || text.length % 4 !== 0 || !(alphabetChecked || ALPHABET.test(text))) return false;
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   if (padding === 0) return true;
   const last = DIGITS.indexOf(text[text.length - padding - 1] as string);
@@ -74,8 +74,12 @@ export function base64Problem(text: string, options: { secret?: boolean } = {}):
 }
 
 /** Decodes strict, canonical standard base64 once; says why not when it is not. */
-export function decodeStandardBase64(text: string): { bytes: Uint8Array } | { problem: string } {
-  if (isCanonicalBase64(text)) return { bytes: Buffer.from(text, "base64") };
+export function decodeStandardBase64(
+  text: string,
+  /** The caller has already matched `text` against the standard alphabet and padding. */
+  alphabetChecked = false,
+): { bytes: Uint8Array } | { problem: string } {
+  if (isCanonicalBase64(text, alphabetChecked)) return { bytes: Buffer.from(text, "base64") };
   return { problem: base64Problem(text) ?? "is not standard base64" };
 }
 

@@ -8,6 +8,11 @@ export interface NormalizedInput {
   ambiguous?: Found[];
   /** Set when the text has characters no ticket has, and no ticket or token was found in it. */
   nothingFound?: true;
+  /**
+   * Set when `ticket` is data ':' signature, each in the standard base64 alphabet with at
+   * most two '=' at its end (the common case, so that it is matched only once).
+   */
+  standardAlphabet?: true;
 }
 
 /** Characters a ticket or token can be made of, damaged (base64url, percent escapes) or not. */
@@ -35,6 +40,7 @@ function fromJsonObject(text: string): string | null {
 /** A ticket or a token and nothing else: most input, and most batch lines. */
 const BARE_TICKET = /^[A-Za-z0-9+/_-]+=*:[A-Za-z0-9+/_-]*=*$/;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const STANDARD_TICKET = /^[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}$/;
 const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
 
 /**
@@ -47,6 +53,7 @@ const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
  */
 
 export function normalizeTicketInput(raw: string): NormalizedInput {
+  if (STANDARD_TICKET.test(raw)) return { ticket: raw, notes: [], standardAlphabet: true };
   if (bare(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;

@@ -43,9 +43,9 @@ const ISO_TIME =
 
 /** Components of an ISO 8601 date-time; `offsetMinutes` is null when no zone was written. */
 export interface IsoParts {
-  seconds: number;
-  fraction: string;
-  offsetMinutes: number | null;
+  readonly seconds: number;
+  readonly fraction: string;
+  readonly offsetMinutes: number | null;
 }
 
 /** Parses an ISO 8601 date-time (zone optional); returns null when the text is not one. */

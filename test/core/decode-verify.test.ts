@@ -49,6 +49,16 @@ describe("decodeTicket says exactly what is malformed", () => {
       "signature (after ':') is not standard base64: it is 3 characters long, not a multiple of 4 (padding missing?)",
     ],
     [`${b64(good)}:${b64("x".repeat(31))}`, "signature is 31 bytes; an HMAC-SHA256 signature is 32"],
+    // Standard characters only (read on the fast path) but still not canonical base64.
+    [
+      `${b64(good)}:${b64("x".repeat(32)).replace(/=$/, "")}`,
+      "signature (after ':') is not standard base64: it is 43 characters long, not a multiple of 4 (padding missing?)",
+    ],
+    [
+      `${b64(good)}:${b64("x".repeat(32)).replace(/.=$/, "R=")}`,
+      "signature (after ':') is not standard base64: it has a last character whose unused bits are not zero",
+    ],
+    [`QR==:${b64("x".repeat(32))}`, "ticket data (before ':') is not standard base64: it has a last character whose"],
     ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "this is a registration token (JWT), not a user ticket"],
   ])("%j", (ticket, message) => {
     expect(() => decodeTicket(ticket)).toThrow(MalformedTicketError);

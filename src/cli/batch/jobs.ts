@@ -20,7 +20,7 @@ import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
 export interface ChunkResult {
   /** The output lines, in pieces to write one after the other. */
-  out: string[];
+  out: (string | Uint8Array)[];
   /** One-line messages for bad input lines, in order. */
   errors: string[];
   /** Per outcome: "signed"/"failed" for sign, verification codes for verify. */
@@ -206,7 +206,7 @@ function verifyJob(o: VerifyJobOptions): Job {
     const errors: string[] = [];
     const counts: Record<string, number> = {};
     eachLine(chunk, (text, number, long) => {
-      if (!long && (text === "" || (/^\s/.test(text) && text.trim() === ""))) return;
+      if (!long && text.trim() === "") return;
       let code: string;
       let identity: { type: string; endpoint: string } | null = null;
       const normalized = long ? null : normalizeTicketInput(text);
@@ -240,7 +240,9 @@ function verifyJob(o: VerifyJobOptions): Job {
         }
       }
       counts[code] = (counts[code] ?? 0) + 1;
-      const id = identity ? JSON.stringify({ type: identity.type, endpoint: identity.endpoint }) : "null";
+      const id = identity
+        ? `{"type":${JSON.stringify(identity.type)},"endpoint":${JSON.stringify(identity.endpoint)}}`
+        : "null";
       out.add(`{"line":${number},"valid":${code === "valid"},"code":"${code}","identity":${id}}\n`);
     });
     return { out: out.done(), errors, counts };

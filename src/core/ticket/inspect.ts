@@ -41,7 +41,12 @@ export function inspectTicket(input: string): TicketInspection {
 }
 
 /** `inspectTicket` for input already normalised (batch lines are read once). */
-export function inspectNormalized({ ticket, notes, nothingFound }: NormalizedInput): TicketInspection {
+export function inspectNormalized({
+  ticket,
+  notes,
+  nothingFound,
+  standardAlphabet,
+}: NormalizedInput): TicketInspection {
   const result: TicketInspection = {
     ticket,
     notes,
@@ -82,7 +87,7 @@ export function inspectNormalized({ ticket, notes, nothingFound }: NormalizedInp
   result.ticketData = data;
   result.signature = signature;
 
-  const dataDecoded = decodeStandardBase64(data);
+  const dataDecoded = decodeStandardBase64(data, standardAlphabet);
   if ("problem" in dataDecoded) {
     result.problems.push(`ticket data (before ':') is not standard base64: it ${dataDecoded.problem}`);
   } else {
@@ -99,7 +104,7 @@ export function inspectNormalized({ ticket, notes, nothingFound }: NormalizedInp
     }
   }
 
-  const signatureDecoded = decodeStandardBase64(signature);
+  const signatureDecoded = decodeStandardBase64(signature, standardAlphabet);
   if ("problem" in signatureDecoded) {
     result.signatureProblem = `signature (after ':') is not standard base64: it ${signatureDecoded.problem}`;
     result.problems.push(result.signatureProblem);

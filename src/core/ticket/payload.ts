@@ -39,6 +39,14 @@ function jsonProblem(text: string): string {
  * (`type`, `endpoint`), the application key (field name in any casing), `created` (an
  * ISO 8601 time), and `expiresIn` when present (whole seconds).
  */
+/** The last `created` value read: tickets of one batch share their times. */
+let lastCreated: { text: string; parts: IsoParts | null } = { text: "", parts: null };
+
+function createdPartsOf(created: string): IsoParts | null {
+  if (created !== lastCreated.text) lastCreated = { text: created, parts: parseIsoParts(created) };
+  return lastCreated.parts;
+}
+
 export function readPayload(json: string): TicketContent {
   let parsed: unknown;
   try {
@@ -66,7 +74,11 @@ export function readPayload(json: string): TicketContent {
   need(identity.type, "identity.type", "string");
   need(identity.endpoint, "identity.endpoint", "string");
 
-  const keyFields = Object.keys(payload).filter((k) => k.toLowerCase() === "applicationkey");
+  const keyFields: string[] = [];
+  for (const k in payload) {
+    // The length test first: batch runs read every ticket's keys.
+    if (k.length === 14 && k.toLowerCase() === "applicationkey") keyFields.push(k);
+  }
   if (keyFields.length === 0) throw new MalformedTicketError("ticket data has no 'applicationKey' field");
   if (keyFields.length > 1) {
     throw new MalformedTicketError(
@@ -78,7 +90,7 @@ export function readPayload(json: string): TicketContent {
 
   need(payload.created, "created", "string");
   const created = payload.created as string;
-  const createdParts = parseIsoParts(created);
+  const createdParts = createdPartsOf(created);
   if (!createdParts) {
     throw new MalformedTicketError(`ticket field 'created' is not an ISO 8601 time: ${JSON.stringify(created)}`);
   }
