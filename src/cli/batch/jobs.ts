@@ -20,7 +20,7 @@ import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
 export interface ChunkResult {
   /** The output lines, in pieces to write one after the other. */
-  out: (string | Uint8Array)[];
+  out: string[];
   /** One-line messages for bad input lines, in order. */
   errors: string[];
   /** Per outcome: "signed"/"failed" for sign, verification codes for verify. */

@@ -82,14 +82,7 @@ export class ChunkPipeline {
           resolve(result);
         });
       });
-      if (chunk.bytes) {
-        // A view may sit on a larger pooled buffer: send a copy of just its bytes, moved
-        // rather than cloned.
-        const bytes = new Uint8Array(chunk.bytes);
-        helper.worker.postMessage({ id, chunk: { ...chunk, bytes } }, [bytes.buffer]);
-      } else {
-        helper.worker.postMessage({ id, chunk });
-      }
+      helper.worker.postMessage({ id, chunk });
       this.queue.push(slot);
     } else {
       const result = this.job(chunk);

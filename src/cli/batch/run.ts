@@ -28,7 +28,7 @@ async function openInput(
   if (source === "-") return { stream: ctx.io.stdin, close: async () => {} };
   try {
     const handle = await open(resolve(ctx.io.cwd, source), "r");
-    const stream = handle.createReadStream({ highWaterMark: 128 * 1024 });
+    const stream = handle.createReadStream({ highWaterMark: 32 * 1024 });
     return { stream, close: () => handle.close().catch(() => {}) };
   } catch (error) {
     throw usageError(`cannot read batch input ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
