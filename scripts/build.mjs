@@ -82,6 +82,8 @@ const cjs = {
   format: "cjs",
   minify: process.env.BUILD_DEBUG !== "1",
   supported: { "dynamic-import": false },
+  // Native, optional, and loaded only for a profile whose secret is in the keychain.
+  external: ["@napi-rs/keyring"],
   define: { __BATCH_WORKER__: '"batch-worker.cjs"', __BCRYPT_WORKER__: '"bcrypt-worker.cjs"' },
   metafile: true,
 };

@@ -18,7 +18,7 @@ async function offered(words: string[], env: Record<string, string> = {}): Promi
 describe("completion from the command definitions", () => {
   it("offers commands and subcommands, never the hidden ones", async () => {
     expect(await offered([""])).toEqual(["sign", "decode", "verify", "config", "serve", "completion", "help"]);
-    expect(await offered(["config", ""])).toEqual(["init", "show", "list", "use", "remove", "path"]);
+    expect(await offered(["config", ""])).toEqual(["init", "show", "list", "use", "remove", "migrate", "path"]);
     expect(await offered(["help", "config", "re"])).toEqual(["remove"]);
   });
 

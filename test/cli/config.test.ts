@@ -131,8 +131,8 @@ describe("config use, remove, list, path", () => {
     expect(r.stdout).toBe("* dev   k-dev\n  prod  k-prod\n");
     const json = JSON.parse((await runCli(["config", "list", "--json"], { env })).stdout);
     expect(json.profiles).toEqual([
-      { name: "dev", applicationKey: "k-dev", hasSecret: true, default: true },
-      { name: "prod", applicationKey: "k-prod", hasSecret: true, default: false },
+      { name: "dev", applicationKey: "k-dev", hasSecret: true, secretStore: "file", default: true },
+      { name: "prod", applicationKey: "k-prod", hasSecret: true, secretStore: "file", default: false },
     ]);
     expect(JSON.stringify(json)).not.toContain(SECRET);
   });

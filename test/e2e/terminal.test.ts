@@ -32,7 +32,7 @@ describe("usage errors come from commander as one line, exit 2", () => {
       ["completion", "tcsh"],
       /^error: command-argument value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish\./,
     ],
-    [["config"], "error: config needs a subcommand: init, show, list, use, remove, path"],
+    [["config"], "error: config needs a subcommand: init, show, list, use, remove, migrate, path"],
     [
       ["help", "nonsense"],
       "error: no help for 'nonsense': the commands are sign, decode, verify, config, serve, completion, help",

@@ -3,9 +3,18 @@ import { join } from "node:path";
 import { findJsonError } from "../../core/json-error.js";
 import { ExitCode, ExitError } from "../terminal/exit.js";
 
+/** Written in place of a secret that is kept in the operating system's keychain. */
+export interface KeychainReference {
+  keychain: true;
+}
+
 export interface Profile {
   applicationKey?: string;
-  applicationSecret?: string;
+  applicationSecret?: string | KeychainReference;
+}
+
+export function isKeychainReference(value: unknown): value is KeychainReference {
+  return value !== null && typeof value === "object" && (value as { keychain?: unknown }).keychain === true;
 }
 
 export interface ConfigFile {
@@ -42,11 +51,16 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
     if (profile === null || typeof profile !== "object" || Array.isArray(profile)) {
       throw configError(path, `profile '${name}' must be an object`);
     }
-    for (const field of ["applicationKey", "applicationSecret"] as const) {
-      const value = (profile as Record<string, unknown>)[field];
-      if (value !== undefined && typeof value !== "string") {
-        throw configError(path, `'${field}' of profile '${name}' must be a string`);
-      }
+    const { applicationKey, applicationSecret } = profile as Record<string, unknown>;
+    if (applicationKey !== undefined && typeof applicationKey !== "string") {
+      throw configError(path, `'applicationKey' of profile '${name}' must be a string`);
+    }
+    if (
+      applicationSecret !== undefined &&
+      typeof applicationSecret !== "string" &&
+      !(isKeychainReference(applicationSecret) && Object.keys(applicationSecret).length === 1)
+    ) {
+      throw configError(path, `'applicationSecret' of profile '${name}' must be a string or {"keychain": true}`);
     }
   }
   return { ...record, profiles: profiles as Record<string, Profile> } as ConfigFile;

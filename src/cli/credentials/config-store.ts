@@ -62,8 +62,13 @@ function writeAtomically(path: string, text: string): void {
 /**
  * Reads, changes and writes the config file under a lock. A corrupt file is reported
  * and left as it is; the new file is written atomically with mode 0600 in a 0700 folder.
+ * `change` may do more (store a secret in the keychain) and register how to undo it with
+ * `onFailure`: the undo runs, still under the lock, when the change or the write fails.
  */
-export async function updateConfig<T>(path: string, change: (config: ConfigFile) => T): Promise<T> {
+export async function updateConfig<T>(
+  path: string,
+  change: (config: ConfigFile, onFailure: (undo: () => Promise<void>) => void) => T | Promise<T>,
+): Promise<T> {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -73,14 +78,33 @@ export async function updateConfig<T>(path: string, change: (config: ConfigFile)
     );
   }
   const unlock = await lock(path);
+  const undo: (() => Promise<void>)[] = [];
   try {
     const loaded = readConfig(path);
     const config: ConfigFile = loaded?.config ?? { profiles: {} };
-    const result = change(config);
+    const result = await change(config, (step) => undo.push(step));
     const { defaultProfile, profiles, ...rest } = config;
     const ordered = { ...(defaultProfile ? { defaultProfile } : {}), profiles, ...rest };
-    writeAtomically(path, `${JSON.stringify(ordered, null, 2)}\n`);
+    try {
+      writeAtomically(path, `${JSON.stringify(ordered, null, 2)}\n`);
+    } catch (error) {
+      throw new ExitError(
+        ExitCode.usage,
+        `cannot write config file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was changed`,
+      );
+    }
     return result;
+  } catch (error) {
+    // Newest first; an undo that fails too is reported after the original error.
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (undoError) {
+        const message = undoError instanceof Error ? undoError.message : String(undoError);
+        throw new ExitError(ExitCode.usage, `${(error as Error).message}; undoing it failed too: ${message}`);
+      }
+    }
+    throw error;
   } finally {
     unlock();
   }

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { base64Problem } from "../../core/base64.js";
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
-import { configPath, type LoadedConfig, readConfig } from "./config-file.js";
+import { configPath, isKeychainReference, type LoadedConfig, readConfig } from "./config-file.js";
+import { KEYCHAIN_SERVICE, Keychain, keychainTimeout } from "./keychain.js";
 
 export type CredentialSource = "flag" | "env" | "dotenv" | "config" | "demo";
 
@@ -56,6 +57,13 @@ export function refuseSecretFlag(flags: CredentialFlags): void {
   if (flags.secret !== undefined) throw secretRefused();
 }
 
+/** A profile a ticket can pick by its application key. */
+export interface KeyedProfile {
+  name: string;
+  key: Resolved;
+  secret: () => Promise<Resolved>;
+}
+
 /**
  * Resolves the application key and secret, each from the first source that has it:
  * flags, environment, .env, config profile, --demo. Sources are read only when needed.
@@ -64,6 +72,8 @@ export class CredentialResolver {
   private dotenvCache: Record<string, string> | undefined;
   private configCache: LoadedConfig | null | undefined;
   private stdinSecret: string | undefined;
+  private keychainCache: Keychain | undefined;
+  private readonly keychainSecrets = new Map<string, Promise<string>>();
 
   constructor(
     private readonly io: Io,
@@ -116,6 +126,32 @@ export class CredentialResolver {
     return this.configCache;
   }
 
+  /** The operating system's credential store (nothing is loaded until it is used). */
+  keychain(): Keychain {
+    this.keychainCache ??= new Keychain({ timeoutSeconds: keychainTimeout(this.io.env.SINCH_TICKET_KEYCHAIN_TIMEOUT) });
+    return this.keychainCache;
+  }
+
+  /** A profile's secret from the keychain, read once; a missing entry is an error. */
+  keychainSecret(profile: string): Promise<string> {
+    let secret = this.keychainSecrets.get(profile);
+    if (!secret) {
+      secret = this.keychain()
+        .get(profile)
+        .then((value) => {
+          if (value === null) {
+            throw new ExitError(
+              ExitCode.usage,
+              `profile '${profile}' keeps its secret in the keychain, but the entry is gone (service ${KEYCHAIN_SERVICE}, account ${profile}): store it again with sinch-ticket config init --profile ${profile} --force`,
+            );
+          }
+          return value;
+        });
+      this.keychainSecrets.set(profile, secret);
+    }
+    return secret;
+  }
+
   /** The profile to use and what chose it. */
   async profile(): Promise<{ name: string; source: string; explicit: boolean }> {
     if (this.flags.profile) return { name: this.flags.profile, source: "--profile", explicit: true };
@@ -143,6 +179,13 @@ export class CredentialResolver {
       return null;
     }
     const value = entry[field];
+    if (isKeychainReference(value)) {
+      return {
+        value: await this.keychainSecret(profile.name),
+        source: "config",
+        origin: `keychain: profile '${profile.name}'`,
+      };
+    }
     return value ? { value, source: "config", origin: `profile '${profile.name}' in ${path}` } : null;
   }
 
@@ -210,20 +253,34 @@ export class CredentialResolver {
     return (await this.lookup(KEY_VAR)) === null && (await this.lookup(SECRET_VAR)) === null;
   }
 
-  /** The config file's profiles that have a key and a usable secret, by application key. */
-  async profilesByKey(): Promise<Map<string, { name: string; key: Resolved; secret: Resolved }>> {
+  /**
+   * The config file's profiles that have a key and a secret, by application key. A secret
+   * is read when asked for (a keychain-held one is one call to the store).
+   */
+  async profilesByKey(): Promise<Map<string, KeyedProfile>> {
     const loaded = await this.config();
     const path = await this.configPath();
-    const byKey = new Map<string, { name: string; key: Resolved; secret: Resolved }>();
+    const byKey = new Map<string, KeyedProfile>();
     for (const [name, entry] of Object.entries(loaded?.config.profiles ?? {})) {
       const { applicationKey, applicationSecret } = entry;
       if (!applicationKey || !applicationSecret || byKey.has(applicationKey)) continue;
-      if (base64Problem(applicationSecret, { secret: true }) !== null) continue;
+      const inKeychain = isKeychainReference(applicationSecret);
+      if (!inKeychain && base64Problem(applicationSecret, { secret: true }) !== null) continue;
       const origin = `profile '${name}' in ${path}`;
       byKey.set(applicationKey, {
         name,
         key: { value: applicationKey, source: "config", origin },
-        secret: { value: applicationSecret, source: "config", origin },
+        secret: inKeychain
+          ? async () => {
+              const value = await this.keychainSecret(name);
+              const problem = base64Problem(value, { secret: true });
+              if (problem)
+                throw usageError(
+                  `the secret of profile '${name}' in the keychain is not standard base64: it ${problem}`,
+                );
+              return { value, source: "config", origin: `keychain: profile '${name}'` };
+            }
+          : async () => ({ value: applicationSecret, source: "config", origin }),
       });
     }
     return byKey;

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { addCredentialOptions, addSecretSourceOptions, type CommandDefinition, examples } from "../options.js";
 
 type Run = typeof import("./run.js");
@@ -15,9 +15,19 @@ export const config: CommandDefinition = {
       .description("Store an application key and secret in a profile (asks when run by a person).")
       .option("--profile <name>", "profile to write (default: SINCH_PROFILE, else default)")
       .option("--force", "replace an existing profile without asking")
-      .option("--key <key>", "application key");
+      .option("--key <key>", "application key")
+      .addOption(
+        new Option(
+          "--store <where>",
+          "where the secret goes (default: the keychain, else the file when no credential store answers)",
+        ).choices(["keychain", "file"]),
+      );
     addSecretSourceOptions(init).option("--no-input", "never prompt");
-    examples(init, ["config init --profile prod", "config init --key KEY --secret-stdin < secret.txt"]);
+    examples(init, [
+      "config init --profile prod",
+      "config init --key KEY --secret-stdin < secret.txt",
+      "config init --profile ci --store file --key KEY --secret-file secret.txt",
+    ]);
     init.action((flags) => run((run) => run.configInit(flags, ctx)));
 
     const show = new Command("show")
@@ -42,9 +52,21 @@ export const config: CommandDefinition = {
       )
       .addCommand(
         new Command("remove")
-          .description("Remove a profile.")
+          .description("Remove a profile (and its keychain entry).")
           .argument("<profile>", "profile name")
           .action((name: string) => run((run) => run.configRemove(name, ctx))),
+      )
+      .addCommand(
+        examples(
+          new Command("migrate")
+            .description("Move secrets between the config file and the keychain.")
+            .addOption(
+              new Option("--to <where>", "where the secrets go").choices(["keychain", "file"]).default("keychain"),
+            )
+            .option("--profile <name>", "only this profile (default: every profile)")
+            .action((flags) => run((run) => run.configMigrate(flags, ctx))),
+          ["config migrate", "config migrate --to file --profile ci"],
+        ),
       )
       .addCommand(
         new Command("path")

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { base64Problem, decodeSecret } from "../../../core/base64.js";
-import type { ConfigFile } from "../../credentials/config-file.js";
+import { type ConfigFile, isKeychainReference } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
+import { type Keychain, KeychainError } from "../../credentials/keychain.js";
 import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
@@ -29,6 +30,24 @@ function secretValidator(value: string): string | true {
   return problem === null ? true : `the secret must be standard base64, as the Sinch dashboard shows it: it ${problem}`;
 }
 
+/**
+ * Deletes the keychain entry of a profile that goes away or leaves the keychain. With no
+ * credential store on this machine there is nothing here to delete: a warning, not a stop.
+ */
+async function dropKeychainEntry(
+  keychain: Keychain,
+  profile: string,
+  onFailure: (undo: () => Promise<void>) => void,
+  ctx: CommandContext,
+): Promise<void> {
+  try {
+    await deleteFromKeychain(keychain, profile, onFailure);
+  } catch (error) {
+    if (!(error instanceof KeychainError) || error.problem !== "unavailable") throw error;
+    ctx.ui.warn(`the keychain entry of profile '${profile}' was not deleted: ${error.reason}`);
+  }
+}
+
 export interface ConfigInitFlags {
   profile?: string;
   force?: boolean;
@@ -37,6 +56,38 @@ export interface ConfigInitFlags {
   secretStdin?: boolean;
   secret?: string | boolean;
   input?: boolean;
+  store?: "file" | "keychain";
+}
+
+/**
+ * Stores a profile's secret in the keychain within a config update: the entry it replaces
+ * (if any) is put back when the update fails.
+ */
+async function storeInKeychain(
+  keychain: Keychain,
+  profile: string,
+  secret: string,
+  onFailure: (undo: () => Promise<void>) => void,
+): Promise<void> {
+  const previous = await keychain.get(profile);
+  await keychain.set(profile, secret);
+  onFailure(async () => {
+    if (previous === null) await keychain.delete(profile);
+    else await keychain.set(profile, previous);
+  });
+}
+
+/** Deletes a profile's keychain entry within a config update; put back when it fails. */
+async function deleteFromKeychain(
+  keychain: Keychain,
+  profile: string,
+  onFailure: (undo: () => Promise<void>) => void,
+): Promise<string | null> {
+  const previous = await keychain.get(profile);
+  if (previous === null) return null;
+  await keychain.delete(profile);
+  onFailure(() => keychain.set(profile, previous));
+  return previous;
 }
 
 /** `config init`: asks for (or takes) a key and secret and stores them in a profile. */
@@ -82,14 +133,38 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
 
   const finalKey = key;
   const finalSecret = secret;
-  await updateConfig(path, (config) => {
-    if (config.profiles[profile] !== undefined && !exists && !flags.force) {
+  const keychain = credentials.keychain();
+  const where = await updateConfig(path, async (config, onFailure) => {
+    const previous = config.profiles[profile];
+    if (previous !== undefined && !exists && !flags.force) {
       throw usageError(`profile '${profile}' was created by another process meanwhile: add --force to replace it`);
     }
-    config.profiles[profile] = { applicationKey: finalKey, applicationSecret: finalSecret };
+    let stored: "keychain" | "file" = "file";
+    if (flags.store !== "file") {
+      try {
+        await storeInKeychain(keychain, profile, finalSecret, onFailure);
+        stored = "keychain";
+      } catch (error) {
+        // Asked for the keychain: no other place. Otherwise the file, as gh does, saying why.
+        if (flags.store === "keychain" || !(error instanceof KeychainError)) throw error;
+        ui.note(
+          `${error.reason}; the secret goes in the config file (mode 0600) instead; move it later with sinch-ticket config migrate`,
+        );
+      }
+    } else if (previous !== undefined && isKeychainReference(previous.applicationSecret)) {
+      // The secret moves to the file: the old keychain entry must not stay behind.
+      await dropKeychainEntry(keychain, profile, onFailure, ctx);
+    }
+    config.profiles[profile] = {
+      applicationKey: finalKey,
+      applicationSecret: stored === "keychain" ? { keychain: true } : finalSecret,
+    };
     if (!config.defaultProfile) config.defaultProfile = profile;
+    return stored;
   });
-  ui.note(`${exists ? "replaced" : "saved"} profile '${profile}' in ${path}`);
+  ui.note(
+    `${exists ? "replaced" : "saved"} profile '${profile}' in ${path} (secret ${where === "keychain" ? "in the keychain" : "in the file"})`,
+  );
   return ExitCode.ok;
 }
 
@@ -158,6 +233,7 @@ export async function configList(flags: { json?: boolean }, ctx: CommandContext)
     name,
     applicationKey: p.applicationKey ?? null,
     hasSecret: Boolean(p.applicationSecret),
+    secretStore: isKeychainReference(p.applicationSecret) ? "keychain" : p.applicationSecret ? "file" : null,
     default: name === (config?.defaultProfile ?? "default"),
   }));
   if (flags.json) {
@@ -173,7 +249,12 @@ export async function configList(flags: { json?: boolean }, ctx: CommandContext)
   const width = Math.max(...profiles.map((p) => p.name.length));
   for (const p of profiles) {
     const marker = p.default ? ctx.ui.out("ok", "*") : " ";
-    const secretNote = p.hasSecret ? "" : ctx.ui.out("warn", "  (no secret)");
+    const secretNote =
+      p.secretStore === "keychain"
+        ? ctx.ui.out("dim", "  (secret in the keychain)")
+        : p.hasSecret
+          ? ""
+          : ctx.ui.out("warn", "  (no secret)");
     ctx.ui.print(
       `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}`,
     );
@@ -204,17 +285,66 @@ export async function configUse(name: string, ctx: CommandContext): Promise<numb
   return ExitCode.ok;
 }
 
-/** `config remove <profile>`. */
+/** `config remove <profile>`: the profile, and its keychain entry if it has one. */
 export async function configRemove(name: string, ctx: CommandContext): Promise<number> {
-  const { path, config } = await loadExisting(ctx);
+  const { path, config, credentials } = await loadExisting(ctx);
   if (!config) throw usageError(`no config file at ${path}`);
   requireProfile(config, name, path);
-  await updateConfig(path, (c) => {
+  const keychain = credentials.keychain();
+  await updateConfig(path, async (c, onFailure) => {
     requireProfile(c, name, path);
+    if (isKeychainReference(c.profiles[name]?.applicationSecret)) {
+      await dropKeychainEntry(keychain, name, onFailure, ctx);
+    }
     delete c.profiles[name];
     if (c.defaultProfile === name) delete c.defaultProfile;
   });
   ctx.ui.note(`removed profile '${name}' from ${path}`);
+  return ExitCode.ok;
+}
+
+export interface ConfigMigrateFlags {
+  to?: "keychain" | "file";
+  profile?: string;
+}
+
+/** `config migrate`: moves secrets between the config file and the keychain. */
+export async function configMigrate(flags: ConfigMigrateFlags, ctx: CommandContext): Promise<number> {
+  const { path, config, credentials } = await loadExisting(ctx);
+  if (!config) throw usageError(`no config file at ${path}; create one with \`sinch-ticket config init\``);
+  if (flags.profile !== undefined) requireProfile(config, flags.profile, path);
+  const to = flags.to ?? "keychain";
+  const keychain = credentials.keychain();
+  const moved = await updateConfig(path, async (c, onFailure) => {
+    const names = flags.profile !== undefined ? [flags.profile] : Object.keys(c.profiles);
+    const done: string[] = [];
+    for (const name of names) {
+      requireProfile(c, name, path);
+      const entry = c.profiles[name] as NonNullable<ConfigFile["profiles"][string]>;
+      const secret = entry.applicationSecret;
+      if (to === "keychain" && typeof secret === "string") {
+        await storeInKeychain(keychain, name, secret, onFailure);
+        entry.applicationSecret = { keychain: true };
+        done.push(name);
+      } else if (to === "file" && isKeychainReference(secret)) {
+        const value = await deleteFromKeychain(keychain, name, onFailure);
+        if (value === null) {
+          throw usageError(
+            `profile '${name}' keeps its secret in the keychain, but the entry is gone: store it again with sinch-ticket config init --profile ${name} --force`,
+          );
+        }
+        entry.applicationSecret = value;
+        done.push(name);
+      }
+    }
+    return done;
+  });
+  const place = to === "keychain" ? "the keychain" : `the config file ${path}`;
+  ctx.ui.note(
+    moved.length === 0
+      ? `nothing to move: no ${flags.profile !== undefined ? `secret of profile '${flags.profile}'` : "secret"} is outside ${place}`
+      : `moved the secret of ${moved.map((n) => `'${n}'`).join(", ")} to ${place}`,
+  );
   return ExitCode.ok;
 }
 

@@ -123,7 +123,9 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
       const names = [...byKey.values()].map((p) => p.name).join(", ");
       ui.note(`a line whose application key is a profile's is verified with that profile (${names})`);
     }
-    const profiles = Object.fromEntries([...byKey].map(([k, p]) => [k, p.secret.value]));
+    const profiles = Object.fromEntries(
+      await Promise.all([...byKey].map(async ([k, p]) => [k, (await p.secret()).value] as const)),
+    );
     const code = await (await import("../../batch/run.js")).verifyBatch(
       { ...options, applicationSecret: secret?.value ?? null, source: flags.batch, profiles },
       ctx,
@@ -134,10 +136,12 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
   const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
   const ticketKey = byKey.size > 0 ? applicationKeyOf(input) : null;
   const own = ticketKey === null ? undefined : byKey.get(ticketKey);
-  if (own && (own.secret.value !== secret?.value || own.key.value !== key?.value)) {
+  const ownSecret = own ? await own.secret() : undefined;
+  if (own && ownSecret && (ownSecret.value !== secret?.value || own.key.value !== key?.value)) {
     ui.note(`using profile '${own.name}': its application key is the ticket's`);
-    ({ key, secret } = own);
-    options.applicationSecret = own.secret.value;
+    key = own.key;
+    secret = ownSecret;
+    options.applicationSecret = ownSecret.value;
     options.applicationKey = own.key.value;
   }
   if (!secret) throw missingSecret();
