@@ -49,9 +49,16 @@ function position(text: string, index: number): string {
   return starts.length > 1 ? `line ${lo + 1}, column ${column}` : `column ${column}`;
 }
 
-/** A single space or line break between two base64 runs: damage a ticket can carry. */
+/**
+ * Spaces (up to three: `+++` after form decoding) or a line break between two base64 runs:
+ * damage a ticket can carry.
+ */
 function gapAt(text: string, i: number): number {
-  if (text[i] === " ") return 1;
+  if (text[i] === " ") {
+    let n = 1;
+    while (n < 3 && text[i + n] === " ") n++;
+    return n;
+  }
   if (text[i] === "\n") return 1;
   if (text[i] === "\r" && text[i + 1] === "\n") return 2;
   return 0;

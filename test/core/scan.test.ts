@@ -94,6 +94,12 @@ describe("reading pasted text", () => {
   it("keeps damage inside a ticket for verify to diagnose: spaces for '+', line breaks", () => {
     const spaced = T.replaceAll("+", " ");
     expect(normalizeTicketInput(`log: ticket=${spaced} done`).ticket).toBe(spaced);
+    // "++" and "+++" become runs of spaces: the ticket still reads to its end.
+    for (const run of ["++", "+++"]) {
+      const [data, signature] = T.split(":") as [string, string];
+      const damaged = `${data}:${signature.slice(0, 10)}${run.replaceAll("+", " ")}${signature.slice(10 + run.length)}`;
+      expect(normalizeTicketInput(`log: ticket=${damaged} done`).ticket).toBe(damaged);
+    }
     const wrapped = `${T.slice(0, 40)}\n${T.slice(40, 80)}\n${T.slice(80)}`;
     expect(normalizeTicketInput(`ticket:\n${wrapped}\n`).ticket).toBe(wrapped);
     // A '+' in a query is left a '+': turning it into a space would destroy a good ticket.
