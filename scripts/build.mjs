@@ -10,7 +10,16 @@
 // - THIRD_PARTY_LICENSES.txt: the licences of the packages bundled into the files above.
 // BUILD_DEBUG=1 leaves the bundles unminified, for reading a CPU profile.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -33,6 +42,7 @@ const files = {
   "config.cjs": "src/cli/commands/config/run.ts",
   "complete.cjs": "src/cli/commands/completion/complete.ts",
   "serve.cjs": "src/cli/commands/serve/run.ts",
+  "inspect.cjs": "src/cli/commands/inspect/run.ts",
   "bcrypt-worker.cjs": "src/server/bcrypt-worker.ts",
   "batch.cjs": "src/cli/batch/run.ts",
   "batch-worker.cjs": "src/cli/batch/worker.ts",
@@ -110,6 +120,28 @@ await Promise.all(
     ),
   ),
 );
+
+// The inspect page: one small script and one style sheet for the browser, and the HTML.
+mkdirSync("dist/inspect", { recursive: true });
+await build({
+  entryPoints: ["src/inspect-page/app.ts"],
+  outfile: "dist/inspect/app.js",
+  bundle: true,
+  platform: "browser",
+  format: "iife",
+  target: ["chrome120", "firefox120", "safari17"],
+  minify: process.env.BUILD_DEBUG !== "1",
+  legalComments: "none",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: ["src/inspect-page/app.css"],
+  outfile: "dist/inspect/app.css",
+  bundle: true,
+  minify: process.env.BUILD_DEBUG !== "1",
+  logLevel: "warning",
+});
+copyFileSync("src/inspect-page/index.html", "dist/inspect/index.html");
 
 // Licences of everything bundled travel with it.
 const notices = [...bundled].sort().map((dir) => {

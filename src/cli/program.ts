@@ -4,6 +4,7 @@ import type { TicketError } from "../core/errors.js";
 import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
 import { config } from "./commands/config/command.js";
 import { decode } from "./commands/decode/command.js";
+import { inspect } from "./commands/inspect/command.js";
 import type { CommandDefinition } from "./commands/options.js";
 import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
@@ -74,7 +75,7 @@ function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<s
   }
 }
 
-const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, completion];
+const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, inspect, completion];
 
 /**
  * The whole command line. Each command defines itself and its code loads when it runs;

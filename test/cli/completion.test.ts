@@ -17,7 +17,16 @@ async function offered(words: string[], env: Record<string, string> = {}): Promi
 
 describe("completion from the command definitions", () => {
   it("offers commands and subcommands, never the hidden ones", async () => {
-    expect(await offered([""])).toEqual(["sign", "decode", "verify", "config", "serve", "completion", "help"]);
+    expect(await offered([""])).toEqual([
+      "sign",
+      "decode",
+      "verify",
+      "config",
+      "serve",
+      "inspect",
+      "completion",
+      "help",
+    ]);
     expect(await offered(["config", ""])).toEqual(["init", "show", "list", "use", "remove", "migrate", "path"]);
     expect(await offered(["help", "config", "re"])).toEqual(["remove"]);
   });

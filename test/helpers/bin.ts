@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,17 @@ export function tempHome(): string {
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = tempHome();
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), ...extra };
+}
+
+/** Writes a config file with these profiles (file-held secrets) for a cleanEnv environment. */
+export function writeProfiles(
+  env: Record<string, string>,
+  defaultProfile: string,
+  profiles: Record<string, { applicationKey: string; applicationSecret: string }>,
+): void {
+  const dir = join(env.XDG_CONFIG_HOME as string, "sinch-ticket");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ defaultProfile, profiles }), { mode: 0o600 });
 }
 
 export interface BinResult {

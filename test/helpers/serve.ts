@@ -12,9 +12,14 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `sinch-ticket serve` (the built binary) and waits for its URL on stdout. */
-export async function startServer(args: string[], env: Record<string, string>, cwd?: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI, "serve", ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `sinch-ticket serve` (or `inspect`: the built binary) and waits for its URL on stdout. */
+export async function startServer(
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+  command: "serve" | "inspect" = "serve",
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, [CLI, command, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout?.on("data", (d: Buffer) => {

@@ -286,6 +286,34 @@ export class CredentialResolver {
     return byKey;
   }
 
+  /**
+   * A config profile's own key and secret (the keychain's, when it keeps it), whatever the
+   * flags and the environment say; an unknown profile is an error.
+   */
+  async profileCredentials(name: string): Promise<{ key: Resolved | null; secret: Resolved | null }> {
+    const loaded = await this.config();
+    const path = await this.configPath();
+    const entry = loaded?.config.profiles[name];
+    if (!entry) throw usageError(`no profile '${name}' in config file ${path}`);
+    const origin = `profile '${name}' in ${path}`;
+    const key: Resolved | null = entry.applicationKey
+      ? { value: entry.applicationKey, source: "config", origin }
+      : null;
+    const stored = entry.applicationSecret;
+    let secret: Resolved | null = null;
+    if (isKeychainReference(stored)) {
+      secret = { value: await this.keychainSecret(name), source: "config", origin: `keychain: profile '${name}'` };
+    } else if (stored) {
+      secret = { value: stored, source: "config", origin };
+    }
+    if (secret) {
+      const problem = base64Problem(secret.value, { secret: true });
+      if (problem)
+        throw usageError(`the application secret of profile '${name}' is not standard base64: it ${problem}`);
+    }
+    return { key, secret };
+  }
+
   /** Warnings about the config file, once it has been read. */
   configWarnings(): string[] {
     const warning = this.configCache?.permissionWarning;

@@ -44,7 +44,7 @@ export function ticketRows(d: DecodedTicket, now: Date): [string, string][] {
     ["created", `${d.created} (${describeRelative(d.createdAt, now)})`],
     ["expires", expires],
     ["layout", STYLE_NAMES[d.style] ?? d.style],
-    ["signature", `${d.signatureLength} bytes`],
+    ["signature", d.signatureLength === 0 ? "not readable (see the warning)" : `${d.signatureLength} bytes`],
     ["json", d.json],
   ];
 }

@@ -10,7 +10,8 @@ import { createAuthServer } from "../../../server/auth.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
-import { ExitCode, usageError } from "../../terminal/exit.js";
+import { usageError } from "../../terminal/exit.js";
+import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 
 export interface ServeFlags extends CredentialFlags {
@@ -28,9 +29,6 @@ export interface ServeFlags extends CredentialFlags {
 
 declare const __BCRYPT_WORKER__: string | undefined;
 declare const __dirname: string;
-
-/** How long requests in flight may take to finish after SIGINT or SIGTERM. */
-const DRAIN_MS = 5_000;
 
 function readUsers(path: string, cwd: string): Users {
   let text: string;
@@ -110,21 +108,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     log: (lines) => io.stderr.write(lines),
     bcryptWorker: typeof __BCRYPT_WORKER__ === "string" ? join(__dirname, __BCRYPT_WORKER__) : null,
   });
-  try {
-    await app.listen({ host: flags.host, port: flags.port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    await app.close().catch(() => {});
-    if (code === "EADDRINUSE") {
-      throw usageError(
-        `port ${flags.port} on ${flags.host} is in use: choose another with --port (0 picks a free one)`,
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
-      throw usageError(`cannot listen on ${flags.host}:${flags.port} (${code})`);
-    }
-    throw error;
-  }
+  const port = await listenOrExplain(app, flags.host, flags.port);
 
   if (flags.anyUser) ui.warn("--any-user: every user name is accepted with any password");
   if (flags.cors?.includes("*")) ui.warn("--cors *: any web page may ask this server for tickets");
@@ -132,37 +116,16 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     ui.warn(`listening on ${flags.host}: this is a development server, not for other machines to rely on`);
   }
   demoNotice(ctx, "tickets are signed", key, secret);
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : flags.port;
   const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
   ui.print(`http://${host}:${port}`);
 
-  return new Promise<number>((done) => {
-    const reload = () => {
-      if (!flags.htpasswd) return;
-      try {
-        users = readUsers(flags.htpasswd, io.cwd);
-        ui.note(`reloaded ${flags.htpasswd}: ${users.hashes.size} user${users.hashes.size === 1 ? "" : "s"}`);
-      } catch (error) {
-        ui.warn(`kept the previous users: ${(error as Error).message}`);
-      }
-    };
-    const stop = (signal: string) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      process.off("SIGHUP", reload);
-      ui.note(`${signal}: finishing requests in flight, then stopping`);
-      const force = setTimeout(() => app.server.closeAllConnections(), DRAIN_MS);
-      app.close().then(
-        () => {
-          clearTimeout(force);
-          done(ExitCode.ok);
-        },
-        () => done(ExitCode.ok),
-      );
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    process.on("SIGHUP", reload);
+  return runUntilStopped(app, ctx, () => {
+    if (!flags.htpasswd) return;
+    try {
+      users = readUsers(flags.htpasswd, io.cwd);
+      ui.note(`reloaded ${flags.htpasswd}: ${users.hashes.size} user${users.hashes.size === 1 ? "" : "s"}`);
+    } catch (error) {
+      ui.warn(`kept the previous users: ${(error as Error).message}`);
+    }
   });
 }

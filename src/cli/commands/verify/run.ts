@@ -45,7 +45,7 @@ export function verifyJson(result: VerifyResult | TokenVerifyResult) {
 }
 
 /** Which check each mistake explains, so the human view shows it under that check. */
-const MISTAKE_CHECK: Record<string, string> = {
+export const MISTAKE_CHECK: Record<string, string> = {
   "plus-as-space": "format",
   "percent-encoded": "format",
   base64url: "format",

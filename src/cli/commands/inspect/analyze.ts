@@ -1,0 +1,172 @@
+/**
+ * What the inspect page shows for a pasted text: the same decode and verify answers as
+ * `decode --json` and `verify --json`, and a view of the ticket for the page (its parts,
+ * the characters a diagnosis points at, the rows `decode` prints, the times to draw).
+ */
+
+import { applicationKeyOf } from "../../../core/application-key.js";
+import { DEFAULT_CLOCK_SKEW } from "../../../core/checks.js";
+import { MalformedTicketError } from "../../../core/errors.js";
+import { describeAmbiguity, looksLikeJwt, normalizeTicketInput } from "../../../core/normalize.js";
+import { type DecodedTicket, decodeTicket } from "../../../core/ticket/decode.js";
+import { verifyTicket } from "../../../core/ticket/verify.js";
+import { type DecodedRegistrationToken, decodeRegistrationToken } from "../../../core/token/format.js";
+import { verifyRegistrationToken } from "../../../core/token/verify.js";
+import type { Segment, TimeLine, View } from "../../../inspect-page/api-types.js";
+import { decodeJson, ticketRows, tokenJson, tokenRows } from "../decode/run.js";
+import { MISTAKE_CHECK, verifyJson } from "../verify/run.js";
+
+/** Credentials to verify with; the secret never leaves this process. */
+export interface VerifyCredentials {
+  applicationKey: string | null;
+  applicationSecret: string;
+}
+
+export interface Analysis {
+  decode: Record<string, unknown>;
+  verify: Record<string, unknown> | null;
+  view: View;
+}
+
+/** Where a mark's character comes from, by the diagnosis that explains it. */
+const MARKS: { test: (text: string, i: number) => number; kind: string; label: string; mistake: string }[] = [
+  { test: (t, i) => (t[i] === " " ? 1 : 0), kind: "space", label: "a space where '+' was", mistake: "plus-as-space" },
+  {
+    test: (t, i) => (t[i] === "\r" && t[i + 1] === "\n" ? 2 : t[i] === "\n" || t[i] === "\r" ? 1 : 0),
+    kind: "line-break",
+    label: "a line break",
+    mistake: "line-wrapped",
+  },
+  {
+    test: (t, i) => (t[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(t.slice(i + 1, i + 3)) ? 3 : 0),
+    kind: "percent",
+    label: "a percent escape",
+    mistake: "percent-encoded",
+  },
+];
+
+const TICKET_URL_CHARS: Record<string, string> = { "-": "'-' (base64url for '+')", _: "'_' (base64url for '/')" };
+const TOKEN_STANDARD_CHARS: Record<string, string> = {
+  "+": "'+' (standard base64, not base64url)",
+  "/": "'/' (standard base64, not base64url)",
+  "=": "'=' padding (a JWT has none)",
+};
+
+/** Splits the ticket or token into parts, with the damaged characters as their own segments. */
+export function segmentsOf(ticket: string, format: "ticket" | "jwt", mistakes: Set<string>): Segment[] {
+  const segments: Segment[] = [];
+  let part: Segment["part"] = format === "jwt" ? "header" : "data";
+  let dots = 0;
+  let plain = "";
+  const flush = () => {
+    if (plain) segments.push({ text: plain, part });
+    plain = "";
+  };
+  for (let i = 0; i < ticket.length; ) {
+    const ch = ticket[i] as string;
+    if ((format === "ticket" && ch === ":" && part === "data") || (format === "jwt" && ch === ".")) {
+      flush();
+      segments.push({ text: ch, part: format === "jwt" ? "dot" : "separator" });
+      dots++;
+      part = format === "jwt" ? (dots === 1 ? "claims" : "signature") : "signature";
+      i++;
+      continue;
+    }
+    const found = MARKS.map((m) => ({ m, n: m.test(ticket, i) })).find((x) => x.n > 0);
+    const oddChar = format === "jwt" ? TOKEN_STANDARD_CHARS[ch] : TICKET_URL_CHARS[ch];
+    if (found || oddChar) {
+      flush();
+      const n = found?.n ?? 1;
+      const mark = found
+        ? {
+            kind: found.m.kind,
+            label:
+              found.m.label === "a space where '+' was" && !mistakes.has("plus-as-space") ? "a space" : found.m.label,
+            mistake: mistakes.has(found.m.mistake) ? found.m.mistake : null,
+          }
+        : { kind: "alphabet", label: oddChar as string, mistake: mistakes.has("base64url") ? "base64url" : null };
+      segments.push({ text: ticket.slice(i, i + n), part, mark });
+      i += n;
+      continue;
+    }
+    plain += ch;
+    i++;
+  }
+  flush();
+  return segments;
+}
+
+function timeOf(decoded: DecodedTicket | DecodedRegistrationToken, now: Date): TimeLine {
+  return decoded.format === "jwt"
+    ? {
+        now: now.getTime(),
+        issued: decoded.createdAt,
+        issuedLabel: "iat",
+        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+        expires: Date.parse(decoded.expiresAt),
+        expiresLabel: "exp",
+        instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
+      }
+    : {
+        now: now.getTime(),
+        issued: decoded.createdAt,
+        issuedLabel: "created",
+        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+        expires: decoded.expiresAt === null ? null : Date.parse(decoded.expiresAt),
+        expiresLabel: "expiresIn",
+        instanceExpires: null,
+      };
+}
+
+/** Decodes (and, given credentials, verifies) a pasted text as `decode` and `verify` do. */
+export function analyze(text: string, credentials: VerifyCredentials | null, now: Date): Analysis {
+  const normalized = normalizeTicketInput(text);
+  const empty: View = { format: null, segments: [], rows: [], time: null, applicationKey: null, causes: [] };
+  if (text.trim() === "") {
+    return { decode: { error: "no ticket: paste one", code: "empty" }, verify: null, view: empty };
+  }
+  if (normalized.ambiguous) {
+    const message = `found ${describeAmbiguity(normalized.ambiguous)}: paste one`;
+    return { decode: { error: message, code: "ambiguous" }, verify: null, view: empty };
+  }
+  const format = looksLikeJwt(normalized.ticket) ? "jwt" : "ticket";
+
+  let decoded: DecodedTicket | DecodedRegistrationToken | null = null;
+  let decode: Record<string, unknown>;
+  try {
+    decoded = format === "jwt" ? decodeRegistrationToken(text, { now }) : decodeTicket(text, { now });
+    decode = decoded.format === "jwt" ? tokenJson(decoded) : decodeJson(decoded);
+  } catch (error) {
+    if (!(error instanceof MalformedTicketError)) throw error;
+    if (error.decoded) {
+      decoded = error.decoded as DecodedTicket;
+      decode = decodeJson(decoded);
+    } else {
+      decode = {
+        error: `malformed ${format === "jwt" ? "registration token" : "ticket"}: ${error.message}`,
+        code: "malformed",
+        notes: normalized.notes,
+      };
+    }
+  }
+
+  let verify: Record<string, unknown> | null = null;
+  let mistakes = new Set<string>();
+  let causes: View["causes"] = [];
+  if (credentials) {
+    const options = { ...credentials, now };
+    const result = format === "jwt" ? verifyRegistrationToken(text, options) : verifyTicket(text, options);
+    verify = verifyJson(result);
+    mistakes = new Set(result.diagnosis.map((d) => d.mistake));
+    causes = result.diagnosis.map((d) => ({ check: MISTAKE_CHECK[d.mistake] ?? "signature", ...d }));
+  }
+  const view: View = {
+    format,
+    segments: segmentsOf(normalized.ticket, format, mistakes),
+    rows: decoded ? (decoded.format === "jwt" ? tokenRows(decoded, now) : ticketRows(decoded, now)) : [],
+    time: decoded ? timeOf(decoded, now) : null,
+    applicationKey: decoded?.applicationKey ?? applicationKeyOf(text),
+    causes,
+  };
+  return { decode, verify, view };
+}

@@ -1,0 +1,115 @@
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { createApp } from "./app.js";
+
+/** The page's files, read once at start. */
+export interface PageAssets {
+  html: string;
+  script: string;
+  style: string;
+}
+
+export interface InspectServerOptions {
+  /** The random token of this run: every page and API request must carry it. */
+  token: string;
+  assets: PageAssets;
+  /** The profile names (and keys) the page may offer; never a secret. */
+  profiles: () => Promise<unknown>;
+  /** Decodes, and verifies with the profile's credentials (null: the command's own). */
+  inspect: (text: string, profile: string | null, verify: boolean) => Promise<unknown>;
+}
+
+/** Headers on every answer: nothing cached, nothing framed, no script but our own. */
+const HEADERS: Record<string, string> = {
+  "cache-control": "no-store",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-resource-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+/** The token from `?token=` or `Authorization: Bearer`, compared in constant time. */
+function carriesToken(request: FastifyRequest, token: string): boolean {
+  const query = (request.query as Record<string, unknown> | undefined)?.token;
+  const header = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
+  const given = typeof query === "string" ? query : header;
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&"<>]/g, (c) => ({ "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" })[c] as string);
+}
+
+const REFUSED_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>sinch-ticket inspect</title>
+<p>This page needs the address <code>sinch-ticket inspect</code> printed: it carries a token made for that run.</p></html>`;
+
+/**
+ * The local server of `sinch-ticket inspect`: the page and its API, on the same stack as
+ * `serve`. Only requests addressed to 127.0.0.1 or localhost on its own port are answered
+ * (no DNS rebinding); the page and the API need the run's token; no CORS headers.
+ */
+export async function createInspectServer(options: InspectServerOptions): Promise<FastifyInstance> {
+  const app = createApp({ log: () => {} });
+  const port = () => {
+    const address = app.server.address();
+    return typeof address === "object" && address ? address.port : 0;
+  };
+
+  app.addHook("onRequest", async (request, reply) => {
+    for (const [name, value] of Object.entries(HEADERS)) reply.header(name, value);
+    const host = (request.headers.host ?? "").toLowerCase();
+    if (host !== `127.0.0.1:${port()}` && host !== `localhost:${port()}`) {
+      return reply.code(403).send({ error: "this server answers only requests to 127.0.0.1 or localhost" });
+    }
+    const open = request.method === "GET" && (request.url.startsWith("/app.js") || request.url.startsWith("/app.css"));
+    if (!open && !carriesToken(request, options.token)) {
+      if (request.method === "GET" && request.url.split("?")[0] === "/") {
+        return reply.code(403).type("text/html; charset=utf-8").send(REFUSED_PAGE);
+      }
+      return reply.code(401).send({ error: "missing or wrong token: use the URL sinch-ticket inspect printed" });
+    }
+    return undefined;
+  });
+
+  const send = (type: string, body: string) => (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type(type).send(body);
+  // The profiles go in the page itself (an attribute, not a script): one round trip less
+  // before the page can be used.
+  app.get("/", async (_request, reply) => {
+    const profiles = escapeAttribute(JSON.stringify(await options.profiles()));
+    reply
+      .type("text/html; charset=utf-8")
+      .send(options.assets.html.replace('data-profiles=""', `data-profiles="${profiles}"`));
+  });
+  app.get("/app.js", send("text/javascript; charset=utf-8", options.assets.script));
+  app.get("/app.css", send("text/css; charset=utf-8", options.assets.style));
+  app.get("/api/profiles", async () => options.profiles());
+  app.post(
+    "/api/inspect",
+    {
+      schema: {
+        body: {
+          type: "object",
+          required: ["text"],
+          additionalProperties: false,
+          properties: {
+            text: { type: "string", maxLength: 12000 },
+            profile: { type: ["string", "null"], maxLength: 200 },
+            verify: { type: "boolean" },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body as { text: string; profile?: string | null; verify?: boolean };
+      return options.inspect(body.text, body.profile ?? null, body.verify !== false);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,190 @@
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTicket } from "../../src/index.js";
+import { cleanEnv, requireBuild, writeProfiles } from "../helpers/bin.js";
+import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
+import { type RunningServer, startServer } from "../helpers/serve.js";
+
+/**
+ * The inspect page in Debian's Chromium (playwright-core): what a support engineer does
+ * with it, by mouse and by keyboard, and what it costs to load. Every request the page
+ * makes is recorded: none may leave 127.0.0.1.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM) || Boolean(process.env.CI);
+const OTHER_KEY = "other-application-key";
+
+let browser: Browser;
+let server: RunningServer;
+const requests: string[] = [];
+
+const created = new Date(Date.now() - 90_000);
+const ticketFor = (endpoint: string, key = KEY, secret = SECRET) =>
+  createTicket({
+    applicationKey: key,
+    applicationSecret: secret,
+    identity: { endpoint },
+    now: created,
+    expiresIn: 3600,
+  }).userTicket;
+/** A ticket with at least one '+' in it (the endpoint decides the bytes). */
+function ticketWithPlus(): string {
+  for (let i = 0; ; i++) {
+    const t = ticketFor(`user${i}@example.com`);
+    if (t.includes("+")) return t;
+  }
+}
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  requireBuild();
+  const env = cleanEnv({ SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET });
+  writeProfiles(env, "main", {
+    main: { applicationKey: KEY, applicationSecret: SECRET },
+    other: { applicationKey: OTHER_KEY, applicationSecret: OTHER_SECRET },
+  });
+  server = await startServer(["--no-open"], env, undefined, "inspect");
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto(server.url);
+  await page.locator("body[data-ready=true]").waitFor();
+  expect(errors).toEqual([]);
+  return page;
+}
+
+async function paste(page: Page, text: string): Promise<void> {
+  await page.getByLabel("Ticket", { exact: true }).fill(text);
+  await page.locator("#rows dt").first().or(page.locator("#messages .error")).waitFor();
+}
+
+describe.skipIf(!haveChromium)("the inspect page", () => {
+  it("loads in under 100 KB and is interactive in under 200 ms", async () => {
+    // Five fresh loads (a new browser context each: nothing cached); the median counts.
+    const loads: { bytes: number; ready: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(server.url);
+      await page.locator("body[data-ready=true]").waitFor();
+      // In the page: time from navigation start until it is set up and answers input, and
+      // the bytes of the page and everything it loaded.
+      loads.push(
+        await page.evaluate<{ bytes: number; ready: number }>(`({
+          ready: performance.getEntriesByName("inspect-ready")[0]?.startTime ?? -1,
+          bytes: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+            .reduce((sum, e) => sum + e.transferSize, 0),
+        })`),
+      );
+      await context.close();
+    }
+    const ready = loads.map((l) => l.ready).sort((a, b) => a - b);
+    const median = ready[2] as number;
+    console.log(
+      `inspect page: ${loads[0]?.bytes} bytes transferred; interactive at ${ready.map((r) => r.toFixed(0)).join(", ")} ms (median ${median.toFixed(0)})`,
+    );
+    for (const load of loads) {
+      expect(load.bytes).toBeGreaterThan(5000);
+      expect(load.bytes).toBeLessThan(100 * 1024);
+    }
+    expect(ready[0]).toBeGreaterThan(0);
+    expect(median).toBeLessThan(200);
+  });
+
+  it("shows the identity of a pasted ticket, and the verdict on Verify", async () => {
+    const page = await open();
+    await paste(page, ticketFor("alice@example.com"));
+    await expect.poll(() => page.locator("#rows").innerText()).toContain('username "alice@example.com"');
+    await expect.poll(() => page.locator("#profile").inputValue()).toBe("");
+    await page.getByRole("button", { name: "Verify" }).click();
+    const status = page.getByRole("status");
+    await expect.poll(() => status.innerText()).toContain("Valid");
+    expect(await status.innerText()).toContain("HMAC-SHA256 matches");
+    // The time line: drawn to scale, and said in words.
+    expect(await page.locator("#timeline line").count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator("#time-caption").innerText()).toMatch(
+      /created .* \(2 min ago\); expiresIn .* \(in 58 min\)/,
+    );
+    await page.context().close();
+  });
+
+  it("marks the spaces that were '+' and names plus-as-space", async () => {
+    const page = await open();
+    const good = ticketWithPlus();
+    const spaces = [...good].filter((c) => c === "+").length;
+    await paste(page, good.replaceAll("+", " "));
+    await page.keyboard.press("Control+Enter");
+    const status = page.getByRole("status");
+    await expect.poll(() => status.innerText()).toContain("Malformed");
+    expect(await status.innerText()).toContain("cause (plus-as-space)");
+    const marks = page.locator("#segments mark");
+    await expect.poll(() => marks.count()).toBe(spaces);
+    expect(await marks.first().getAttribute("title")).toBe("a space where '+' was (plus-as-space)");
+    // Data and signature are told apart.
+    expect(await page.locator("#segments .p-data").count()).toBeGreaterThan(0);
+    expect(await page.locator("#segments .p-signature").count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it("finds the ticket in a pasted URL", async () => {
+    const page = await open();
+    const t = ticketFor("bob");
+    await paste(page, `https://app.example/login/callback?state=xyz&ticket=${encodeURIComponent(t)}#done`);
+    await expect.poll(() => page.locator("#rows").innerText()).toContain('username "bob"');
+    expect(await page.locator("#segments").innerText()).toBe(t);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Valid");
+    await page.context().close();
+  });
+
+  it("preselects the profile of the ticket's application, and verifies with the one chosen", async () => {
+    const page = await open();
+    await paste(page, ticketFor("carol", OTHER_KEY, OTHER_SECRET));
+    await expect.poll(() => page.locator("#profile").inputValue()).toBe("profile:other");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Valid");
+    await page.locator("#profile").selectOption("profile:main");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Application key mismatch");
+    await page.context().close();
+  });
+
+  it("works by keyboard alone", async () => {
+    const page = await open();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.id")).toBe("ticket");
+    await page.keyboard.insertText(ticketFor("dave", OTHER_KEY, OTHER_SECRET));
+    await expect.poll(() => page.locator("#profile").inputValue()).toBe("profile:other");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.id")).toBe("profile");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.id")).toBe("verify");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Valid");
+    await page.context().close();
+  });
+
+  it("made no request beyond 127.0.0.1", () => {
+    expect(requests.length).toBeGreaterThan(10);
+    for (const url of requests) expect(new URL(url).hostname).toBe("127.0.0.1");
+  });
+});
