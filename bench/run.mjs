@@ -2,7 +2,7 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run on `serve`, default 10).
+// load run on `serve`, default 10), --only startup,batch,memory,load (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +20,15 @@ const LINES = arg("--lines", 200_000);
 const RUNS = arg("--runs", 5);
 const STARTUP_RUNS = arg("--startup-runs", 40);
 const MEMORY_LINES = 1_000_000;
+// `--only startup,batch,memory,load` runs some sections (for checking one figure again);
+// only a full run may be recorded with --write.
+const onlyAt = process.argv.indexOf("--only");
+const ONLY = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "").split(",");
+const section = (name) => ONLY === null || ONLY.includes(name);
+if (ONLY && process.argv.includes("--write")) {
+  console.error("--write records full runs only: leave out --only");
+  process.exit(2);
+}
 
 const dir = mkdtempSync(join(tmpdir(), "sinch-ticket-bench-"));
 const env = {
@@ -87,199 +96,214 @@ const rows = [];
 const ratioRow = (what, ours, base, baseName, note) =>
   rows.push([what, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (${baseName})`, note(ours, base)]);
 
-// 1. Start-up: wall time of one command against bare `node -e 0`, in a minimal environment
-// and in this machine's environment as it is (variables such as NODE_EXTRA_CA_CERTS make
-// every Node start slower, which flatters the ratio: the minimal one is the honest figure).
-const inherited = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && !k.startsWith("SINCH_")),
-);
-for (const [label, extraEnv] of [
-  ["", {}],
-  [" (this machine's environment)", { ...inherited, ...env }],
-]) {
-  console.error(`start-up${label} ...`);
-  const [bare, minimal, ticketgen, sign, verify] = interleaved(
-    [
-      () => run(process.execPath, ["-e", "0"], { extraEnv }).ms,
-      () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"], { extraEnv }).ms,
-      () => run(process.execPath, [join(root, "bench", "ticketgen-one.cjs"), "alice"], { extraEnv }).ms,
-      () => run(process.execPath, [cli, "sign", "--no-input", "alice"], { extraEnv }).ms,
-      () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket], { extraEnv }).ms,
-    ],
-    STARTUP_RUNS,
+if (section("startup")) {
+  // 1. Start-up: wall time of one command against bare `node -e 0`, in a minimal environment
+  // and in this machine's environment as it is (variables such as NODE_EXTRA_CA_CERTS make
+  // every Node start slower, which flatters the ratio: the minimal one is the honest figure).
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && !k.startsWith("SINCH_")),
   );
-  const versus = (o, b) => `${(o / b).toFixed(3)}x`;
-  const limited = (o) =>
-    `${versus(o, bare)} bare node (limit 1.6x), ${versus(o, ticketgen)} the sinch-ticketgen one-liner (limit 1.1x)`;
-  ratioRow(
-    `start-up floor${label}: \`bench/minimal-sign.cjs alice\``,
-    minimal,
-    bare,
-    "`node -e 0`",
-    (o, b) => `${versus(o, b)} bare node`,
-  );
-  ratioRow(
-    `start-up${label}: \`bench/ticketgen-one.cjs alice\` (Sinch's generator)`,
-    ticketgen,
-    bare,
-    "`node -e 0`",
-    (o, b) => `${versus(o, b)} bare node`,
-  );
-  ratioRow(`start-up${label}: \`sign --no-input alice\``, sign, bare, "`node -e 0`", limited);
-  ratioRow(`start-up${label}: \`verify <ticket>\``, verify, bare, "`node -e 0`", limited);
-  if (label === "") {
-    for (const [name, t] of [
-      ["sign", sign],
-      ["verify", verify],
-    ]) {
-      if (t / bare > 1.6 || t / ticketgen > 1.1) {
-        console.error(`start-up of ${name} is over its limit`);
-        process.exitCode = 1;
+  for (const [label, extraEnv] of [
+    ["", {}],
+    [" (this machine's environment)", { ...inherited, ...env }],
+  ]) {
+    console.error(`start-up${label} ...`);
+    const [bare, minimal, ticketgen, sign, verify] = interleaved(
+      [
+        () => run(process.execPath, ["-e", "0"], { extraEnv }).ms,
+        () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"], { extraEnv }).ms,
+        () => run(process.execPath, [join(root, "bench", "ticketgen-one.cjs"), "alice"], { extraEnv }).ms,
+        () => run(process.execPath, [cli, "sign", "--no-input", "alice"], { extraEnv }).ms,
+        () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket], { extraEnv }).ms,
+      ],
+      STARTUP_RUNS,
+    );
+    const versus = (o, b) => `${(o / b).toFixed(3)}x`;
+    const limited = (o) =>
+      `${versus(o, bare)} bare node (limit 1.6x), ${versus(o, ticketgen)} the sinch-ticketgen one-liner (limit 1.1x)`;
+    ratioRow(
+      `start-up floor${label}: \`bench/minimal-sign.cjs alice\``,
+      minimal,
+      bare,
+      "`node -e 0`",
+      (o, b) => `${versus(o, b)} bare node`,
+    );
+    ratioRow(
+      `start-up${label}: \`bench/ticketgen-one.cjs alice\` (Sinch's generator)`,
+      ticketgen,
+      bare,
+      "`node -e 0`",
+      (o, b) => `${versus(o, b)} bare node`,
+    );
+    ratioRow(`start-up${label}: \`sign --no-input alice\``, sign, bare, "`node -e 0`", limited);
+    ratioRow(`start-up${label}: \`verify <ticket>\``, verify, bare, "`node -e 0`", limited);
+    if (label === "") {
+      for (const [name, t] of [
+        ["sign", sign],
+        ["verify", verify],
+      ]) {
+        if (t / bare > 1.6 || t / ticketgen > 1.1) {
+          console.error(`start-up of ${name} is over its limit`);
+          process.exitCode = 1;
+        }
       }
     }
   }
 }
 
-// 2. Batch sign and verify against plain loops doing the same work on the same input.
-console.error("batch ...");
-const plainSign = [
-  join(root, "bench", "plain-sign.mjs"),
-  endpoints,
-  env.SINCH_APPLICATION_KEY,
-  "2026-01-01T00:00:00.0000000Z",
-];
-const ourSign = [cli, "sign", "--batch", endpoints, "--created", CREATED];
-const digest = (args, extraEnv) =>
-  createHash("sha256")
-    .update(run(process.execPath, args, { stdout: "pipe", extraEnv }).stdout)
-    .digest("hex");
-const identical =
-  digest(plainSign) === digest(ourSign) && digest(ourSign) === digest(ourSign, { SINCH_TICKET_WORKERS: "0" });
-const [tPlainSign, tSign, tSignOne] = interleaved(
-  [
-    () => run(process.execPath, plainSign).ms,
-    () => run(process.execPath, ourSign).ms,
-    () => run(process.execPath, ourSign, { extraEnv: { SINCH_TICKET_WORKERS: "0" } }).ms,
-  ],
-  RUNS,
-);
-const speed = (o, b) =>
-  `${(b / o).toFixed(2)}x the plain loop's throughput (${Math.round((LINES / o) * 1000).toLocaleString("en")} lines/s)`;
-ratioRow(`batch: \`sign --batch\`, ${LINES.toLocaleString("en")} lines`, tSign, tPlainSign, "plain loop", speed);
-ratioRow("batch: `sign --batch`, one thread (SINCH_TICKET_WORKERS=0)", tSignOne, tPlainSign, "plain loop", speed);
-const plainVerify = [join(root, "bench", "plain-verify.mjs"), tickets];
-const ourVerify = [cli, "verify", "--batch", tickets, "--ignore-time"];
-const [tPlainVerify, tVerify] = interleaved(
-  [() => run(process.execPath, plainVerify).ms, () => run(process.execPath, ourVerify).ms],
-  RUNS,
-);
-ratioRow(`batch: \`verify --batch\`, ${LINES.toLocaleString("en")} lines`, tVerify, tPlainVerify, "plain loop", speed);
-
-// 3. Peak memory over a 1,000,000-line input.
-console.error("memory ...");
-const big = writeInput("million.txt", MEMORY_LINES);
-const rssFile = join(dir, "rss");
-const preload = ["-r", join(root, "bench", "peak-rss.cjs")];
-run(process.execPath, [...preload, cli, "sign", "--batch", big, "--created", CREATED], {
-  extraEnv: { BENCH_RSS_FILE: rssFile },
-});
-const peakSign = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
-run(process.execPath, [...preload, join(root, "bench", "plain-sign.mjs"), big, "k", "x"], {
-  extraEnv: { BENCH_RSS_FILE: rssFile },
-});
-const peakPlain = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
-rows.push([
-  "peak memory: `sign --batch`, 1,000,000 lines",
-  `${peakSign.toFixed(0)} MiB`,
-  `${peakPlain.toFixed(0)} MiB (plain loop, reads the whole file)`,
-  "limit 150 MiB",
-]);
-
-// 4. serve under load: autocannon on loopback, side by side with a plain node:http server.
-console.error("serve under load ...");
-const autocannon = (await import("autocannon")).default;
-const LOAD_SECONDS = arg("--load-seconds", 10);
-
-/** Starts a server process that prints its URL first; returns it with a stop function. */
-async function startHttp(args, extraEnv = {}) {
-  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
-  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
-    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /^(http:\/\/\S+)\n/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-  });
-  const stop = async () => {
-    const exited = new Promise((r) => child.on("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-    return Number(readFileSync(rss, "utf8")) / 2 ** 20;
-  };
-  return { url, stop };
+let identical = true;
+if (section("batch")) {
+  // 2. Batch sign and verify against plain loops doing the same work on the same input.
+  console.error("batch ...");
+  const plainSign = [
+    join(root, "bench", "plain-sign.mjs"),
+    endpoints,
+    env.SINCH_APPLICATION_KEY,
+    "2026-01-01T00:00:00.0000000Z",
+  ];
+  const ourSign = [cli, "sign", "--batch", endpoints, "--created", CREATED];
+  const digest = (args, extraEnv) =>
+    createHash("sha256")
+      .update(run(process.execPath, args, { stdout: "pipe", extraEnv }).stdout)
+      .digest("hex");
+  identical =
+    digest(plainSign) === digest(ourSign) && digest(ourSign) === digest(ourSign, { SINCH_TICKET_WORKERS: "0" });
+  const [tPlainSign, tSign, tSignOne] = interleaved(
+    [
+      () => run(process.execPath, plainSign).ms,
+      () => run(process.execPath, ourSign).ms,
+      () => run(process.execPath, ourSign, { extraEnv: { SINCH_TICKET_WORKERS: "0" } }).ms,
+    ],
+    RUNS,
+  );
+  const speed = (o, b) =>
+    `${(b / o).toFixed(2)}x the plain loop's throughput (${Math.round((LINES / o) * 1000).toLocaleString("en")} lines/s)`;
+  ratioRow(`batch: \`sign --batch\`, ${LINES.toLocaleString("en")} lines`, tSign, tPlainSign, "plain loop", speed);
+  ratioRow("batch: `sign --batch`, one thread (SINCH_TICKET_WORKERS=0)", tSignOne, tPlainSign, "plain loop", speed);
+  const plainVerify = [join(root, "bench", "plain-verify.mjs"), tickets];
+  const ourVerify = [cli, "verify", "--batch", tickets, "--ignore-time"];
+  const [tPlainVerify, tVerify] = interleaved(
+    [() => run(process.execPath, plainVerify).ms, () => run(process.execPath, ourVerify).ms],
+    RUNS,
+  );
+  ratioRow(
+    `batch: \`verify --batch\`, ${LINES.toLocaleString("en")} lines`,
+    tVerify,
+    tPlainVerify,
+    "plain loop",
+    speed,
+  );
 }
 
-const load = (url, options = {}) =>
-  autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
-const loadRow = (what, r, note) =>
+if (section("memory")) {
+  // 3. Peak memory over a 1,000,000-line input.
+  console.error("memory ...");
+  const big = writeInput("million.txt", MEMORY_LINES);
+  const rssFile = join(dir, "rss");
+  const preload = ["-r", join(root, "bench", "peak-rss.cjs")];
+  run(process.execPath, [...preload, cli, "sign", "--batch", big, "--created", CREATED], {
+    extraEnv: { BENCH_RSS_FILE: rssFile },
+  });
+  const peakSign = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
+  run(process.execPath, [...preload, join(root, "bench", "plain-sign.mjs"), big, "k", "x"], {
+    extraEnv: { BENCH_RSS_FILE: rssFile },
+  });
+  const peakPlain = Number(readFileSync(rssFile, "utf8")) / 2 ** 20;
   rows.push([
-    what,
-    `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
-    note,
-    `${r.errors} errors, ${r.non2xx} non-2xx`,
+    "peak memory: `sign --batch`, 1,000,000 lines",
+    `${peakSign.toFixed(0)} MiB`,
+    `${peakPlain.toFixed(0)} MiB (plain loop, reads the whole file)`,
+    "limit 150 MiB",
   ]);
-const query = "/api/auth?username=alice&password=anything";
-const plainServer = await startHttp([join(root, "bench", "plain-auth-server.mjs")]);
-const plainLoad = await load(plainServer.url + query);
-const plainPeak = await plainServer.stop();
-const anyUser = await startHttp([cli, "serve", "--any-user", "--port", "0"]);
-const anyLoad = await load(anyUser.url + query);
-const anyPeak = await anyUser.stop();
-loadRow(
-  `load: plain node:http server, 100 connections, ${LOAD_SECONDS}s`,
-  plainLoad,
-  `peak ${plainPeak.toFixed(0)} MiB`,
-);
-loadRow(
-  `load: \`serve --any-user\`, 100 connections, ${LOAD_SECONDS}s`,
-  anyLoad,
-  `${(anyLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain server's requests/s (limit 0.8x); peak ${anyPeak.toFixed(0)} MiB (limit 200)`,
-);
-const loadOk =
-  anyLoad.errors === 0 &&
-  anyLoad.non2xx === 0 &&
-  anyLoad.requests.average >= 0.8 * plainLoad.requests.average &&
-  anyPeak < 200;
+}
 
-const htpasswd = join(dir, "users.htpasswd");
-const bcrypt = (await import("bcryptjs")).default;
-writeFileSync(htpasswd, `alice:${bcrypt.hashSync("wonderland", 10)}\n`);
-const withUsers = await startHttp([cli, "serve", "--htpasswd", htpasswd, "--port", "0"]);
-const [bcryptLoad, health] = await Promise.all([
-  load(`${withUsers.url}/api/auth?username=alice&password=wonderland`, { connections: 10 }),
-  autocannon({ url: `${withUsers.url}/healthz`, connections: 1, duration: LOAD_SECONDS }),
-]);
-const usersPeak = await withUsers.stop();
-loadRow(
-  `load: \`serve --htpasswd\` (bcrypt cost 10), 10 connections logging in`,
-  bcryptLoad,
-  `peak ${usersPeak.toFixed(0)} MiB`,
-);
-loadRow(
-  "load: `GET /healthz` meanwhile, 1 connection",
-  health,
-  `p99 ${health.latency.p99} ms while bcrypt runs (limit 50 ms)`,
-);
-const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
-if (!loadOk || !healthOk) {
-  console.error("serve under load is over a limit");
-  process.exitCode = 1;
+if (section("load")) {
+  // 4. serve under load: autocannon on loopback, side by side with a plain node:http server.
+  console.error("serve under load ...");
+  const autocannon = (await import("autocannon")).default;
+  const LOAD_SECONDS = arg("--load-seconds", 10);
+
+  /** Starts a server process that prints its URL first; returns it with a stop function. */
+  async function startHttp(args, extraEnv = {}) {
+    const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+    const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
+      env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const url = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /^(http:\/\/\S+)\n/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+    });
+    const stop = async () => {
+      const exited = new Promise((r) => child.on("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      return Number(readFileSync(rss, "utf8")) / 2 ** 20;
+    };
+    return { url, stop };
+  }
+
+  const load = (url, options = {}) =>
+    autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
+  const loadRow = (what, r, note) =>
+    rows.push([
+      what,
+      `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+      note,
+      `${r.errors} errors, ${r.non2xx} non-2xx`,
+    ]);
+  const query = "/api/auth?username=alice&password=anything";
+  const plainServer = await startHttp([join(root, "bench", "plain-auth-server.mjs")]);
+  const plainLoad = await load(plainServer.url + query);
+  const plainPeak = await plainServer.stop();
+  const anyUser = await startHttp([cli, "serve", "--any-user", "--port", "0"]);
+  const anyLoad = await load(anyUser.url + query);
+  const anyPeak = await anyUser.stop();
+  loadRow(
+    `load: plain node:http server, 100 connections, ${LOAD_SECONDS}s`,
+    plainLoad,
+    `peak ${plainPeak.toFixed(0)} MiB`,
+  );
+  loadRow(
+    `load: \`serve --any-user\`, 100 connections, ${LOAD_SECONDS}s`,
+    anyLoad,
+    `${(anyLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain server's requests/s (limit 0.8x); peak ${anyPeak.toFixed(0)} MiB (limit 200)`,
+  );
+  const loadOk =
+    anyLoad.errors === 0 &&
+    anyLoad.non2xx === 0 &&
+    anyLoad.requests.average >= 0.8 * plainLoad.requests.average &&
+    anyPeak < 200;
+
+  const htpasswd = join(dir, "users.htpasswd");
+  const bcrypt = (await import("bcryptjs")).default;
+  writeFileSync(htpasswd, `alice:${bcrypt.hashSync("wonderland", 10)}\n`);
+  const withUsers = await startHttp([cli, "serve", "--htpasswd", htpasswd, "--port", "0"]);
+  const [bcryptLoad, health] = await Promise.all([
+    load(`${withUsers.url}/api/auth?username=alice&password=wonderland`, { connections: 10 }),
+    autocannon({ url: `${withUsers.url}/healthz`, connections: 1, duration: LOAD_SECONDS }),
+  ]);
+  const usersPeak = await withUsers.stop();
+  loadRow(
+    `load: \`serve --htpasswd\` (bcrypt cost 10), 10 connections logging in`,
+    bcryptLoad,
+    `peak ${usersPeak.toFixed(0)} MiB`,
+  );
+  loadRow(
+    "load: `GET /healthz` meanwhile, 1 connection",
+    health,
+    `p99 ${health.latency.p99} ms while bcrypt runs (limit 50 ms)`,
+  );
+  const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
+  if (!loadOk || !healthOk) {
+    console.error("serve under load is over a limit");
+    process.exitCode = 1;
+  }
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

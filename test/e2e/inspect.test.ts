@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTicket } from "../../src/index.js";
+import { createRegistrationToken, createTicket } from "../../src/index.js";
 import { cleanEnv, requireBuild, runBin, writeProfiles } from "../helpers/bin.js";
 import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
 import { type RunningServer, startServer } from "../helpers/serve.js";
@@ -166,6 +166,31 @@ describe("inspect's server", () => {
       const verified = runBin(["verify", "--json", "--now", now, "--key", KEY, text], { env });
       expect(json.verify).toEqual(JSON.parse(verified.stdout));
     }
+  });
+
+  it("reads a registration token the same way, with its iat, exp and instance expiry", async () => {
+    const { token: jwt } = createRegistrationToken({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      userId: "erin",
+      now: created,
+      ttl: 600,
+      instanceExpiresIn: 48 * 3600,
+    });
+    const { json } = await inspectApi({ text: `Authorization: Bearer ${jwt}`, profile: null });
+    const view = json.view as { format: string; time: Record<string, unknown>; segments: { part: string }[] };
+    expect(view.format).toBe("jwt");
+    expect(view.time).toMatchObject({
+      issued: Math.floor(created.getTime() / 1000) * 1000,
+      issuedLabel: "iat",
+      expiresLabel: "exp",
+      instanceExpires: expect.any(Number),
+    });
+    expect(new Set(view.segments.map((s) => s.part))).toEqual(new Set(["header", "dot", "claims", "signature"]));
+    const now = new Date(view.time.now as number).toISOString();
+    const verified = runBin(["verify", "--json", "--now", now, "--key", KEY, `Authorization: Bearer ${jwt}`], { env });
+    expect(json.verify).toEqual(JSON.parse(verified.stdout));
+    expect((json.verify as { code: string }).code).toBe("valid");
   });
 
   it("verifies with the profile asked for, decodes only when asked to", async () => {
