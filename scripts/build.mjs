@@ -43,6 +43,7 @@ const files = {
   "complete.cjs": "src/cli/commands/completion/complete.ts",
   "serve.cjs": "src/cli/commands/serve/run.ts",
   "inspect.cjs": "src/cli/commands/inspect/run.ts",
+  "server.cjs": "src/server/index.ts",
   "bcrypt-worker.cjs": "src/server/bcrypt-worker.ts",
   "batch.cjs": "src/cli/batch/run.ts",
   "batch-worker.cjs": "src/cli/batch/worker.ts",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInspectServer, type PageAssets } from "../../../server/inspect.js";
+import type { PageAssets } from "../../../server/inspect.js";
 import { isKeychainReference } from "../../credentials/config-file.js";
 import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
@@ -71,6 +71,7 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
   };
 
   const token = randomBytes(24).toString("base64url");
+  const { createInspectServer } = await import("../../../server/index.js");
   const app = await createInspectServer({
     token,
     assets: readAssets(),

@@ -6,7 +6,6 @@ import { TicketSigner } from "../../../core/ticket/batch-signer.js";
 import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
-import { createAuthServer } from "../../../server/auth.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
@@ -101,6 +100,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     return { userTicket: signer.signer.sign(flags.type, username).userTicket };
   };
 
+  const { createAuthServer } = await import("../../../server/index.js");
   const app = await createAuthServer({
     users: () => users,
     sign,
