@@ -3,11 +3,12 @@
  * secret known; it must never appear on stdout or stderr (nor its base64url or hex forms).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRegistrationToken, createTicket } from "../../src/index.js";
 import { CLI, cleanEnv, requireBuild, runBin, runInTerminal, tempHome } from "../helpers/bin.js";
+import { startSecretService } from "../helpers/keyring.js";
 
 beforeAll(requireBuild);
 
@@ -94,6 +95,36 @@ describe("the secret never appears in output", () => {
       }
     });
   }
+
+  it("with the secret in the keychain (a real Secret Service), in every command and mode, and in no file", async () => {
+    const store = await startSecretService();
+    try {
+      const env = cleanEnv({ DBUS_SESSION_BUS_ADDRESS: store.address, SINCH_TICKET_DEBUG: "1" });
+      const init = runBin(["config", "init", "--key", KEY, "--secret-stdin"], { env, input: SECRET });
+      expect(init.stderr).toContain("(secret in the keychain)");
+      assertNoSecret("config init to the keychain", init.stdout, init.stderr);
+      for (const command of commands) {
+        const r = runBin(command, { env });
+        assertNoSecret(`keychain: ${command.join(" ")}`, r.stdout, r.stderr);
+        // The commands that should work, worked: the secret really came from the store.
+        if (command.join(" ") === "verify --json " + ticket) expect(r.code, r.stderr).toBe(0);
+      }
+      // Store failures say why without the secret: a stopped store, then an entry gone.
+      process.kill(store.daemonPid(), "SIGSTOP");
+      const silent = runBin(["sign", "alice"], { env });
+      process.kill(store.daemonPid(), "SIGCONT");
+      expect(silent.code).toBe(2);
+      assertNoSecret("keychain that does not answer", silent.stdout, silent.stderr);
+      const migrated = runBin(["config", "migrate", "--to", "file"], { env });
+      assertNoSecret("config migrate --to file", migrated.stdout, migrated.stderr);
+      const back = runBin(["config", "migrate"], { env });
+      assertNoSecret("config migrate", back.stdout, back.stderr);
+      const file = readFileSync(join(env.XDG_CONFIG_HOME as string, "sinch-ticket", "config.json"), "utf8");
+      assertNoSecret("the config file", file);
+    } finally {
+      store.stop();
+    }
+  }, 60_000);
 
   it("when refused on the command line, in every spelling", () => {
     for (const args of [
