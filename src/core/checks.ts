@@ -45,8 +45,9 @@ const CODE_ORDER: [CheckName, VerifyCode][] = [
 ];
 
 export function resultCode(checks: readonly Check[]): VerifyCode {
+  // Plain loops: this runs for every line of a batch.
   for (const [name, code] of CODE_ORDER) {
-    if (checks.some((c) => c.name === name && c.ok === false)) return code;
+    for (const check of checks) if (check.ok === false && check.name === name) return code;
   }
   return "valid";
 }

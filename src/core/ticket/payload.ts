@@ -39,12 +39,35 @@ function jsonProblem(text: string): string {
  * (`type`, `endpoint`), the application key (field name in any casing), `created` (an
  * ISO 8601 time), and `expiresIn` when present (whole seconds).
  */
-/** The last `created` value read: tickets of one batch share their times. */
-let lastCreated: { text: string; parts: IsoParts | null } = { text: "", parts: null };
+/** A field that must be there, with this type; the message names the field's path. */
+function need(value: unknown, path: string, want: "string" | "object"): void {
+  if (value === undefined) throw new MalformedTicketError(`ticket data has no '${path}' field`);
+  const ok =
+    want === "object" ? value !== null && typeof value === "object" && !Array.isArray(value) : typeof value === want;
+  if (!ok) {
+    throw new MalformedTicketError(
+      `ticket field '${path}' must be ${want === "object" ? "an object" : "a string"}, found ${typeName(value)}`,
+    );
+  }
+}
 
-function createdPartsOf(created: string): IsoParts | null {
-  if (created !== lastCreated.text) lastCreated = { text: created, parts: parseIsoParts(created) };
-  return lastCreated.parts;
+interface CreatedTime {
+  text: string;
+  parts: IsoParts | null;
+  /** `parts` in milliseconds since the epoch (the fraction cut to milliseconds). */
+  ms: number;
+}
+
+/** The last `created` value read: tickets of one batch share their times. */
+let lastCreated: CreatedTime = { text: "", parts: null, ms: 0 };
+
+function createdTimeOf(created: string): CreatedTime {
+  if (created !== lastCreated.text) {
+    const parts = parseIsoParts(created);
+    const ms = parts ? parts.seconds * 1000 + Number(parts.fraction.slice(0, 3).padEnd(3, "0")) : 0;
+    lastCreated = { text: created, parts, ms };
+  }
+  return lastCreated;
 }
 
 export function readPayload(json: string): TicketContent {
@@ -58,17 +81,6 @@ export function readPayload(json: string): TicketContent {
     throw new MalformedTicketError(`ticket data is JSON but ${typeName(parsed)}, not an object`);
   }
   const payload = parsed as Record<string, unknown>;
-  const need = (value: unknown, path: string, want: "string" | "object") => {
-    if (value === undefined) throw new MalformedTicketError(`ticket data has no '${path}' field`);
-    const ok =
-      want === "object" ? value !== null && typeof value === "object" && !Array.isArray(value) : typeof value === want;
-    if (!ok) {
-      throw new MalformedTicketError(
-        `ticket field '${path}' must be ${want === "object" ? "an object" : "a string"}, found ${typeName(value)}`,
-      );
-    }
-  };
-
   need(payload.identity, "identity", "object");
   const identity = payload.identity as Record<string, unknown>;
   need(identity.type, "identity.type", "string");
@@ -90,7 +102,8 @@ export function readPayload(json: string): TicketContent {
 
   need(payload.created, "created", "string");
   const created = payload.created as string;
-  const createdParts = createdPartsOf(created);
+  const createdTime = createdTimeOf(created);
+  const createdParts = createdTime.parts;
   if (!createdParts) {
     throw new MalformedTicketError(`ticket field 'created' is not an ISO 8601 time: ${JSON.stringify(created)}`);
   }
@@ -113,7 +126,7 @@ export function readPayload(json: string): TicketContent {
     identity: { type: identity.type as string, endpoint: identity.endpoint as string },
     created,
     createdParts,
-    createdAt: createdParts.seconds * 1000 + Number(createdParts.fraction.slice(0, 3).padEnd(3, "0")),
+    createdAt: createdTime.ms,
     expiresIn,
   };
 }
