@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { analyze, segmentsOf } from "../../src/cli/commands/inspect/analyze.js";
+import { createTicket } from "../../src/index.js";
+import { KEY, NOW, SECRET } from "../helpers/constants.js";
+
+const ticket = (endpoint: string) =>
+  createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint }, now: NOW }).userTicket;
+/** A ticket whose text has the character `c` in its signature. */
+function ticketWith(c: string): string {
+  for (let i = 0; ; i++) {
+    const t = ticket(`user${i}`);
+    if ((t.split(":")[1] as string).includes(c)) return t;
+  }
+}
+const credentials = { applicationKey: KEY, applicationSecret: SECRET };
+
+describe("the inspect page's view of a ticket", () => {
+  it("tells data, separator and signature apart, and keeps every character", () => {
+    const t = ticket("alice");
+    const segments = segmentsOf(t, "ticket", new Set());
+    expect(segments.map((s) => s.text).join("")).toBe(t);
+    expect(segments.map((s) => s.part)).toEqual(["data", "separator", "signature"]);
+  });
+
+  it.each([
+    ["a percent escape", (t: string) => t.replace("+", "%2B"), "%2B", "percent", "percent-encoded"],
+    ["a line break", (t: string) => `${t.slice(0, 30)}\n${t.slice(30)}`, "\n", "line-break", "line-wrapped"],
+    ["base64url", (t: string) => t.replaceAll("+", "-").replaceAll("/", "_"), "-", "alphabet", "base64url"],
+    ["a space for '+'", (t: string) => t.replaceAll("+", " "), " ", "space", "plus-as-space"],
+  ])("marks %s where the diagnosis points, and names the mistake", (_name, damage, text, kind, mistake) => {
+    const damaged = damage(ticketWith("+"));
+    const { verify, view } = analyze(damaged, credentials, NOW);
+    const diagnosed = (verify as { diagnosis: { mistake: string }[] }).diagnosis.map((d) => d.mistake);
+    expect(diagnosed).toContain(mistake);
+    const marks = view.segments.filter((s) => s.mark);
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.map((m) => m.text)).toContain(text);
+    expect(marks.find((m) => m.text === text)?.mark).toMatchObject({ kind, mistake });
+    expect(view.causes.map((c) => c.mistake)).toContain(mistake);
+  });
+
+  it("marks nothing in a good ticket, and decodes without credentials", () => {
+    const { decode, verify, view } = analyze(ticket("bob"), null, NOW);
+    expect(verify).toBeNull();
+    expect(view.segments.some((s) => s.mark)).toBe(false);
+    expect((decode as { payload: { identity: { endpoint: string } } }).payload.identity.endpoint).toBe("bob");
+    expect(view.rows[0]).toEqual(["identity", 'username "bob"']);
+    expect(view.time).toMatchObject({ issuedLabel: "created", expires: null, now: NOW.getTime() });
+  });
+
+  it("says what is wrong with text that holds no ticket, or two", () => {
+    expect(analyze("hello there", null, NOW).decode).toMatchObject({ code: "malformed" });
+    expect(analyze(`${ticket("a")} ${ticket("b")}`, null, NOW).decode).toMatchObject({ code: "ambiguous" });
+    expect(analyze("   ", null, NOW).decode).toMatchObject({ code: "empty" });
+  });
+});
