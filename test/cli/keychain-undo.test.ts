@@ -101,3 +101,14 @@ describe("a failed config write undoes the keychain change", () => {
     expect(lookup("undo-mig")).toBeNull();
   });
 });
+
+describe("the keychain's time limit", () => {
+  it("takes seconds from SINCH_TICKET_KEYCHAIN_TIMEOUT and refuses anything else", async () => {
+    const { keychainTimeout } = await import("../../src/cli/credentials/keychain.js");
+    expect(keychainTimeout(undefined)).toBeUndefined();
+    expect(keychainTimeout("2.5")).toBe(2.5);
+    for (const bad of ["abc", "0", "-1", "121"]) {
+      expect(() => keychainTimeout(bad)).toThrow("SINCH_TICKET_KEYCHAIN_TIMEOUT must be a number of seconds");
+    }
+  });
+});

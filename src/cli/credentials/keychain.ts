@@ -5,7 +5,7 @@
  * every failure is an exit-2 error naming the profile and the fix, never the secret.
  */
 
-import { ExitCode, ExitError } from "../terminal/exit.js";
+import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 
 /** The service every entry is stored under; the account is the profile's name. */
 export const KEYCHAIN_SERVICE = "sinch-ticket";
@@ -170,9 +170,12 @@ export class Keychain {
   }
 }
 
-/** The call timeout from SINCH_TICKET_KEYCHAIN_TIMEOUT (seconds), if set and sensible. */
+/** The call timeout from SINCH_TICKET_KEYCHAIN_TIMEOUT (seconds), if set; exit 2 if it is no such number. */
 export function keychainTimeout(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds > 0 && seconds <= 120 ? seconds : undefined;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 120) {
+    throw usageError("SINCH_TICKET_KEYCHAIN_TIMEOUT must be a number of seconds, more than 0 and at most 120");
+  }
+  return seconds;
 }
