@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -222,6 +222,7 @@ describe("inspect's server", () => {
   });
 
   it("never sends a secret", () => {
+    expect(seen.length).toBeGreaterThan(20);
     const all = seen.join("\n");
     for (const secret of [SECRET, OTHER_SECRET]) expect(all).not.toContain(secret);
     expect(server.stdout() + server.stderr()).not.toContain(SECRET);
@@ -266,6 +267,38 @@ describe("inspect's start and stop", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(running.stderr()).toContain("no display to open a browser on");
     expect(await running.stop("SIGTERM")).toBe(0);
+  });
+
+  it("starts when the default profile's keychain cannot be read, and says so", async () => {
+    // No D-Bus session: the keychain-held default secret is out of reach, decoding is not.
+    const noStore = cleanEnv({ DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" });
+    const dir = join(noStore.XDG_CONFIG_HOME as string, "sinch-ticket");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(dir, "config.json"),
+      JSON.stringify({
+        defaultProfile: "kc",
+        profiles: { kc: { applicationKey: KEY, applicationSecret: { keychain: true } } },
+      }),
+      { mode: 0o600 },
+    );
+    const running = await startServer(["--no-open"], noStore, undefined, "inspect");
+    try {
+      expect(running.stderr()).toContain(
+        "profile 'kc' keeps its secret in the keychain, but no credential store answered",
+      );
+      const url = new URL(running.url);
+      const answer = await fetch(`${url.origin}/api/inspect`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${url.searchParams.get("token")}`, "content-type": "application/json" },
+        body: JSON.stringify({ text: ticket(KEY, SECRET), profile: null }),
+      });
+      const json = (await answer.json()) as { decode: { payload: unknown }; verify: unknown };
+      expect(json.decode.payload).toBeDefined();
+      expect(json.verify).toBeNull();
+    } finally {
+      expect(await running.stop()).toBe(0);
+    }
   });
 
   it("a port in use is exit 2 with one line", async () => {

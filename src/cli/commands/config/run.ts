@@ -133,7 +133,6 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
 
   const finalKey = key;
   const finalSecret = secret;
-  const keychain = credentials.keychain();
   const where = await updateConfig(path, async (config, onFailure) => {
     const previous = config.profiles[profile];
     if (previous !== undefined && !exists && !flags.force) {
@@ -142,7 +141,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     let stored: "keychain" | "file" = "file";
     if (flags.store !== "file") {
       try {
-        await storeInKeychain(keychain, profile, finalSecret, onFailure);
+        await storeInKeychain(credentials.keychain(), profile, finalSecret, onFailure);
         stored = "keychain";
       } catch (error) {
         // Asked for the keychain: no other place. Otherwise the file, as gh does, saying why.
@@ -153,7 +152,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
       }
     } else if (previous !== undefined && isKeychainReference(previous.applicationSecret)) {
       // The secret moves to the file: the old keychain entry must not stay behind.
-      await dropKeychainEntry(keychain, profile, onFailure, ctx);
+      await dropKeychainEntry(credentials.keychain(), profile, onFailure, ctx);
     }
     config.profiles[profile] = {
       applicationKey: finalKey,
@@ -290,11 +289,10 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
   const { path, config, credentials } = await loadExisting(ctx);
   if (!config) throw usageError(`no config file at ${path}`);
   requireProfile(config, name, path);
-  const keychain = credentials.keychain();
   await updateConfig(path, async (c, onFailure) => {
     requireProfile(c, name, path);
     if (isKeychainReference(c.profiles[name]?.applicationSecret)) {
-      await dropKeychainEntry(keychain, name, onFailure, ctx);
+      await dropKeychainEntry(credentials.keychain(), name, onFailure, ctx);
     }
     delete c.profiles[name];
     if (c.defaultProfile === name) delete c.defaultProfile;

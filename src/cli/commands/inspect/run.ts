@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PageAssets } from "../../../server/inspect.js";
 import { isKeychainReference } from "../../credentials/config-file.js";
+import { KeychainError } from "../../credentials/keychain.js";
 import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { ExitError } from "../../terminal/exit.js";
@@ -44,7 +45,15 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
   const credentials = new CredentialResolver(io, flags);
   // The credentials the command starts with, if any: a page may verify with them.
   const startKey = await credentials.key();
-  const startSecret = await credentials.secret();
+  let startSecret: Resolved | null = null;
+  try {
+    startSecret = await credentials.secret();
+  } catch (error) {
+    // A keychain that cannot be read now should not keep the page from decoding: the
+    // page offers the other profiles, and says nothing of these credentials.
+    if (!(error instanceof KeychainError)) throw error;
+    ui.warn(`${error.message}; the page verifies only with the profiles it lists`);
+  }
   reportConfigWarnings(ctx, credentials);
   demoNotice(ctx, "tickets are verified", startKey, startSecret);
 
