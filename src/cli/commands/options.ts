@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { secretRefused } from "../credentials/resolver.js";
+import { envFileRefused, secretRefused } from "../credentials/resolver.js";
 import type { CommandContext } from "../terminal/context.js";
 
 /**
@@ -9,6 +9,16 @@ import type { CommandContext } from "../terminal/context.js";
 export function secretOption(): Option {
   return new Option("--secret [value]").hideHelp().argParser(() => {
     throw secretRefused();
+  });
+}
+
+/**
+ * `--env-file`: Node takes it for itself wherever it appears (the binary's shebang ends
+ * Node's options with `--` so that it reaches the tool); refused, naming `--dotenv`.
+ */
+export function envFileOption(): Option {
+  return new Option("--env-file [path]").hideHelp().argParser(() => {
+    throw envFileRefused();
   });
 }
 
@@ -27,7 +37,8 @@ export function addCredentialOptions(command: Command): Command {
   command.option("--key <key>", "application key");
   addSecretSourceOptions(command);
   return command
-    .option("--env-file <path>", "read variables from this file instead of ./.env")
+    .option("--dotenv <path>", "read variables from this .env file instead of ./.env")
+    .addOption(envFileOption())
     .option("--profile <name>", "config file profile to use")
     .option("--demo", "use built-in demo credentials (for trying the tool)");
 }
