@@ -74,6 +74,19 @@ describe("sign", () => {
     }
   });
 
+  it.each([
+    [" alice ", /'identity.endpoint' has leading or trailing whitespace: " alice "/],
+    ['"alice"', /the endpoint is wrapped in literal quotes \("\\"alice\\""\)/],
+    ["Jo\u0308rg", /the endpoint is not in Unicode NFC .*"J\u00f6rg"/],
+  ])("warns about the endpoint %j as decode does, and still signs it as given", async (endpoint, warning) => {
+    const r = await runCli(["sign", "--", endpoint], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(warning);
+    expect(decodeTicket(r.stdout.trim()).identity.endpoint).toBe(endpoint);
+    const decoded = await runCli(["decode", r.stdout.trim()]);
+    expect(decoded.stderr).toMatch(warning);
+  });
+
   it("normalises a phone number with a note on stderr", async () => {
     const r = await runCli(["sign", "-t", "number", "+46 70-000 00 00"], { env });
     expect(r.code).toBe(0);
@@ -334,6 +347,21 @@ describe("credentials", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/secret from SINCH_APPLICATION_SECRET is not standard base64/);
     expect(r.stderr).not.toContain("this is");
+  });
+
+  it.each([
+    [`${SECRET} `, "a trailing space"],
+    [`${SECRET}\t`, "a trailing tab"],
+    [` ${SECRET}`, "a leading space"],
+    [`${SECRET}\n\n`, "a trailing line break"],
+    [`${SECRET.slice(0, 8)} ${SECRET.slice(8)}`, "a space at position 9"],
+  ])("names whitespace around or in a secret file plainly: %j", async (content, words) => {
+    const d = dir();
+    writeFileSync(join(d, "secret"), content);
+    const r = await runCli(["sign", "a", "--key", KEY, "--secret-file", join(d, "secret")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`is not standard base64 of at least one byte: it contains ${words}`);
+    expect(r.stderr).not.toContain(SECRET.slice(0, 8));
   });
 
   it("says what to do when nothing provides a key or secret", async () => {

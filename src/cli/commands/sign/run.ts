@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkEndpoint, checkIdentityType, type IdentityType } from "../../../core/endpoint.js";
+import { checkEndpoint, checkIdentityType, endpointWarnings, type IdentityType } from "../../../core/endpoint.js";
 import { TicketError } from "../../../core/errors.js";
 import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { createTicket } from "../../../core/ticket/sign.js";
@@ -212,6 +212,8 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
       ...(created !== undefined ? { created } : {}),
       ...(expiresIn !== undefined ? { expiresIn } : {}),
     });
+    // Signed as given, but said: decode of this ticket will say the same.
+    for (const warning of endpointWarnings(endpoint)) ui.warn(warning);
   }
 
   for (const note of result.notes) ui.note(note);
