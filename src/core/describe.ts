@@ -1,4 +1,5 @@
 const UNITS = [
+  ["y", "year", 365 * 86400],
   ["d", "day", 86400],
   ["h", "hour", 3600],
   ["m", "minute", 60],
@@ -23,7 +24,7 @@ function spanParts(ms: number): { count: number; unit: (typeof UNITS)[number] }[
   return parts;
 }
 
-/** "2h 5m", "45s", "3d 4h": a compact span for messages (milliseconds in). */
+/** "2h 5m", "45s", "3d 4h", "10y 187d" (a year is 365 days): a compact span for messages (milliseconds in). */
 export function describeSpan(ms: number): string {
   const parts = spanParts(ms);
   return parts.length === 0 ? "0s" : parts.map((p) => `${p.count}${p.unit[0]}`).join(" ");

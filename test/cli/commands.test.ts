@@ -374,6 +374,21 @@ describe("credentials", () => {
   });
 });
 
+describe("help of decode and verify", () => {
+  it.each([
+    ["decode", ["0", "2", "6"]],
+    ["verify", ["0", "2", "3", "4", "5", "6", "7", "8"]],
+  ])("%s --help says what may be pasted and lists the exit codes", async (command, codes) => {
+    const r = await runCli([command as string, "--help"]);
+    expect(r.code).toBe(0);
+    const help = stripAnsi(r.stdout);
+    for (const form of ["a URL", "curl", "HTTP request", "JSON", "log line"]) expect(help).toContain(form);
+    const table = help.slice(help.indexOf("Exit codes:"));
+    expect(help).toContain("Exit codes:");
+    for (const code of codes as string[]) expect(table).toMatch(new RegExp(`^  ${code} {2,}\\S`, "m"));
+  });
+});
+
 describe("decode", () => {
   const v = vectors.userTickets[0]!;
 
@@ -383,7 +398,7 @@ describe("decode", () => {
     const out = stripAnsi(r.stdout);
     expect(out).toContain('identity     username "buildo"');
     expect(out).toContain("application  YOUR_APPLICATION_KEY (field 'applicationKey')");
-    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years ago)");
+    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years 187 days ago)");
     expect(out).toContain("layout       js (Sinch's JS SDK generator)");
     expect(out).toContain(`json         ${v.json}`);
     expect(r.stderr).toContain("decode does not check the signature");

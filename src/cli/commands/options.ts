@@ -43,6 +43,27 @@ export function addCredentialOptions(command: Command): Command {
     .option("--demo", "use built-in demo credentials (for trying the tool)");
 }
 
+/** What decode and verify find a ticket or token in, for their help. */
+export function pastedInputHelp(command: Command): Command {
+  return command.addHelpText(
+    "after",
+    `
+What may be pasted (the argument, or standard input):
+  a bare ticket or registration token, with quotes, whitespace or a 'user ' prefix;
+  a URL holding it in a query parameter or fragment (percent-encoded or not);
+  a curl command or an HTTP request with an Authorization header;
+  a JSON document with it in any field ({"userTicket": "..."} included);
+  a log line with text around it.
+What was removed to get at it is said in a note; damage inside it is diagnosed.`,
+  );
+}
+
+/** The exit codes a command can end with, for its help (after its examples). */
+export function exitCodesHelp(command: Command, codes: [number, string][]): Command {
+  const lines = codes.map(([code, meaning]) => `  ${String(code).padEnd(4)}${meaning}`);
+  return command.addHelpText("after", `Exit codes:\n${lines.join("\n")}\n`);
+}
+
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
 export function examples(command: Command, lines: string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);
