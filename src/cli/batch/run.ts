@@ -108,17 +108,26 @@ export interface SignBatchOptions {
   outputFormat: "ndjson" | "csv";
   applicationKey: string;
   applicationSecret: string;
+  /** How the input's bytes are read: UTF-8 (strict) unless said otherwise. */
+  inputEncoding?: "latin1" | "cp1252";
 }
+
+const ENCODING_NAMES = { latin1: "Latin-1 (ISO-8859-1)", cp1252: "Windows-1252" } as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
 export async function signBatch(options: SignBatchOptions, ctx: CommandContext): Promise<number> {
   const input = options.source === undefined ? null : await openInput(options.source, ctx);
+  if (input && options.inputEncoding) {
+    ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
+  }
   const created = options.created ?? fromMillis(ctx.io.now().getTime());
   try {
     const { counts, closed, seconds } = await runBatch(
-      input ? readChunks(input.stream) : generated(options.count ?? 0, options.template ?? ""),
+      input
+        ? readChunks(input.stream, options.inputEncoding ?? "utf8")
+        : generated(options.count ?? 0, options.template ?? ""),
       (first) => ({
         job: "sign",
         applicationKey: options.applicationKey,
