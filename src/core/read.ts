@@ -1,5 +1,37 @@
 import { type Found, findTickets } from "./scan.js";
 
+/** What a pasted text turned out to hold, read once; every later step works on this. */
+export type InputKind = "ticket" | "token" | "none" | "ambiguous";
+
+/** A character (or escape) inside the ticket that a ticket never has: damage on the way. */
+export interface Damage {
+  kind: "space" | "line-break" | "percent-escape";
+  /** Index in `text` (the ticket as found). */
+  at: number;
+  length: number;
+}
+
+/**
+ * A pasted text read once: what it holds (`kind`), the ticket or token as found (damage
+ * kept, wrapping removed), what was unwrapped (`notes`) and the damage seen in it.
+ */
+export interface ReadInput {
+  kind: InputKind;
+  /** The ticket or token as found; for `none`, the text that holds nothing ticket-shaped. */
+  text: string;
+  notes: string[];
+  damage: Damage[];
+  /** For `ambiguous`: the different tickets or tokens found, with where. */
+  found: Found[];
+  /** For `none`: why nothing could be read. */
+  reason: string | null;
+  /**
+   * Set when `text` is data ':' signature, each in the standard base64 alphabet with at
+   * most two '=' at its end (the common case, so that it is matched only once).
+   */
+  standardAlphabet: boolean;
+}
+
 /** What decode and verify accept besides a bare ticket, and what they did about it. */
 export interface NormalizedInput {
   ticket: string;
@@ -8,11 +40,6 @@ export interface NormalizedInput {
   ambiguous?: Found[];
   /** Set when the text has characters no ticket has, and no ticket or token was found in it. */
   nothingFound?: true;
-  /**
-   * Set when `ticket` is data ':' signature, each in the standard base64 alphabet with at
-   * most two '=' at its end (the common case, so that it is matched only once).
-   */
-  standardAlphabet?: true;
 }
 
 /** Characters a ticket or token can be made of, damaged (base64url, percent escapes) or not. */
@@ -51,9 +78,7 @@ const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
  * Damage inside the ticket (spaces for '+', percent-encoding outside a URL) is left for
  * verify to diagnose.
  */
-
-export function normalizeTicketInput(raw: string): NormalizedInput {
-  if (STANDARD_TICKET.test(raw)) return { ticket: raw, notes: [], standardAlphabet: true };
+function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Found[]; nothingFound?: true } {
   if (bare(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;
@@ -110,4 +135,66 @@ export function describeAmbiguity(found: Found[]): string {
 /** True for three base64url parts joined by '.', the shape of a registration token. */
 export function looksLikeJwt(text: string): boolean {
   return !text.includes(":") && JWT_SHAPE.test(text);
+}
+
+const NOTHING_FOUND =
+  "no ticket or registration token found in the text (a ticket is base64 JSON, ':', a base64 signature; a token is three base64url parts joined by '.')";
+
+/** Spaces, line breaks and percent escapes inside what was found: none is part of a ticket. */
+function damageIn(text: string): Damage[] {
+  const damage: Damage[] = [];
+  for (let i = 0; i < text.length; ) {
+    const ch = text[i];
+    if (ch === " ") {
+      damage.push({ kind: "space", at: i, length: 1 });
+      i++;
+    } else if (ch === "\r" || ch === "\n") {
+      const length = ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
+      damage.push({ kind: "line-break", at: i, length });
+      i += length;
+    } else if (ch === "%" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      damage.push({ kind: "percent-escape", at: i, length: 3 });
+      i += 3;
+    } else i++;
+  }
+  return damage;
+}
+
+/** No ':' and three '.'-separated parts starting like a JSON header: a registration token. */
+function isTokenText(text: string): boolean {
+  return !text.includes(":") && (JWT_SHAPE.test(text) || /^eyJ[^.\s]*\.[^.\s]*\.[^.\s]*$/.test(text));
+}
+
+/**
+ * Reads a pasted text once: removes the harmless wrapping people paste along with a ticket
+ * (surrounding whitespace or quotes, a `user ` or `Authorization: User ` prefix, a
+ * `{"userTicket": "..."}` object), finds the ticket or token in the text around it (see
+ * `findTickets`), and says what it is: a ticket, a registration token, nothing, or two or
+ * more different ones. Damage inside the ticket (spaces for '+', percent-encoding outside a
+ * URL, line breaks) is kept and listed, never repaired: the judge diagnoses it.
+ */
+export function readInput(raw: string): ReadInput {
+  if (STANDARD_TICKET.test(raw)) {
+    return { kind: "ticket", text: raw, notes: [], damage: [], found: [], reason: null, standardAlphabet: true };
+  }
+  const { ticket: text, notes, ambiguous, nothingFound } = unwrap(raw);
+  const base = { text, notes, found: [], reason: null, standardAlphabet: false };
+  if (ambiguous) return { ...base, kind: "ambiguous", damage: [], found: ambiguous };
+  if (nothingFound) return { ...base, kind: "none", damage: [], reason: NOTHING_FOUND };
+  if (text === "") return { ...base, kind: "none", damage: [], reason: "the ticket is empty" };
+  return { ...base, kind: isTokenText(text) ? "token" : "ticket", damage: damageIn(text) };
+}
+
+/**
+ * The library's older view of `readInput`: the ticket or token found, and what was done to
+ * get at it.
+ */
+export function normalizeTicketInput(raw: string): NormalizedInput {
+  const input = readInput(raw);
+  return {
+    ticket: input.text,
+    notes: input.notes,
+    ...(input.kind === "ambiguous" ? { ambiguous: input.found } : {}),
+    ...(input.kind === "none" && input.reason === NOTHING_FOUND ? { nothingFound: true as const } : {}),
+  };
 }
