@@ -180,6 +180,15 @@ function signJob(o: SignJobOptions): Job {
   };
 }
 
+/**
+ * The secret as text, checked once here: the judge needs the text, not only the key, to
+ * recognise a signature made with the secret used as text.
+ */
+function checkedSecret(secret: string): string {
+  secretKey(secret);
+  return secret;
+}
+
 function verifyJob(o: VerifyJobOptions): Job {
   const now = new Date(o.now);
   const common = {
@@ -190,11 +199,11 @@ function verifyJob(o: VerifyJobOptions): Job {
   const fallback =
     o.applicationSecret === null
       ? null
-      : { ...common, applicationSecret: secretKey(o.applicationSecret), applicationKey: o.applicationKey };
+      : { ...common, applicationSecret: checkedSecret(o.applicationSecret), applicationKey: o.applicationKey };
   const byKey = new Map(
     Object.entries(o.profiles).map(([applicationKey, secret]) => [
       applicationKey,
-      { ...common, applicationSecret: secretKey(secret), applicationKey },
+      { ...common, applicationSecret: checkedSecret(secret), applicationKey },
     ]),
   );
   /** The credentials for a line: its application's profile, else the default ones. */
