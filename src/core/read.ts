@@ -160,6 +160,10 @@ function damageIn(text: string): Damage[] {
   return damage;
 }
 
+/** Shared by every bare ticket's reading: never added to. */
+const NO_DAMAGE: Damage[] = [];
+const NOTHING: Found[] = [];
+
 /** No ':' and three '.'-separated parts starting like a JSON header: a registration token. */
 function isTokenText(text: string): boolean {
   return !text.includes(":") && (JWT_SHAPE.test(text) || /^eyJ[^.\s]*\.[^.\s]*\.[^.\s]*$/.test(text));
@@ -174,8 +178,17 @@ function isTokenText(text: string): boolean {
  * URL, line breaks) is kept and listed, never repaired: the judge diagnoses it.
  */
 export function readInput(raw: string): ReadInput {
+  // A bare ticket (most input, and most batch lines): nothing to unwrap, no damage.
   if (STANDARD_TICKET.test(raw)) {
-    return { kind: "ticket", text: raw, notes: [], damage: [], found: [], reason: null, standardAlphabet: true };
+    return {
+      kind: "ticket",
+      text: raw,
+      notes: [],
+      damage: NO_DAMAGE,
+      found: NOTHING,
+      reason: null,
+      standardAlphabet: true,
+    };
   }
   const { ticket: text, notes, ambiguous, nothingFound } = unwrap(raw);
   const base = { text, notes, found: [], reason: null, standardAlphabet: false };

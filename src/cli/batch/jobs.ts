@@ -192,6 +192,7 @@ function checkedSecret(secret: string): string {
 function verifyJob(o: VerifyJobOptions): Job {
   const now = new Date(o.now);
   const common = {
+    now,
     ...(o.clockSkew !== undefined ? { clockSkew: o.clockSkew } : {}),
     ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
     ignoreTime: o.ignoreTime,
@@ -233,7 +234,7 @@ function verifyJob(o: VerifyJobOptions): Job {
       let code: string;
       let diagnosis: Diagnosis[] = [];
       if (options) {
-        const judged = verdict(examined, { ...options, now });
+        const judged = verdict(examined, options);
         code = judged.code;
         diagnosis = judged.diagnosis;
       } else if (examined.inspection.problems.length > 0) {
