@@ -16,7 +16,7 @@ export function growthPerDoubling(
   const large = make(4 * size);
   let bestSmall = Number.POSITIVE_INFINITY;
   let bestLarge = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 7; round++) {
+  for (let round = 0; round < 15; round++) {
     bestSmall = Math.min(
       bestSmall,
       timed(() => work(small)),
