@@ -145,4 +145,15 @@ describe("input that is not UTF-8", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/payload file .*p\.json is not UTF-8: byte 0xF6 at offset 44/);
   });
+
+  it("sign --payload - refuses standard input that is not UTF-8, naming the byte offset", () => {
+    const payload = Buffer.from(
+      '{"identity":{"type":"username","endpoint":"J\xf6rg"},"applicationKey":"k","created":"2026-01-02T03:04:05Z"}\n',
+      "latin1",
+    );
+    const r = runBin(["sign", "--payload", "-"], { env: env(), input: payload });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the payload on standard input is not UTF-8: byte 0xF6 at offset 44; save it as UTF-8\n$/);
+    expect(r.stdout).toBe("");
+  });
 });
