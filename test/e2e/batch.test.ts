@@ -153,7 +153,29 @@ describe("input that is not UTF-8", () => {
     );
     const r = runBin(["sign", "--payload", "-"], { env: env(), input: payload });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: the payload on standard input is not UTF-8: byte 0xF6 at offset 44; save it as UTF-8\n$/);
+    expect(r.stderr).toMatch(
+      /^error: the payload on standard input is not UTF-8: byte 0xF6 at offset 44; save it as UTF-8\n$/,
+    );
     expect(r.stdout).toBe("");
+  });
+
+  it.each([
+    ["decode", "the data part"],
+    ["verify", "the data part"],
+    ["decode", "the signature"],
+    ["verify", "the signature"],
+  ])("%s - never passes a byte that is not UTF-8 in %s off as U+FFFD", (command, where) => {
+    const ticket = runBin(["sign", "alice", "--created", CREATED], { env: env() }).stdout.trim();
+    const at = where === "the data part" ? 10 : ticket.indexOf(":") + 6;
+    const input = Buffer.concat([Buffer.from(ticket.slice(0, at)), Buffer.from([0xf6]), Buffer.from(ticket.slice(at))]);
+    for (const flags of [[], ["--json"]]) {
+      const r = runBin([command, "-", ...(command === "verify" ? ["--now", CREATED] : []), ...flags], {
+        env: env(),
+        input,
+      });
+      expect(r.code).toBe(6);
+      expect(r.stdout + r.stderr).not.toContain("\ufffd");
+      expect(r.stdout).not.toMatch(/valid ticket|"valid": true/);
+    }
   });
 });
