@@ -55,7 +55,7 @@ const REFUSED_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
  * (no DNS rebinding); the page and the API need the run's token; no CORS headers.
  */
 export async function createInspectServer(options: InspectServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: () => {} });
+  const app = createApp({ log: () => {}, bodyTypes: "JSON (application/json)" });
   const port = () => {
     const address = app.server.address();
     return typeof address === "object" && address ? address.port : 0;
