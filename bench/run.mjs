@@ -2,7 +2,8 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run on `serve`, default 10), --only startup,batch,memory,load (some sections).
+// load run on `serve`, default 10), --page-runs N (loads of each page, default 15),
+// --only startup,batch,memory,load,page (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -302,6 +303,79 @@ if (section("load")) {
   const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
   if (!loadOk || !healthOk) {
     console.error("serve under load is over a limit");
+    process.exitCode = 1;
+  }
+}
+
+if (section("page")) {
+  // 5. The inspect page's first load in Chromium (playwright-core, Debian's Chromium), against
+  // a trivial page served by the same server with the same headers: bytes transferred, and
+  // the time from navigation until the page is set up and answers input (its own
+  // performance mark), as a ratio. Each load in a fresh browser context (nothing cached).
+  console.error("inspect page ...");
+  const { chromium } = await import("playwright-core");
+  const PAGE_RUNS = arg("--page-runs", 15);
+  const started = [];
+  const startPage = async (args, extraEnv = {}) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...env, ...extraEnv },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    started.push(child);
+    return new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /^(http:\/\/\S+)\n/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+    });
+  };
+  const pages = [
+    ["inspect", await startPage([cli, "inspect", "--no-open"])],
+    ["trivial", await startPage([join(root, "bench", "trivial-page-server.mjs")])],
+    ["trivialCoop", await startPage([join(root, "bench", "trivial-page-server.mjs")], { BENCH_COOP: "1" })],
+  ];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  const loads = Object.fromEntries(pages.map(([name]) => [name, []]));
+  const bytes = {};
+  for (let round = 0; round < PAGE_RUNS; round++) {
+    for (const [name, url] of pages) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.locator("body[data-ready=true]").waitFor();
+      const m = await page.evaluate(`({
+        ready: performance.getEntriesByName("inspect-ready")[0]?.startTime ?? -1,
+        bytes: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+          .reduce((sum, e) => sum + e.transferSize, 0),
+      })`);
+      loads[name].push(m.ready);
+      bytes[name] = m.bytes;
+      await context.close();
+    }
+  }
+  await browser.close();
+  for (const child of started) child.kill("SIGTERM");
+  const [inspectMs, trivialMs, coopMs] = ["inspect", "trivial", "trivialCoop"].map((n) => median(loads[n]));
+  rows.push([
+    `inspect page: first load, ${PAGE_RUNS} loads each`,
+    `${(bytes.inspect / 1024).toFixed(1)} KiB, interactive at ${inspectMs.toFixed(0)} ms`,
+    `${(bytes.trivial / 1024).toFixed(1)} KiB, ${trivialMs.toFixed(0)} ms (trivial page, same server and headers)`,
+    `${(inspectMs / trivialMs).toFixed(2)}x the trivial page (limit 1.5x)`,
+  ]);
+  rows.push([
+    "inspect page: what Cross-Origin-Opener-Policy would cost (not sent)",
+    `${coopMs.toFixed(0)} ms (trivial page with \`Cross-Origin-Opener-Policy: same-origin\`)`,
+    `${trivialMs.toFixed(0)} ms (trivial page)`,
+    `${(coopMs / trivialMs).toFixed(2)}x`,
+  ]);
+  if (inspectMs / trivialMs > 1.5 || bytes.inspect > 100 * 1024) {
+    console.error("the inspect page is over its limit");
     process.exitCode = 1;
   }
 }
