@@ -4,7 +4,7 @@ import bcrypt from "bcryptjs";
 import type { FastifyInstance, onRequestHookHandler } from "fastify";
 import { createApp } from "./app.js";
 import { BcryptPool } from "./bcrypt-pool.js";
-import { FailureLimit } from "./failure-limit.js";
+import { FailureLimit, type Outcome } from "./failure-limit.js";
 import type { Users } from "./htpasswd.js";
 
 export const AUTH_PATH = "/api/auth";
@@ -133,19 +133,22 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
         request.identity = username;
         return answer;
       }
-      // The attempt counts from now, before the password is judged: parallel guesses
-      // cannot all pass this check while the first ones are still being checked.
-      const attempt = failures.attempt(`${request.ip}\n${username}`);
+      // The attempt holds its place from now, before the password is judged: parallel
+      // guesses cannot all pass the limit while the first ones are being checked.
+      const attempt = await failures.attempt(`${request.ip}\n${username}`);
       if (!attempt.allowed) {
         reply.header("retry-after", String(attempt.retryAfterSeconds));
         return attempt.status === 429
           ? reply.code(429).send({ error: "too many failed logins for this user: try again later" })
           : reply.code(503).send({ error: "too many logins being counted: try again later" });
       }
-      if (!(await passwordMatches(users, username, password))) {
-        return reply.code(403).send({ error: "unknown user or wrong password" });
+      let outcome: Outcome = "unjudged";
+      try {
+        outcome = (await passwordMatches(users, username, password)) ? "right" : "wrong";
+      } finally {
+        attempt.end(outcome);
       }
-      attempt.succeeded();
+      if (outcome === "wrong") return reply.code(403).send({ error: "unknown user or wrong password" });
       request.identity = username;
       return answer;
     },

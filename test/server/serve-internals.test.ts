@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import bcrypt from "bcryptjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAuthServer } from "../../src/server/auth.js";
-import { FailureLimit } from "../../src/server/failure-limit.js";
+import { type Attempt, FailureLimit } from "../../src/server/failure-limit.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../src/server/htpasswd.js";
 import { createInspectServer } from "../../src/server/inspect.js";
 import { requireBuild } from "../helpers/bin.js";
@@ -11,30 +11,60 @@ import { requireBuild } from "../helpers/bin.js";
 // limit's bookkeeping, where bcrypt runs, and the messages of the servers' own errors.
 
 describe("the failed-login limit", () => {
-  it("counts an attempt as it starts, and gives it back when the password was right", () => {
-    const limit = new FailureLimit(5, 60_000, 100, () => 0);
-    const attempts = Array.from({ length: 8 }, () => limit.attempt("a"));
-    expect(attempts.map((a) => a.allowed)).toEqual([true, true, true, true, true, false, false, false]);
-    const first = attempts[0];
-    if (first?.allowed) first.succeeded();
-    expect(limit.attempt("a").allowed).toBe(true);
-    expect(limit.attempt("a")).toEqual({ allowed: false, status: 429, retryAfterSeconds: 60 });
+  it("holds a place from the start of a check; a right password gives it to the next in line", async () => {
+    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
+    const first = await Promise.all(Array.from({ length: 5 }, () => limit.attempt("a")));
+    expect(first.every((a) => a.allowed)).toBe(true);
+    // A sixth waits while five are being checked...
+    const got: { sixth?: Attempt } = {};
+    const waiting = limit.attempt("a").then((a) => {
+      got.sixth = a;
+    });
+    await Promise.resolve();
+    expect(got.sixth).toBeUndefined();
+    // ...and goes ahead when one of them was right.
+    const [right, ...wrong] = first;
+    if (right?.allowed) right.end("right");
+    await waiting;
+    const sixth = got.sixth;
+    expect(sixth).toMatchObject({ allowed: true });
+    // Five wrong ones lock the pair: the sixth, still being checked, is the last.
+    for (const a of wrong) if (a.allowed) a.end("wrong");
+    const seventh = limit.attempt("a");
+    if (sixth?.allowed) sixth.end("wrong");
+    expect(await seventh).toEqual({ allowed: false, status: 429, retryAfterSeconds: 60 });
   });
 
-  it("never forgets a lock for other keys: when full, new keys are refused until windows end", () => {
+  it("refuses every waiting attempt, unchecked, once the failures fill the limit", async () => {
+    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
+    const all = Array.from({ length: 50 }, () => limit.attempt("a"));
+    const started = await Promise.all(all.slice(0, 5));
+    for (const a of started) if (a.allowed) a.end("wrong");
+    const rest = await Promise.all(all.slice(5));
+    expect(rest.map((a) => a.allowed)).toEqual(new Array(45).fill(false));
+  });
+
+  it("never forgets a lock for other keys: when full, new keys are refused until windows end", async () => {
     let now = 0;
-    const limit = new FailureLimit(5, 60_000, 1000, () => now);
-    for (let i = 0; i < 5; i++) limit.attempt("locked");
+    const limit = new FailureLimit(5, 60_000, 1000, 1000, () => now);
+    for (let i = 0; i < 5; i++) {
+      const a = await limit.attempt("locked");
+      if (a.allowed) a.end("wrong");
+    }
     now = 1000;
-    for (let i = 0; i < 999; i++) expect(limit.attempt(`other-${i}`).allowed).toBe(true);
-    expect(limit.attempt("one-too-many")).toEqual({ allowed: false, status: 503, retryAfterSeconds: 59 });
-    expect(limit.attempt("locked")).toMatchObject({ allowed: false, status: 429 });
+    for (let i = 0; i < 999; i++) {
+      const a = await limit.attempt(`other-${i}`);
+      expect(a.allowed).toBe(true);
+      if (a.allowed) a.end("wrong");
+    }
+    expect(await limit.attempt("one-too-many")).toEqual({ allowed: false, status: 503, retryAfterSeconds: 59 });
+    expect(await limit.attempt("locked")).toMatchObject({ allowed: false, status: 429 });
     expect(limit.size).toBe(1000);
     // The lock's window ends first, then the others'.
     now = 60_000;
-    expect(limit.attempt("locked").allowed).toBe(true);
+    expect((await limit.attempt("locked")).allowed).toBe(true);
     now = 61_000;
-    expect(limit.attempt("new").allowed).toBe(true);
+    expect((await limit.attempt("new")).allowed).toBe(true);
     expect(limit.size).toBe(2);
   });
 });
