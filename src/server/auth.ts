@@ -1,7 +1,7 @@
 import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import bcrypt from "bcryptjs";
-import type { FastifyInstance, onRequestHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { createApp } from "./app.js";
 import { BcryptPool } from "./bcrypt-pool.js";
 import { FailureLimit, type Outcome } from "./failure-limit.js";
@@ -103,6 +103,34 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
   };
 
   const sign = options.sign;
+  const login = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    users: Users,
+    username: string,
+    password: string,
+    answer: Record<string, string>,
+  ): Promise<FastifyReply> => {
+    // The attempt holds its place from now, before the password is judged: parallel
+    // guesses cannot all pass the limit while the first ones are being checked.
+    const attempt = await failures.attempt(`${request.ip}\n${username}`);
+    if (!attempt.allowed) {
+      reply.header("retry-after", String(attempt.retryAfterSeconds));
+      return attempt.status === 429
+        ? reply.code(429).send({ error: "too many failed logins for this user: try again later" })
+        : reply.code(503).send({ error: "too many logins being counted: try again later" });
+    }
+    let outcome: Outcome = "unjudged";
+    try {
+      outcome = (await passwordMatches(users, username, password)) ? "right" : "wrong";
+    } finally {
+      attempt.end(outcome);
+    }
+    if (outcome === "wrong") return reply.code(403).send({ error: "unknown user or wrong password" });
+    request.identity = username;
+    // Written as it is: a schema-driven serializer adds work without adding safety here.
+    return reply.type(JSON_TYPE).send(JSON.stringify(answer));
+  };
   app.route<{ Querystring: Login; Body: Login | undefined }>({
     method: "POST",
     url: AUTH_PATH,
@@ -115,7 +143,8 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
         "5xx": errorSchema,
       },
     },
-    handler: async (request, reply) => {
+    // Not async: --any-user answers without a promise; a password check is awaited below.
+    handler: (request, reply) => {
       const username = request.body?.username ?? request.query.username;
       const password = request.body?.password ?? request.query.password;
       if (username === undefined || password === undefined || username === "") {
@@ -133,25 +162,7 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
         request.identity = username;
         return reply.type(JSON_TYPE).send(JSON.stringify(answer));
       }
-      // The attempt holds its place from now, before the password is judged: parallel
-      // guesses cannot all pass the limit while the first ones are being checked.
-      const attempt = await failures.attempt(`${request.ip}\n${username}`);
-      if (!attempt.allowed) {
-        reply.header("retry-after", String(attempt.retryAfterSeconds));
-        return attempt.status === 429
-          ? reply.code(429).send({ error: "too many failed logins for this user: try again later" })
-          : reply.code(503).send({ error: "too many logins being counted: try again later" });
-      }
-      let outcome: Outcome = "unjudged";
-      try {
-        outcome = (await passwordMatches(users, username, password)) ? "right" : "wrong";
-      } finally {
-        attempt.end(outcome);
-      }
-      if (outcome === "wrong") return reply.code(403).send({ error: "unknown user or wrong password" });
-      request.identity = username;
-      // Written as it is: a schema-driven serializer adds work without adding safety here.
-      return reply.type(JSON_TYPE).send(JSON.stringify(answer));
+      return login(request, reply, users, username, password, answer);
     },
   });
   app.route({
