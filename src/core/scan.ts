@@ -22,7 +22,10 @@ const TICKET_START = /e[wy][A-Za-z0-9+/]/g;
 const BASE64_CHAR = /[A-Za-z0-9+/=%_-]/;
 // Damage (standard base64 characters, percent escapes) stays part of the token.
 const JWT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.[A-Za-z0-9_+/=%-]{10,}/g;
-const URL_LIKE = /(?:[a-z][a-z0-9+.-]{0,30}:\/\/|(?<![\w/])\/)[^\s"'<>`]*[?#][^\s"'<>`]+/gi;
+// A query or fragment goes on across single spaces (up to three: '+++' form-decoded): a
+// ticket whose '+' became spaces is still one value, never cut at the first space.
+const URL_LIKE =
+  /(?:[a-z][a-z0-9+.-]{0,30}:\/\/|(?<![\w/])\/)[^\s"'<>`]*[?#][^\s"'<>`]+(?: {1,3}[A-Za-z0-9+/=%_-][^\s"'<>`]*)*/gi;
 const AUTH_BEFORE = /authorization\s*:\s*(?:user|bearer)\s+$/i;
 /** 32 bytes of signature are 44 characters of base64. */
 const SIGNATURE_CHARS = 44;

@@ -8,7 +8,7 @@ import { DEFAULT_CLOCK_SKEW, MISTAKE_CHECK } from "../../../core/checks.js";
 import { describe, examine, judge } from "../../../core/judge.js";
 import { describeAmbiguity, readInput } from "../../../core/read.js";
 import type { Segment, TimeLine, View } from "../../../inspect-page/api-types.js";
-import { type Decoded, decodedJson, decodedRows } from "../../views/decoded.js";
+import { type Decoded, decodedRows, describedJson } from "../../views/decoded.js";
 import { verifyJson } from "../../views/verdict.js";
 
 /** Credentials to verify with; the secret never leaves this process. */
@@ -126,14 +126,12 @@ export function analyze(text: string, credentials: VerifyCredentials | null, now
   }
   const examined = examine(input);
   const { format } = examined;
-  const { decoded, error } = describe(examined, now);
-  const decode: Record<string, unknown> = decoded
-    ? decodedJson(decoded)
-    : {
-        error: `malformed ${format === "jwt" ? "registration token" : "ticket"}: ${error}`,
-        code: "malformed",
-        notes: input.notes,
-      };
+  const description = describe(examined, now);
+  const { decoded, error } = description;
+  const decode: Record<string, unknown> = {
+    ...describedJson(examined, description),
+    ...(error === null ? {} : { code: "malformed" }),
+  };
 
   let verify: Record<string, unknown> | null = null;
   let mistakes = new Set<string>();
