@@ -121,6 +121,7 @@ function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Fou
     if (text === before) break;
   }
   if (bare(text)) return { ticket: text, notes };
+  text = withoutMailQuotes(text, notes);
   const found = findTickets(text);
   if (found.length > 1) return { ticket: text, notes, ambiguous: found };
   const [only] = found;
@@ -177,22 +178,12 @@ type Unwrapped = ReturnType<typeof unwrap>;
 const MAIL_QUOTE = /^[ \t]*(?:>[ \t]?)+/gm;
 
 /**
- * `unwrap`, seeing through what hides a ticket without being part of it: e-mail quote
- * markers (removed, with a note), and characters that do not show (zero-width space, BOM,
- * no-break space...), which are looked through to find the ticket and then kept in it, so
- * that the judge names them.
+ * `unwrap`, seeing through characters that do not show (zero-width space, BOM, no-break
+ * space...): they are looked through to find the ticket, then kept in it, so that the
+ * judge names them.
  */
-function unwrapVisible(raw: string): Unwrapped {
-  let text = raw;
-  const notes: string[] = [];
-  if (/^[ \t]*>/m.test(text) && /\n/.test(text)) {
-    const unquoted = text.replace(MAIL_QUOTE, "");
-    if (unquoted !== text && /^[ \t]*>/.test(text.split("\n").find((l) => /[A-Za-z0-9]{8}/.test(l)) ?? "")) {
-      notes.push("removed the e-mail quote markers ('> ') at the start of lines");
-      text = unquoted;
-    }
-  }
-  if (!INVISIBLE.test(text)) return withNotes(unwrap(text), notes);
+function unwrapVisible(text: string): Unwrapped {
+  if (!INVISIBLE.test(text)) return unwrap(text);
   // Read the text without them, then take the same stretch of the text with them.
   const kept: number[] = [];
   let visible = "";
@@ -203,14 +194,19 @@ function unwrapVisible(raw: string): Unwrapped {
   }
   const found = unwrap(visible);
   const at = found.ambiguous || found.nothingFound ? -1 : visible.indexOf(found.ticket);
-  if (at === -1 || found.ticket === "") return withNotes(unwrap(text), notes);
+  if (at === -1 || found.ticket === "") return unwrap(text);
   const start = kept[at] as number;
   const end = (kept[at + found.ticket.length - 1] as number) + 1;
-  return withNotes({ ...found, ticket: text.slice(start, end) }, notes);
+  return { ...found, ticket: text.slice(start, end) };
 }
 
-function withNotes(found: Unwrapped, notes: string[]): Unwrapped {
-  return notes.length === 0 ? found : { ...found, notes: [...notes, ...found.notes] };
+/** The text without e-mail quote markers, when the lines that hold the ticket are quoted. */
+function withoutMailQuotes(text: string, notes: string[]): string {
+  if (!/\n/.test(text) || !/^[ \t]*>/m.test(text)) return text;
+  const quoted = text.split("\n").find((l) => /[A-Za-z0-9+/]{16}/.test(l)) ?? "";
+  if (!/^[ \t]*>/.test(quoted)) return text;
+  notes.push("removed the e-mail quote markers ('> ') at the start of lines");
+  return text.replace(MAIL_QUOTE, "");
 }
 
 /** `curl -d` / `--data` / `--data-raw` / `--data-binary` bodies: sent form-encoded as they are. */

@@ -7,7 +7,6 @@
  */
 
 /** Characters that cannot belong to a ticket and do not show: each is a mistake of its own. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 export const INVISIBLE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u00A0\u00AD\u200B-\u200F\u2028\u2029\u2060\uFEFF\uFFFD]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "g");
