@@ -91,7 +91,8 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
       if (colon !== -1) signature++;
       // A percent escape stands for one character.
       i += ch === "%" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3)) ? 3 : 1;
-      if (colon !== -1 && (signature >= SIGNATURE_CHARS || (ch === "=" && text[i] !== "="))) break;
+      // A signature ends at its padding; an unbroken run goes on (a hex signature is 64).
+      if (colon !== -1 && ch === "=" && text[i] !== "=") break;
       continue;
     }
     if (ch === ":" && colon === -1 && i > start) {
@@ -102,8 +103,10 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
     const gap = gapAt(text, i);
     if (gap > 0 && BASE64_CHAR.test(text[i + gap] ?? "") && (colon === -1 || signature > 0)) {
       // Continue across the gap only when the next run is more of the same: in the data
-      // until the colon, in the signature until it is complete.
-      if (colon === -1 || signature + runAt(text, i + gap).length <= SIGNATURE_CHARS) {
+      // until the colon, in the signature until it is complete; never a `name=value`
+      // (base64 has '=' only at its end).
+      const next = runAt(text, i + gap);
+      if (/^[^=]*=*$/.test(next) && (colon === -1 || signature + next.length <= SIGNATURE_CHARS)) {
         i += gap;
         continue;
       }
