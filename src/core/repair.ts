@@ -7,8 +7,9 @@
  */
 
 /** Characters that cannot belong to a ticket and do not show: each is a mistake of its own. */
-export const INVISIBLE =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u00A0\u00AD\u200B-\u200F\u2028\u2029\u2060\uFEFF\uFFFD]/;
+const INVISIBLE_CLASS =
+  "[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F\\u00A0\\u00AD\\u200B-\\u200F\\u2028\\u2029\\u2060\\uFEFF\\uFFFD]";
+export const INVISIBLE = new RegExp(INVISIBLE_CLASS);
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "g");
 
 const NAMES: Record<string, string> = {
