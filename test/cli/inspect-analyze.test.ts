@@ -65,7 +65,7 @@ describe("the inspect view of an invisible character", () => {
     }).userTicket;
     const damaged = `${t.slice(0, 10)}\u200B${t.slice(10)}`;
     const { view, verify } = analyze(damaged, { applicationKey: KEY, applicationSecret: SECRET }, NOW);
-    expect((verify?.diagnosis as { mistake: string }[]).map((d) => d.mistake)).toEqual(["invisible-character"]);
+    expect(((verify?.diagnosis ?? []) as { mistake: string }[]).map((d) => d.mistake)).toEqual(["invisible-character"]);
     expect(view.segments.filter((s) => s.mark)).toEqual([
       {
         text: "\u200B",
