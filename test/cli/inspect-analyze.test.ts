@@ -49,7 +49,10 @@ describe("the inspect page's view of a ticket", () => {
   });
 
   it("says what is wrong with text that holds no ticket, or two", () => {
-    expect(analyze("hello there", null, NOW).decode).toMatchObject({ code: "malformed" });
+    expect(analyze("hello there", null, NOW).decode).toMatchObject({
+      format: null,
+      error: expect.stringMatching(/^malformed ticket: /),
+    });
     expect(analyze(`${ticket("a")} ${ticket("b")}`, null, NOW).decode).toMatchObject({ code: "ambiguous" });
     expect(analyze("   ", null, NOW).decode).toMatchObject({ code: "empty" });
   });

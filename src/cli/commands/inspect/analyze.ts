@@ -138,11 +138,9 @@ export function analyze(text: string, credentials: VerifyCredentials | null, now
   const examined = examine(input);
   const { format } = examined;
   const description = describe(examined, now);
-  const { decoded, error } = description;
-  const decode: Record<string, unknown> = {
-    ...describedJson(examined, description),
-    ...(error === null ? {} : { code: "malformed" }),
-  };
+  const { decoded } = description;
+  // Exactly what decode --json prints for the same text.
+  const decode: Record<string, unknown> = describedJson(examined, description);
 
   let verify: Record<string, unknown> | null = null;
   let mistakes = new Set<string>();
