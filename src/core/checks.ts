@@ -20,6 +20,8 @@ export const MISTAKE_CHECK = {
   "line-wrapped": "format",
   "hex-signature": "format",
   "stripped-digest": "format",
+  truncated: "format",
+  "invisible-character": "format",
   "mac-over-base64": "signature",
   "secret-not-decoded": "signature",
   "latin1-data": "signature",
@@ -34,6 +36,11 @@ export type MistakeId = keyof typeof MISTAKE_CHECK;
 export interface Diagnosis {
   mistake: MistakeId;
   detail: string;
+  /**
+   * For damage that can be undone mechanically, with a secret at hand: whether the ticket
+   * with that damage undone has a matching signature (signed correctly, damaged on the way).
+   */
+  repairedVerifies?: boolean;
 }
 
 /** What a judge decides about a ticket or token: each check, the result code, the mistakes seen. */

@@ -1,3 +1,4 @@
+import { INVISIBLE } from "./repair.js";
 import { type Found, findTickets } from "./scan.js";
 
 /** What a pasted text turned out to hold, read once; every later step works on this. */
@@ -5,7 +6,7 @@ export type InputKind = "ticket" | "token" | "none" | "ambiguous";
 
 /** A character (or escape) inside the ticket that a ticket never has: damage on the way. */
 export interface Damage {
-  kind: "space" | "line-break" | "percent-escape";
+  kind: "space" | "line-break" | "percent-escape" | "invisible";
   /** Index in `text` (the ticket as found). */
   at: number;
   length: number;
@@ -20,6 +21,8 @@ export interface ReadInput {
   /** The ticket or token as found; for `none`, the text that holds nothing ticket-shaped. */
   text: string;
   notes: string[];
+  /** What the reader saw that a reader of the ticket should know (a raw '+' in a URL query). */
+  warnings: string[];
   damage: Damage[];
   /** For `ambiguous`: the different tickets or tokens found, with where. */
   found: Found[];
@@ -118,6 +121,7 @@ function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Fou
     if (text === before) break;
   }
   if (bare(text)) return { ticket: text, notes };
+  text = withoutMailQuotes(text, notes);
   const found = findTickets(text);
   if (found.length > 1) return { ticket: text, notes, ambiguous: found };
   const [only] = found;
@@ -152,6 +156,9 @@ function damageIn(text: string): Damage[] {
       const length = ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
       damage.push({ kind: "line-break", at: i, length });
       i += length;
+    } else if (INVISIBLE.test(ch as string)) {
+      damage.push({ kind: "invisible", at: i, length: 1 });
+      i++;
     } else if (ch === "%" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
       damage.push({ kind: "percent-escape", at: i, length: 3 });
       i += 3;
@@ -162,7 +169,62 @@ function damageIn(text: string): Damage[] {
 
 /** Shared by every bare ticket's reading: never added to. */
 const NO_DAMAGE: Damage[] = [];
+const NO_WARNINGS: string[] = [];
 const NOTHING: Found[] = [];
+
+type Unwrapped = ReturnType<typeof unwrap>;
+
+/** `> ` at the start of lines: an e-mail reply quoting what it answers. */
+const MAIL_QUOTE = /^[ \t]*(?:>[ \t]?)+/gm;
+
+/**
+ * `unwrap`, seeing through characters that do not show (zero-width space, BOM, no-break
+ * space...): they are looked through to find the ticket, then kept in it, so that the
+ * judge names them.
+ */
+function unwrapVisible(text: string): Unwrapped {
+  if (!INVISIBLE.test(text)) return unwrap(text);
+  // Read the text without them, then take the same stretch of the text with them.
+  const kept: number[] = [];
+  let visible = "";
+  for (let i = 0; i < text.length; i++) {
+    if (INVISIBLE.test(text[i] as string)) continue;
+    kept.push(i);
+    visible += text[i];
+  }
+  const found = unwrap(visible);
+  const at = found.ambiguous || found.nothingFound ? -1 : visible.indexOf(found.ticket);
+  if (at === -1 || found.ticket === "") return unwrap(text);
+  const start = kept[at] as number;
+  const end = (kept[at + found.ticket.length - 1] as number) + 1;
+  return { ...found, ticket: text.slice(start, end) };
+}
+
+/** The text without e-mail quote markers, when the lines that hold the ticket are quoted. */
+function withoutMailQuotes(text: string, notes: string[]): string {
+  if (!/\n/.test(text) || !/^[ \t]*>/m.test(text)) return text;
+  const quoted = text.split("\n").find((l) => /[A-Za-z0-9+/]{16}/.test(l)) ?? "";
+  if (!/^[ \t]*>/.test(quoted)) return text;
+  notes.push("removed the e-mail quote markers ('> ') at the start of lines");
+  return text.replace(MAIL_QUOTE, "");
+}
+
+/** `curl -d` / `--data` / `--data-raw` / `--data-binary` bodies: sent form-encoded as they are. */
+const FORM_BODY = /(?:^|\s)(?:-d|--data|--data-raw|--data-binary)[\s=]+(?:'([^']*)'|"([^"]*)"|(\S+))/g;
+
+/**
+ * A ticket holding a raw '+' in a URL's query or in a form body is read as it stands, but
+ * whoever decodes that query or form will read each '+' as a space.
+ */
+function rawPlusWarnings(raw: string, ticket: string, notes: string[]): string[] {
+  if (!ticket.includes("+") || !raw.includes(ticket)) return [];
+  const inQuery = notes.some((n) => n.startsWith("read the query parameter"));
+  const inForm = [...raw.matchAll(FORM_BODY)].some((m) => (m[1] ?? m[2] ?? m[3] ?? "").includes(ticket));
+  if (!inQuery && !inForm) return [];
+  return [
+    `the ticket holds a raw '+' inside a ${inQuery ? "URL query" : "form body"}: a receiver that decodes the ${inQuery ? "query" : "form"} (application/x-www-form-urlencoded) reads each '+' as a space and gets a broken ticket. Percent-encode the ticket there (encodeURIComponent: '+' is %2B)`,
+  ];
+}
 
 /** No ':' and three '.'-separated parts starting like a JSON header: a registration token. */
 function isTokenText(text: string): boolean {
@@ -184,14 +246,16 @@ export function readInput(raw: string): ReadInput {
       kind: "ticket",
       text: raw,
       notes: [],
+      warnings: NO_WARNINGS,
       damage: NO_DAMAGE,
       found: NOTHING,
       reason: null,
       standardAlphabet: true,
     };
   }
-  const { ticket: text, notes, ambiguous, nothingFound } = unwrap(raw);
-  const base = { text, notes, found: [], reason: null, standardAlphabet: false };
+  const { ticket: text, notes, ambiguous, nothingFound } = unwrapVisible(raw);
+  const warnings = rawPlusWarnings(raw, text, notes);
+  const base = { text, notes, warnings, found: [], reason: null, standardAlphabet: false };
   if (ambiguous) return { ...base, kind: "ambiguous", damage: [], found: ambiguous };
   if (nothingFound) return { ...base, kind: "none", damage: [], reason: NOTHING_FOUND };
   if (text === "") return { ...base, kind: "none", damage: [], reason: "the ticket is empty" };

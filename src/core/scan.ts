@@ -28,6 +28,8 @@ const JWT_PART = /[A-Za-z0-9_+/%-]*/y;
 const URL_RUN = /[^\s"'<>`]+/g;
 /** Where a URL starts inside such a stretch: a scheme, or a '/' after no word character or '/'. */
 const URL_START = /[a-z][a-z0-9+.-]{0,30}:\/\/|(?<![\w/])\//i;
+/** More of a URL's last value after one to three spaces. */
+const CONTINUED = / {1,3}[A-Za-z0-9+/=%_-][^\s"'<>`]*/y;
 const AUTH_BEFORE = /authorization\s*:\s*(?:user|bearer)\s+$/i;
 /** 32 bytes of signature are 44 characters of base64. */
 const SIGNATURE_CHARS = 44;
@@ -97,7 +99,8 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
       if (colon !== -1) signature++;
       // A percent escape stands for one character.
       i += ch === "%" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3)) ? 3 : 1;
-      if (colon !== -1 && (signature >= SIGNATURE_CHARS || (ch === "=" && text[i] !== "="))) break;
+      // A signature ends at its padding; an unbroken run goes on (a hex signature is 64).
+      if (colon !== -1 && ch === "=" && text[i] !== "=") break;
       continue;
     }
     if (ch === ":" && colon === -1 && i > start) {
@@ -108,8 +111,10 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
     const gap = gapAt(text, i);
     if (gap > 0 && BASE64_CHAR.test(text[i + gap] ?? "") && (colon === -1 || signature > 0)) {
       // Continue across the gap only when the next run is more of the same: in the data
-      // until the colon, in the signature until it is complete.
-      if (colon === -1 || signature + runAt(text, i + gap).length <= SIGNATURE_CHARS) {
+      // until the colon, in the signature until it is complete; never a `name=value`
+      // (base64 has '=' only at its end).
+      const next = runAt(text, i + gap);
+      if (/^[^=]*=*$/.test(next) && (colon === -1 || signature + next.length <= SIGNATURE_CHARS)) {
         i += gap;
         continue;
       }
@@ -223,7 +228,14 @@ function urlsIn(text: string): { index: number; url: string }[] {
     // The start must end before the last mark; what comes before the stretch is a
     // separator, never a word character or '/', so it can be left out.
     const start = mark < 1 ? null : URL_START.exec(stretch.slice(0, mark));
-    if (start) out.push({ index: run.index + start.index, url: stretch.slice(start.index) });
+    if (!start) continue;
+    // A query or fragment goes on across single spaces (up to three: '+++' form-decoded):
+    // a ticket whose '+' became spaces is still one value, never cut at the first space.
+    let end = run.index + stretch.length;
+    CONTINUED.lastIndex = end;
+    for (let more = CONTINUED.exec(text); more; more = CONTINUED.exec(text)) end = CONTINUED.lastIndex;
+    URL_RUN.lastIndex = end;
+    out.push({ index: run.index + start.index, url: text.slice(run.index + start.index, end) });
   }
   return out;
 }

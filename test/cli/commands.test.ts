@@ -562,7 +562,13 @@ describe("verify explains a rejected ticket", () => {
     expect(lines[format + 1]).toMatch(/^ {6}cause \(plus-as-space\): the ticket has \d+ spaces? where '\+' should be/);
     const json = JSON.parse((await runCli(["verify", "--json", t], { env })).stdout);
     expect(json.code).toBe("malformed");
-    expect(json.diagnosis).toEqual([{ mistake: "plus-as-space", detail: expect.stringMatching(/URL form decoding/) }]);
+    expect(json.diagnosis).toEqual([
+      {
+        mistake: "plus-as-space",
+        detail: expect.stringMatching(/URL form decoding.*signed correctly and damaged on the way/),
+        repairedVerifies: true,
+      },
+    ]);
   });
 
   it("says plainly when no known mistake explains the failure", async () => {

@@ -49,8 +49,36 @@ describe("the inspect page's view of a ticket", () => {
   });
 
   it("says what is wrong with text that holds no ticket, or two", () => {
-    expect(analyze("hello there", null, NOW).decode).toMatchObject({ code: "malformed" });
+    expect(analyze("hello there", null, NOW).decode).toMatchObject({
+      format: null,
+      error: expect.stringMatching(/^malformed ticket: /),
+    });
     expect(analyze(`${ticket("a")} ${ticket("b")}`, null, NOW).decode).toMatchObject({ code: "ambiguous" });
     expect(analyze("   ", null, NOW).decode).toMatchObject({ code: "empty" });
+  });
+});
+
+describe("the inspect view of an invisible character", () => {
+  it("marks it, naming it, under invisible-character", () => {
+    const t = createTicket({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      identity: { endpoint: "alice" },
+      now: NOW,
+    }).userTicket;
+    const damaged = `${t.slice(0, 10)}\u200B${t.slice(10)}`;
+    const { view, verify } = analyze(damaged, { applicationKey: KEY, applicationSecret: SECRET }, NOW);
+    expect(((verify?.diagnosis ?? []) as { mistake: string }[]).map((d) => d.mistake)).toEqual(["invisible-character"]);
+    expect(view.segments.filter((s) => s.mark)).toEqual([
+      {
+        text: "\u200B",
+        part: "data",
+        mark: {
+          kind: "invisible",
+          label: "U+200B (zero-width space), which does not show",
+          mistake: "invisible-character",
+        },
+      },
+    ]);
   });
 });

@@ -29,15 +29,47 @@ const expected: Record<string, { endpoint: string; code: string; mistakes: strin
     warnings: [/no time zone/],
   },
   "sinch-ticketgen alice": { endpoint: "alice", code: "valid", mistakes: [], warnings: [] },
+  // Data that is not UTF-8 is malformed, whatever the signature says.
   "sinch-ticketgen Zoë": {
     endpoint: "Zoë",
-    code: "bad_signature",
+    code: "malformed",
     mistakes: ["latin1-data"],
+    warnings: [/not valid UTF-8 and was read as Latin-1/],
+  },
+  "php-trim alice": { endpoint: "alice", code: "valid", mistakes: [], warnings: [] },
+  "ruby-rails-devise user10989": {
+    endpoint: "user10989",
+    code: "malformed",
+    mistakes: ["stripped-digest"],
+    warnings: [/^the signature is damaged: signature is 30 bytes/],
+  },
+  "php-trim user10989": {
+    endpoint: "user10989",
+    code: "malformed",
+    mistakes: ["stripped-digest"],
+    warnings: [/^the signature is damaged: signature is 31 bytes/],
+  },
+  "ruby-rails-devise user227": {
+    endpoint: "user227",
+    code: "malformed",
+    mistakes: ["stripped-digest"],
+    warnings: [/^the signature is damaged: signature is 31 bytes/],
+  },
+  "php-trim user227": { endpoint: "user227", code: "valid", mistakes: [], warnings: [] },
+  // Latin-1 on both sides: the signature matches, and the ticket is still malformed.
+  "browser-btoa Zoë": {
+    endpoint: "Zoë",
+    code: "malformed",
+    mistakes: [],
     warnings: [/not valid UTF-8 and was read as Latin-1/],
   },
 };
 
-const interpreter: Record<string, string> = { "ruby-rails-devise": "ruby", "python-tornado-backend": "python3" };
+const interpreter: Record<string, string> = {
+  "ruby-rails-devise": "ruby",
+  "python-tornado-backend": "python3",
+  "php-trim": "php",
+};
 const available = (producer: string) => {
   const command = interpreter[producer];
   return command === undefined || spawnSync(command, ["--version"]).status === 0;

@@ -45,7 +45,7 @@ function tokenCase(text: string): TokenCase {
   };
 }
 
-const speaking = (detectors: Record<string, (c: never) => string | null>, c: unknown) =>
+const speaking = (detectors: Record<string, (c: never) => unknown>, c: unknown) =>
   Object.entries(detectors)
     .filter(([, detect]) => detect(c as never) !== null)
     .map(([id]) => id);

@@ -19,7 +19,8 @@ describe("diagnosis names the mistake that made a ticket", () => {
     ["hex-signature", "hex-signature", "malformed"],
     ["line-wrapped", "line-wrapped", "malformed"],
     ["stripped-digest", "stripped-digest", "malformed"],
-    ["latin1-data", "latin1-data", "bad_signature"],
+    // Data that is not UTF-8 fails the format, whatever the signature says.
+    ["latin1-data", "latin1-data", "malformed"],
     ["wrong-application", "wrong-application", "key_mismatch"],
   ];
   it.each(cases)("%s", (mistake, id, code) => {
@@ -79,9 +80,15 @@ describe("diagnosis names the mistake that made a ticket", () => {
     expect(result.diagnosis).toEqual([]);
   });
 
-  it("does not blame the pasting when the repaired ticket still fails", () => {
+  it("says when the repaired ticket still fails: damaged on the way and signed wrong", () => {
     const foreign = ticketWithMistake("plus-as-space", KEY, OTHER_SECRET, SECRET);
-    expect(verify(foreign).diagnosis).toEqual([]);
+    expect(verify(foreign).diagnosis).toEqual([
+      {
+        mistake: "plus-as-space",
+        detail: expect.stringMatching(/Even with the spaces turned back into '\+' the signature does not match/),
+        repairedVerifies: false,
+      },
+    ]);
   });
 });
 

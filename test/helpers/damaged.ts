@@ -31,6 +31,7 @@ const LATE = 1795908600; // 2026-11-28T19:30:00Z, already 2026-11-29 at UTC+5
 export function damagedInputs(): { id: string; text: string }[] {
   const mistake = (m: Parameters<typeof ticketWithMistake>[0]) => ticketWithMistake(m, KEY, SECRET, OTHER_SECRET);
   const json = jsonFor(KEY, "Zoë");
+  const good = `${Buffer.from(jsonFor(KEY, "alice")).toString("base64")}:${hmac(Buffer.from(SECRET, "base64"), jsonFor(KEY, "alice")).toString("base64")}`;
   const nonUtf8 = `${Buffer.from(json).toString("base64")}:${hmac(Buffer.from(SECRET, "base64"), Buffer.from(json, "latin1")).toString("base64")}`;
   return [
     { id: "mac-over-base64", text: mistake("mac-over-base64") },
@@ -45,6 +46,8 @@ export function damagedInputs(): { id: string; text: string }[] {
     { id: "latin1-data", text: mistake("latin1-data") },
     { id: "non-utf8-mac", text: nonUtf8 },
     { id: "wrong-application", text: mistake("wrong-application") },
+    { id: "truncated", text: good.slice(0, -11) },
+    { id: "invisible-character", text: `${good.slice(0, 20)}\u200B${good.slice(20)}` },
     { id: "kid-date", text: token(LATE, "20261129", (i) => hmac(registrationSigningKey(SECRET, "20261129"), i)) },
     {
       id: "secret-not-decoded",

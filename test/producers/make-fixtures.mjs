@@ -26,6 +26,20 @@ export const PRODUCERS = {
         encoding: "utf8",
       }),
   },
+  "php-trim": {
+    origin:
+      "the Rails tutorial's generator as PHP backends write it (test/producers/php-trim.php: json_encode, trim() on the raw digest), run in php-cli",
+    run: (endpoints) =>
+      execFileSync("php", [`${here}php-trim.php`, KEY, SECRET, CREATED, ...endpoints], { encoding: "utf8" }),
+  },
+  "browser-btoa": {
+    origin:
+      "a browser page's generator (test/producers/browser-btoa.mjs: charCodeAt bytes to Web Crypto HMAC, btoa for the data), run in Node's browser globals",
+    run: (endpoints) =>
+      execFileSync(process.execPath, [`${here}browser-btoa.mjs`, KEY, SECRET, CREATED, ...endpoints], {
+        encoding: "utf8",
+      }),
+  },
   "sinch-ticketgen": {
     origin: "Sinch's JS generator, npm sinch-ticketgen 0.0.6 (bundled by Sinch's JS SDK sinch-rtc 1.4.12)",
     run: (endpoints) => {
@@ -46,6 +60,12 @@ export const CASES = [
   ["python-tornado-backend", "Zoë Müller", "non-ASCII: written as \\u escapes, the space removed"],
   ["sinch-ticketgen", "alice", "a plain user name"],
   ["sinch-ticketgen", "Zoë", "non-ASCII: Latin-1 data, UTF-8 MAC"],
+  ["php-trim", "alice", "the same JSON as the Rails tutorial: the same ticket, byte for byte"],
+  ["ruby-rails-devise", "user10989", "a digest ending in \\f\\n: String#strip cuts both"],
+  ["php-trim", "user10989", "a digest ending in \\f\\n: trim() cuts the \\n only"],
+  ["ruby-rails-devise", "user227", "a digest ending in \\f: String#strip cuts it"],
+  ["php-trim", "user227", "a digest ending in \\f: trim() keeps it, the ticket is whole"],
+  ["browser-btoa", "Zoë", "non-ASCII: Latin-1 data and Latin-1 MAC; the signature matches, the data is not UTF-8"],
 ];
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,4 +1,6 @@
 /** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
+import type { Diagnosis } from "../../core/checks.js";
+import type { Description, Examined } from "../../core/judge.js";
 import type { DecodedTicket } from "../../core/ticket/decode.js";
 import { describeRelative } from "../../core/time.js";
 import type { DecodedRegistrationToken } from "../../core/token/format.js";
@@ -39,6 +41,34 @@ export function tokenJson(d: DecodedRegistrationToken) {
 /** `decode --json` for either. */
 export function decodedJson(d: Decoded) {
   return d.format === "jwt" ? tokenJson(d) : decodeJson(d);
+}
+
+/** "malformed ticket: <problem>", as decode says it. */
+export function malformedMessage(examined: Examined, error: string): string {
+  return `malformed ${examined.format === "jwt" ? "registration token" : "ticket"}: ${error}`;
+}
+
+/** One diagnosis entry as every JSON output shows it. */
+export function diagnosisJson(d: Diagnosis) {
+  return {
+    mistake: d.mistake,
+    detail: d.detail,
+    ...(d.repairedVerifies === undefined ? {} : { repairedVerifies: d.repairedVerifies }),
+  };
+}
+
+/**
+ * `decode --json` for any input, a malformed one included: what could be read, and for a
+ * malformed input the error and the damage that explains it.
+ */
+export function describedJson(examined: Examined, { decoded, error, diagnosis }: Description) {
+  if (error === null && decoded) return decodedJson(decoded);
+  const failure = {
+    error: malformedMessage(examined, error ?? "it cannot be read"),
+    diagnosis: diagnosis.map(diagnosisJson),
+  };
+  if (decoded) return { ...decodedJson(decoded), ...failure };
+  return { format: null, ...failure, notes: examined.input.notes, warnings: examined.input.warnings };
 }
 
 const STYLE_NAMES: Record<string, string> = {

@@ -47,7 +47,7 @@ export function decodedFromInspection(inspection: TicketInspection, now: Date): 
     style: detectStyle(json, content),
     signatureLength: inspection.signatureBytes?.length ?? 0,
     notes: inspection.notes,
-    warnings: ticketWarnings(inspection, content, now),
+    warnings: [...inspection.inputWarnings, ...ticketWarnings(inspection, content, now)],
   };
 }
 
@@ -63,10 +63,15 @@ export function decodeInspected(
   const decoded = decodedFromInspection(inspection, now);
   if (inspection.problems.length === 0 && decoded) return { decoded, error: null };
   const error = inspection.problems[0] ?? "the ticket cannot be read";
-  // Only the signature is damaged: what the data says is still worth showing.
-  if (decoded && inspection.problems.length === 1 && inspection.signatureProblem) {
-    const warnings = [`the signature is damaged: ${inspection.signatureProblem}`, ...decoded.warnings];
-    return { decoded: { ...decoded, warnings }, error };
+  // Only the signature is damaged, or the data is not UTF-8: what the data says is still
+  // worth showing, with the damage named first.
+  const readable = [inspection.encodingProblem, inspection.signatureProblem].filter((p) => p !== null);
+  if (decoded && inspection.problems.every((p) => readable.includes(p))) {
+    const damage = [
+      ...(inspection.signatureProblem ? [`the signature is damaged: ${inspection.signatureProblem}`] : []),
+      ...decoded.warnings,
+    ];
+    return { decoded: { ...decoded, warnings: damage }, error };
   }
   return { decoded: null, error };
 }

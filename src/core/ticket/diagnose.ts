@@ -1,13 +1,16 @@
 import { createHmac } from "node:crypto";
 import type { Check, Diagnosis, MistakeId } from "../checks.js";
+import { findJsonError } from "../json-error.js";
+import { INVISIBLE, nameInvisible, REPAIRS, type RepairId } from "../repair.js";
 import { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./inspect.js";
 
 export interface DiagnoseContext {
-  /** The decoded secret. */
-  key: Uint8Array;
+  /** The decoded secret; null when there is none (decode): only damage is diagnosed then. */
+  key: Uint8Array | null;
   /** The secret as text, when known: needed to test "secret used as text". */
   secretText: string | null;
   expectedKey: string | null;
+  /** The checks verify ran; empty for decode, where only the format is known. */
   checks: readonly Check[];
 }
 
@@ -28,6 +31,28 @@ function repairedVerifies(ticket: string, key: Uint8Array): boolean {
     repaired.signatureBytes !== null &&
     same(hmac(key, repaired.dataBytes), repaired.signatureBytes)
   );
+}
+
+/** A detector's finding: the words, and for undoable damage whether the repair verifies. */
+export type Finding = Omit<Diagnosis, "mistake">;
+
+/**
+ * Damage undone by `repair` that explains the format failure: the repaired ticket is
+ * well-formed. With a secret, says whether it verifies, in words that tell the two
+ * stories apart.
+ */
+function repairedFinding(c: TicketCase, repair: RepairId, what: string, undone: string): Finding | null {
+  if (!c.failed("format")) return null;
+  const repaired = REPAIRS[repair](c.inspection.ticket);
+  if (repaired === null || inspectTicket(repaired).problems.length > 0) return null;
+  if (c.key === null) return { detail: what };
+  const verifies = repairedVerifies(repaired, c.key);
+  return {
+    detail: verifies
+      ? `${what}. With ${undone} the signature matches: the ticket was signed correctly and damaged on the way`
+      : `${what}. Even with ${undone} the signature does not match: the ticket was also signed wrong (another secret, or altered)`,
+    repairedVerifies: verifies,
+  };
 }
 
 /** Where Windows-1252 differs from ISO-8859-1: its characters at bytes 0x80 to 0x9F. */
@@ -55,13 +80,17 @@ function encodeAs(text: string, byteOf: (char: string) => number | undefined): B
   return Buffer.from(Array.from(text, (char) => byteOf(char) ?? 0x3f));
 }
 
-const RUBY_STRIPPED = new Set([0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]);
+/** Ruby's String#strip drops NUL, \t \n \v \f \r and space from both ends; PHP's trim() the same but \f. */
+const STRIPS: [string, Set<number>][] = [
+  ["Ruby String#strip", new Set([0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20])],
+  ["PHP trim()", new Set([0x00, 0x09, 0x0a, 0x0b, 0x0d, 0x20])],
+];
 
-function rubyStrip(bytes: Buffer): Buffer {
+function strip(bytes: Buffer, set: Set<number>): Buffer {
   let start = 0;
   let end = bytes.length;
-  while (start < end && RUBY_STRIPPED.has(bytes[start] as number)) start++;
-  while (end > start && RUBY_STRIPPED.has(bytes[end - 1] as number)) end--;
+  while (start < end && set.has(bytes[start] as number)) start++;
+  while (end > start && set.has(bytes[end - 1] as number)) end--;
   return bytes.subarray(start, end);
 }
 
@@ -72,35 +101,38 @@ export interface TicketCase extends DiagnoseContext {
   failed: (name: Check["name"]) => boolean;
 }
 
+/** 32 bytes of signature are 44 characters of base64. */
+const SIGNATURE_CHARS = 44;
+
 /** One detector: says why the ticket failed in this mistake's way, or null. */
-export type TicketDetector = (c: TicketCase) => string | null;
+export type TicketDetector = (c: TicketCase) => Finding | string | null;
 
 type TicketMistake = Exclude<MistakeId, "kid-date">;
 
-function plusAsSpace({ inspection: { ticket }, failed, key }: TicketCase): string | null {
-  if (!failed("format") || !ticket.includes(" ") || !repairedVerifies(ticket.replaceAll(" ", "+"), key)) return null;
-  const count = ticket.split(" ").length - 1;
-  return `the ticket has ${count} space${count > 1 ? "s" : ""} where '+' should be: it went through URL form decoding (application/x-www-form-urlencoded turns '+' into a space). Send it in a header or JSON body, or percent-encode it (encodeURIComponent) before putting it in a URL or form`;
+function plusAsSpace(c: TicketCase): Finding | null {
+  const count = c.inspection.ticket.split(" ").length - 1;
+  return repairedFinding(
+    c,
+    "plus-as-space",
+    `the ticket has ${count} space${count > 1 ? "s" : ""} where '+' should be: it went through URL form decoding (application/x-www-form-urlencoded turns '+' into a space). Send it in a header or JSON body, or percent-encode it (encodeURIComponent) before putting it in a URL or form`,
+    "the spaces turned back into '+'",
+  );
 }
 
-function percentEncoded({ inspection: { ticket }, failed, key }: TicketCase): string | null {
-  if (!failed("format") || !/%[0-9A-Fa-f]{2}/.test(ticket)) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(ticket);
-  } catch {
-    return null;
-  }
-  return decoded !== ticket && repairedVerifies(decoded, key)
-    ? "the ticket is still percent-encoded (%2B, %2F, %3D...): it was URL-encoded and never decoded. Decode it (decodeURIComponent) before sending it as 'Authorization: User <ticket>'"
-    : null;
+function percentEncoded(c: TicketCase): Finding | null {
+  return repairedFinding(
+    c,
+    "percent-encoded",
+    "the ticket is still percent-encoded (%2B, %2F, %3D...): it was URL-encoded and never decoded. Decode it (decodeURIComponent) before sending it as 'Authorization: User <ticket>'",
+    "the percent-encoding undone",
+  );
 }
 
 function base64url({ inspection: { ticket, ticketData, signature }, failed, key }: TicketCase): string | null {
   const url = /[-_]/.test(ticket);
   const unpadded =
     (ticketData !== null && ticketData.length % 4 !== 0) || (signature !== null && signature.length % 4 !== 0);
-  if (!failed("format") || !(url || unpadded)) return null;
+  if (key === null || !failed("format") || !(url || unpadded)) return null;
   const toStandard = (part: string) => {
     const s = part.replaceAll("-", "+").replaceAll("_", "/");
     return s + "=".repeat((4 - (s.length % 4)) % 4);
@@ -110,14 +142,31 @@ function base64url({ inspection: { ticket, ticketData, signature }, failed, key 
   return `the ticket is ${url ? "base64url ('-' and '_' instead of '+' and '/')" : "base64 without its '=' padding"}: Sinch reads standard base64 with padding. Encode with the standard alphabet (Buffer.toString('base64'), Convert.ToBase64String, base64.b64encode)`;
 }
 
-function lineWrapped({ inspection: { ticket }, failed, key }: TicketCase): string | null {
-  return failed("format") && /[\r\n]/.test(ticket) && repairedVerifies(ticket.replace(/[\r\n]+/g, ""), key)
-    ? "the base64 is broken into lines (an old MIME encoder, such as Java's sun.misc.BASE64Encoder or Base64.encodeBase64Chunked): encode without line breaks (java.util.Base64.getEncoder(), NO_WRAP on Android)"
-    : null;
+/** Breaks at a fixed width (64, 76) are an encoder's; anything else was pasted or typed. */
+function lineWrapped(c: TicketCase): Finding | null {
+  const { ticket } = c.inspection;
+  const lines = ticket.split(/\r\n|\r|\n/);
+  const breaks = lines.length - 1;
+  const width = (lines[0] ?? "").length;
+  const encoder =
+    breaks > 0 && (width === 64 || width === 76) && lines.slice(0, -1).every((l, i) => i === 0 || l.length === width);
+  const at = ticket.search(/[\r\n]/) + 1;
+  const kind = ticket.includes("\r\n") ? "CRLF" : "line break";
+  return repairedFinding(
+    c,
+    "line-wrapped",
+    encoder
+      ? "the base64 is broken into lines (an old MIME encoder, such as Java's sun.misc.BASE64Encoder or Base64.encodeBase64Chunked): encode without line breaks (java.util.Base64.getEncoder(), NO_WRAP on Android)"
+      : breaks === 1
+        ? `the ticket has a ${kind} at position ${at}: it was pasted across two lines (a terminal, a mail client or an editor broke it); remove the line break`
+        : `the ticket has ${breaks} line breaks, the first at position ${at}: it was pasted across lines (a mail client or an editor wrapped it); remove them`,
+    breaks === 1 ? "the line break removed" : "the line breaks removed",
+  );
 }
 
 function hexSignature({ inspection: { dataBytes, signature }, failed, key }: TicketCase): string | null {
-  return failed("format") &&
+  return key !== null &&
+    failed("format") &&
     dataBytes !== null &&
     signature !== null &&
     /^[0-9a-fA-F]{64}$/.test(signature) &&
@@ -127,10 +176,63 @@ function hexSignature({ inspection: { dataBytes, signature }, failed, key }: Tic
 }
 
 function strippedDigest({ inspection: { dataBytes, signatureBytes }, failed, key }: TicketCase): string | null {
-  if (!failed("format") || dataBytes === null || signatureBytes === null) return null;
+  if (key === null || !failed("format") || dataBytes === null || signatureBytes === null) return null;
   if (signatureBytes.length >= SIGNATURE_BYTES || signatureBytes.length === 0) return null;
-  if (!same(rubyStrip(hmac(key, dataBytes)), signatureBytes)) return null;
-  return `the signature is the right digest with ${SIGNATURE_BYTES - signatureBytes.length} byte(s) cut from its ends: the raw digest went through a whitespace/NUL strip (Ruby String#strip, trim()) before base64. Encode the digest as it is`;
+  const digest = hmac(key, dataBytes);
+  const by = STRIPS.filter(([, set]) => same(strip(digest, set), signatureBytes)).map(([name]) => name);
+  if (by.length === 0) return null;
+  const which =
+    by.length === 2
+      ? "Ruby String#strip or PHP trim()"
+      : `${by[0]} (not ${by[0] === "PHP trim()" ? "Ruby String#strip, which also drops \\f" : "PHP trim(), which keeps \\f"})`;
+  return `the signature is the right digest with ${SIGNATURE_BYTES - signatureBytes.length} byte(s) cut from its ends: the raw digest went through a whitespace/NUL strip (${which}) before base64. Encode the digest as it is`;
+}
+
+/** JSON that stops mid-way: cut short, not wrong. */
+function endsEarly(json: string): boolean {
+  const error = findJsonError(json);
+  if (error === null) return false;
+  if (error.message === "unterminated string" || error.message.endsWith("the end of the text")) return true;
+  // A literal or a number cut at the end: "tru", "fals", "12.".
+  const rest = json.slice(error.offset);
+  return (
+    (rest !== "" && ["true", "false", "null"].some((word) => word.startsWith(rest) && rest !== word)) ||
+    (error.message === "invalid number" && /^-?\d*\.?\d*(?:[eE][+-]?)?$/.test(rest))
+  );
+}
+
+/** The JSON a cut base64 text still holds: the whole groups of 4 characters, decoded. */
+function jsonOfCut(base64: string): string | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return null;
+  const whole = base64.replace(/=+$/, "");
+  const bytes = Buffer.from(whole.slice(0, whole.length - (whole.length % 4)), "base64");
+  return bytes.length === 0 ? null : bytes.toString("utf8");
+}
+
+function truncated(c: TicketCase): string | null {
+  if (!c.failed("format")) return null;
+  const { ticket, ticketData, signature, dataBytes, signatureBytes } = c.inspection;
+  const data = ticketData ?? (ticket.includes(":") ? null : ticket);
+  const json = data === null ? null : (c.inspection.json ?? jsonOfCut(data));
+  if (json !== null && c.inspection.content === null && endsEarly(json)) {
+    return ticketData === null
+      ? `the ticket ends inside its data (${ticket.length} characters, no ':' and no signature): its JSON stops mid-way. It was cut short: copy it whole`
+      : `the ticket data ends mid-way through its JSON (${ticketData.length} characters of base64): it was cut short. Copy it whole`;
+  }
+  if (signature === null || signature.length >= SIGNATURE_CHARS - 1 || /[^A-Za-z0-9+/=]/.test(signature)) return null;
+  // A strip before base64 also shortens it: that story is stripped-digest's.
+  if (c.key !== null && dataBytes !== null && signatureBytes !== null && signatureBytes.length > 0) {
+    const digest = hmac(c.key, dataBytes);
+    if (STRIPS.some(([, set]) => same(strip(digest, set), signatureBytes))) return null;
+  }
+  return `the signature has ${signature.length} characters; an HMAC-SHA256 signature is ${SIGNATURE_CHARS} (32 bytes in base64): the ticket was cut short (a column, field or copy too short). Copy it whole`;
+}
+
+function invisibleCharacter({ inspection: { ticket }, failed }: TicketCase): string | null {
+  const at = failed("format") ? ticket.search(INVISIBLE) : -1;
+  if (at === -1) return null;
+  const count = (ticket.match(new RegExp(INVISIBLE.source, "g")) ?? []).length;
+  return `the ticket holds ${nameInvisible(ticket[at] as string)} at position ${at + 1}${count > 1 ? ` (and ${count - 1} more invisible character${count > 2 ? "s" : ""})` : ""}: a character that does not show, copied along from a web page, a chat or a document. Remove it`;
 }
 
 /** The signature check failed on a ticket whose parts could be read: the MAC's inputs were wrong. */
@@ -143,7 +245,7 @@ function macInputs(c: TicketCase): { data: Uint8Array; text: string; signature: 
 /** Whether the MAC was over the base64 text, and whether with the secret used as text. */
 function wrongMacInputs(c: TicketCase): { overBase64: boolean; asText: boolean; both: boolean } | null {
   const inputs = macInputs(c);
-  if (!inputs) return null;
+  if (!inputs || c.key === null) return null;
   const secretBytes = c.secretText === null ? null : Buffer.from(c.secretText, "utf8");
   return {
     overBase64: same(hmac(c.key, inputs.text), inputs.signature),
@@ -165,20 +267,22 @@ function secretNotDecoded(c: TicketCase): string | null {
 }
 
 function latin1Data(c: TicketCase): string | null {
-  const inputs = macInputs(c);
+  const inputs = c.key === null ? null : macInputs(c);
   const { dataEncoding, content, json } = c.inspection;
   if (!inputs || !(dataEncoding === "latin1" || (content !== null && /[\u0080-\uffff]/.test(json ?? "")))) return null;
   const asLatin1Text = Buffer.from(inputs.data).toString("latin1");
-  return same(hmac(c.key, Buffer.from(asLatin1Text, "utf8")), inputs.signature)
+  return same(hmac(c.key as Uint8Array, Buffer.from(asLatin1Text, "utf8")), inputs.signature)
     ? "the ticket data is Latin-1 while the signature covers the UTF-8 JSON: Sinch's JS SDK generator (sinch-ticketgen) does this for endpoints with non-ASCII characters. Sign on the server with UTF-8 on both sides (sinch-ticket sign --style js writes it correctly)"
     : null;
 }
 
 function nonUtf8Mac(c: TicketCase): string | null {
   const { dataBytes, signatureBytes, dataEncoding, json } = c.inspection;
-  if (!c.failed("signature") || dataBytes === null || signatureBytes === null || dataEncoding !== "utf-8") return null;
+  const { key } = c;
+  if (key === null || !c.failed("signature") || dataBytes === null || signatureBytes === null) return null;
+  if (dataEncoding !== "utf-8") return null;
   if (json === null || !/[\u0080-\uffff]/.test(json)) return null;
-  const charset = CHARSETS.find(([, byteOf]) => same(hmac(c.key, encodeAs(json, byteOf)), signatureBytes))?.[0];
+  const charset = CHARSETS.find(([, byteOf]) => same(hmac(key, encodeAs(json, byteOf)), signatureBytes))?.[0];
   return charset
     ? `the ticket data is UTF-8, but the signature covers the JSON in ${charset}${charset === "ASCII" ? " (a '?' for every non-ASCII character)" : ""}: the producer turned the JSON into bytes with a platform default charset (Java String.getBytes() without a charset, .NET Encoding.Default or Encoding.ASCII, PHP utf8_decode). Sign the UTF-8 bytes: getBytes(StandardCharsets.UTF_8), Encoding.UTF8`
     : null;
@@ -204,6 +308,8 @@ export const TICKET_DETECTORS: { readonly [M in TicketMistake]: TicketDetector }
   "line-wrapped": lineWrapped,
   "hex-signature": hexSignature,
   "stripped-digest": strippedDigest,
+  truncated,
+  "invisible-character": invisibleCharacter,
   "mac-over-base64": macOverBase64,
   "secret-not-decoded": secretNotDecoded,
   "latin1-data": latin1Data,
@@ -218,12 +324,16 @@ export const TICKET_DETECTORS: { readonly [M in TicketMistake]: TicketDetector }
  * explains the failure.
  */
 export function diagnoseTicket(inspection: TicketInspection, ctx: DiagnoseContext): Diagnosis[] {
-  const failed = (name: Check["name"]) => ctx.checks.some((c) => c.name === name && c.ok === false);
+  // Without checks (decode), only the format is known: from the problems found.
+  const failed = (name: Check["name"]) =>
+    ctx.checks.length === 0
+      ? name === "format" && inspection.problems.length > 0
+      : ctx.checks.some((c) => c.name === name && c.ok === false);
   const c: TicketCase = { ...ctx, inspection, failed };
   const found: Diagnosis[] = [];
   for (const [mistake, detect] of Object.entries(TICKET_DETECTORS) as [TicketMistake, TicketDetector][]) {
-    const detail = detect(c);
-    if (detail !== null) found.push({ mistake, detail });
+    const finding = detect(c);
+    if (finding !== null) found.push({ mistake, ...(typeof finding === "string" ? { detail: finding } : finding) });
   }
   return found;
 }

@@ -15,6 +15,8 @@ export interface TicketInspection {
   /** The ticket after harmless normalisation. */
   ticket: string;
   notes: string[];
+  /** Warnings about where the ticket was found (a raw '+' in a URL query). */
+  inputWarnings: string[];
   ticketData: string | null;
   signature: string | null;
   /** The exact decoded bytes of the ticket data: what the signature covers. */
@@ -27,6 +29,8 @@ export interface TicketInspection {
   problems: string[];
   /** Set when the signature part is damaged (not base64, not 32 bytes), whatever the data. */
   signatureProblem: string | null;
+  /** Set when the data is not UTF-8 (it was read as Latin-1 to show it). */
+  encodingProblem: string | null;
 }
 
 function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
@@ -37,6 +41,26 @@ function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1"
 }
 
 /** Reads `input` (see `readInput`) and inspects it as a user ticket. */
+/** The offset of the first byte that does not start a valid UTF-8 sequence. */
+function firstNonUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i] as number;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0;
+    if (length === 0 || (length > 1 && !isUtf8(bytes.subarray(i, i + length)))) return i;
+    i += length;
+  }
+  return 0;
+}
+
 export function inspectTicket(input: string): TicketInspection {
   return inspectTicketInput(readInput(input));
 }
@@ -47,6 +71,7 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
   const result: TicketInspection = {
     ticket,
     notes,
+    inputWarnings: input.warnings,
     ticketData: null,
     signature: null,
     dataBytes: null,
@@ -56,6 +81,7 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
     content: null,
     problems: [],
     signatureProblem: null,
+    encodingProblem: null,
   };
   if (input.kind === "none" || input.kind === "ambiguous") {
     result.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
@@ -89,6 +115,12 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
     result.dataBytes = bytes;
     result.json = text;
     result.dataEncoding = encoding;
+    if (encoding === "latin1") {
+      // What the signature covers is not what Sinch reads: it reads the data as UTF-8.
+      const at = firstNonUtf8(bytes);
+      result.encodingProblem = `ticket data is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0")} at offset ${at}): Sinch reads it as UTF-8 and would see another endpoint than the one signed. Encode the JSON as UTF-8 before base64`;
+      result.problems.push(result.encodingProblem);
+    }
     try {
       result.content = readPayload(text);
     } catch (error) {

@@ -16,7 +16,7 @@ export function ticketWarnings(inspection: TicketInspection, content: TicketCont
   const { identity, payload } = content;
   if (inspection.dataEncoding === "latin1") {
     warnings.push(
-      "ticket data is not valid UTF-8 and was read as Latin-1: Sinch's JS generator does this with non-ASCII endpoints, and its signature will not match",
+      "ticket data is not valid UTF-8 and was read as Latin-1 to show it: Sinch reads it as UTF-8 (Sinch's JS generator and browser generators using btoa write Latin-1 for non-ASCII endpoints)",
     );
   } else if (/[\u0080-\uffff]/.test(identity.endpoint) && /[\u0080-\uffff]/.test(inspection.json ?? "")) {
     // Only raw non-ASCII in the data is garbled: \u escapes read the same everywhere.

@@ -1,12 +1,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Check, Diagnosis, MistakeId } from "../checks.js";
+import { findJsonError } from "../json-error.js";
+import { INVISIBLE, nameInvisible } from "../repair.js";
 import { registrationSigningKey, type TokenInspection } from "./format.js";
 
 /** A failed token and what is known about it, as each detector sees it. */
 export interface TokenCase {
   inspection: TokenInspection;
-  /** The decoded secret. */
-  key: Uint8Array;
+  /** The decoded secret; null when there is none (decode): only damage is diagnosed then. */
+  key: Uint8Array | null;
   /** The secret as text, when known: needed to test "secret used as text". */
   secretText: string | null;
   expectedKey: string | null;
@@ -20,7 +22,10 @@ export interface TokenCase {
 /** One detector: says why the token failed in this mistake's way, or null. */
 export type TokenDetector = (c: TokenCase) => string | null;
 
-type TokenMistake = Extract<MistakeId, "kid-date" | "secret-not-decoded" | "mac-over-base64" | "wrong-application">;
+type TokenMistake = Extract<
+  MistakeId,
+  "truncated" | "invisible-character" | "kid-date" | "secret-not-decoded" | "mac-over-base64" | "wrong-application"
+>;
 
 function hmac(key: Uint8Array, data: string | Uint8Array): Buffer {
   return createHmac("sha256", key).update(data).digest();
@@ -31,11 +36,50 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** The signature check failed on a readable 32-byte signature with a kid date. */
-function signed(c: TokenCase): { sig: Uint8Array; keyDate: string; dates: string[] } | null {
+function signed(c: TokenCase): { key: Uint8Array; sig: Uint8Array; keyDate: string; dates: string[] } | null {
   const { signatureBytes: sig, keyDate } = c.inspection;
   const failed = c.checks.some((x) => x.name === "signature" && x.ok === false);
-  if (!failed || !sig || sig.length !== 32 || keyDate === null) return null;
-  return { sig, keyDate, dates: [...new Set([keyDate, ...(c.iatDate ? [c.iatDate] : [])])] };
+  if (c.key === null || !failed || !sig || sig.length !== 32 || keyDate === null) return null;
+  return { key: c.key, sig, keyDate, dates: [...new Set([keyDate, ...(c.iatDate ? [c.iatDate] : [])])] };
+}
+
+/** The format failed: from the checks, or (decode) from the problems found. */
+function formatFailed(c: TokenCase): boolean {
+  return c.checks.length === 0
+    ? c.inspection.problems.length > 0
+    : c.checks.some((x) => x.name === "format" && x.ok === false);
+}
+
+/** 32 bytes of HS256 signature are 43 characters of base64url. */
+const SIGNATURE_CHARS = 43;
+
+function truncated(c: TokenCase): string | null {
+  if (!formatFailed(c)) return null;
+  const { parts, headerJson, claimsJson, header, claims } = c.inspection;
+  if (parts.length === 2 && parts[0]?.startsWith("eyJ") && parts[1]?.startsWith("eyJ")) {
+    return `the token ends after its claims (${c.inspection.token.length} characters, 2 of its 3 parts): the signature is missing. It was cut short: copy it whole`;
+  }
+  if (parts.length !== 3) return null;
+  const cut = (json: string | null, parsed: unknown) => {
+    if (json === null || parsed !== null) return false;
+    const error = findJsonError(json);
+    return error !== null && (error.message === "unterminated string" || error.message.endsWith("the end of the text"));
+  };
+  if (cut(headerJson, header) || cut(claimsJson, claims)) {
+    return "a part of the token stops mid-way through its JSON: it was cut short. Copy it whole";
+  }
+  const signature = parts[2] ?? "";
+  if (/^[A-Za-z0-9_-]*$/.test(signature) && signature.length < SIGNATURE_CHARS) {
+    return `the signature part has ${signature.length} characters; an HS256 signature is ${SIGNATURE_CHARS} (32 bytes in base64url): the token was cut short. Copy it whole`;
+  }
+  return null;
+}
+
+function invisibleCharacter(c: TokenCase): string | null {
+  const { token } = c.inspection;
+  const at = formatFailed(c) ? token.search(INVISIBLE) : -1;
+  if (at === -1) return null;
+  return `the token holds ${nameInvisible(token[at] as string)} at position ${at + 1}: a character that does not show, copied along from a web page, a chat or a document. Remove it`;
 }
 
 function kidDate(c: TokenCase): string | null {
@@ -43,13 +87,13 @@ function kidDate(c: TokenCase): string | null {
   if (!s) return null;
   const { sig, keyDate } = s;
   if (c.iatDate !== null && c.iatDate !== keyDate) {
-    const byKid = equal(hmac(registrationSigningKey(c.key, keyDate), c.signingInput), sig);
-    const byIat = equal(hmac(registrationSigningKey(c.key, c.iatDate), c.signingInput), sig);
+    const byKid = equal(hmac(registrationSigningKey(s.key, keyDate), c.signingInput), sig);
+    const byIat = equal(hmac(registrationSigningKey(s.key, c.iatDate), c.signingInput), sig);
     if (byKid || byIat) {
       return `the kid says ${keyDate} but iat falls on ${c.iatDate} UTC: the date was taken in local time (as Sinch's Android reference app does). Format the kid date and derive the key from the UTC date of iat`;
     }
   }
-  return equal(hmac(c.key, c.signingInput), sig)
+  return equal(hmac(s.key, c.signingInput), sig)
     ? 'the token is signed with the application secret itself: the key must first be derived, HMAC-SHA256(secret, "YYYYMMDD") with the kid\'s date'
     : null;
 }
@@ -76,7 +120,7 @@ function macOverBase64(c: TokenCase): string | null {
     [parts[1] ?? "", "the claims alone, without the header"],
   ];
   for (const d of s.dates) {
-    const key = registrationSigningKey(c.key, d);
+    const key = registrationSigningKey(s.key, d);
     const what = wrongInputs.find(([data]) => equal(hmac(key, data), s.sig))?.[1];
     if (what) {
       return `the signature covers the wrong input: ${what}. HS256 signs ASCII(base64url(header) + "." + base64url(claims))`;
@@ -93,6 +137,8 @@ function wrongApplication({ inspection, checks, expectedKey }: TokenCase): strin
 
 /** The detectors for registration tokens, by mistake id, in the order they are reported. */
 export const TOKEN_DETECTORS: { readonly [M in TokenMistake]: TokenDetector } = {
+  truncated,
+  "invisible-character": invisibleCharacter,
   "kid-date": kidDate,
   "secret-not-decoded": secretNotDecoded,
   "mac-over-base64": macOverBase64,

@@ -44,6 +44,8 @@ export function registrationSigningKey(secret: SecretInput, date: string): Uint8
 export interface TokenInspection {
   token: string;
   notes: string[];
+  /** Warnings about where the token was found. */
+  inputWarnings: string[];
   parts: string[];
   headerJson: string | null;
   claimsJson: string | null;
@@ -109,6 +111,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
   const r: TokenInspection = {
     token,
     notes,
+    inputWarnings: input.warnings,
     parts: token.split("."),
     headerJson: null,
     claimsJson: null,
@@ -240,7 +243,7 @@ export function decodedToken(r: TokenInspection, now: Date): DecodedRegistration
   if (typeof claims.iat !== "number" || typeof claims.exp !== "number") return null;
   const createdAt = claims.iat * 1000;
   const instance = claims["sinch:rtc:instance:exp"];
-  const warnings: string[] = [];
+  const warnings: string[] = [...r.inputWarnings];
   if (utcDate(createdAt) !== r.keyDate) {
     warnings.push(
       `the kid date ${r.keyDate} is not the UTC date of iat (${utcDate(createdAt)}): Sinch derives the key from the UTC date, so the token will be rejected`,

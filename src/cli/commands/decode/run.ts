@@ -3,7 +3,7 @@ import type { CommandContext } from "../../terminal/context.js";
 import { printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
-import { decodedJson, decodedRows, printRows } from "../../views/decoded.js";
+import { decodedRows, describedJson, malformedMessage, printRows } from "../../views/decoded.js";
 
 export interface DecodeFlags {
   json?: boolean;
@@ -13,20 +13,31 @@ export async function decode(ticketArg: string | undefined, flags: DecodeFlags, 
   const { io, ui } = ctx;
   const examined = examine(await readTicketArgument(ticketArg, io, false));
   const now = io.now();
-  const { decoded, error } = describe(examined, now);
-  if (!decoded) {
-    const what = examined.format === "jwt" ? "registration token" : "ticket";
-    throw new ExitError(ExitCode.malformed, `malformed ${what}: ${error}`);
-  }
-  for (const note of decoded.notes) ui.note(note);
-  ui.note("decode does not check the signature; use `sinch-ticket verify` for that");
+  const description = describe(examined, now);
+  const { decoded, error, diagnosis } = description;
+  const notes = decoded?.notes ?? examined.input.notes;
+  for (const note of notes) ui.note(note);
+  if (decoded) ui.note("decode does not check the signature; use `sinch-ticket verify` for that");
   if (flags.json) {
-    printJson(ctx, decodedJson(decoded));
-  } else {
-    ui.print(ui.out("bold", decoded.format === "jwt" ? "Registration token (JWT)" : "User ticket"));
-    printRows(ctx, decodedRows(decoded, now));
+    // One JSON document for every input, a malformed one included.
+    printJson(ctx, describedJson(examined, description));
+    for (const warning of decoded?.warnings ?? []) ui.warn(warning);
+    return error === null ? ExitCode.ok : ExitCode.malformed;
   }
+  const causes = () => {
+    for (const d of diagnosis) ui.warn(`cause (${d.mistake}): ${d.detail}`);
+  };
+  if (!decoded) {
+    causes();
+    throw new ExitError(ExitCode.malformed, malformedMessage(examined, error ?? "it cannot be read"));
+  }
+  ui.print(ui.out("bold", decoded.format === "jwt" ? "Registration token (JWT)" : "User ticket"));
+  printRows(ctx, decodedRows(decoded, now));
   for (const warning of decoded.warnings) ui.warn(warning);
-  // The data reads fine, only the signature is damaged: everything was shown, still exit 6.
+  if (error !== null) {
+    // Shown as far as it reads; the ticket as given is still malformed: exit 6.
+    ui.warn(malformedMessage(examined, error));
+    causes();
+  }
   return error === null ? ExitCode.ok : ExitCode.malformed;
 }

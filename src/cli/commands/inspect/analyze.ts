@@ -7,8 +7,9 @@
 import { DEFAULT_CLOCK_SKEW, MISTAKE_CHECK } from "../../../core/checks.js";
 import { describe, examine, judge } from "../../../core/judge.js";
 import { describeAmbiguity, readInput } from "../../../core/read.js";
+import { INVISIBLE, nameInvisible } from "../../../core/repair.js";
 import type { Segment, TimeLine, View } from "../../../inspect-page/api-types.js";
-import { type Decoded, decodedJson, decodedRows } from "../../views/decoded.js";
+import { type Decoded, decodedRows, describedJson } from "../../views/decoded.js";
 import { verifyJson } from "../../views/verdict.js";
 
 /** Credentials to verify with; the secret never leaves this process. */
@@ -37,6 +38,12 @@ const MARKS: { test: (text: string, i: number) => number; kind: string; label: s
     kind: "percent",
     label: "a percent escape",
     mistake: "percent-encoded",
+  },
+  {
+    test: (t, i) => (INVISIBLE.test(t[i] ?? "") ? 1 : 0),
+    kind: "invisible",
+    label: "a character that does not show",
+    mistake: "invisible-character",
   },
 ];
 
@@ -76,7 +83,11 @@ export function segmentsOf(ticket: string, format: "ticket" | "jwt", mistakes: S
         ? {
             kind: found.m.kind,
             label:
-              found.m.label === "a space where '+' was" && !mistakes.has("plus-as-space") ? "a space" : found.m.label,
+              found.m.kind === "invisible"
+                ? `${nameInvisible(ch)}, which does not show`
+                : found.m.label === "a space where '+' was" && !mistakes.has("plus-as-space")
+                  ? "a space"
+                  : found.m.label,
             mistake: mistakes.has(found.m.mistake) ? found.m.mistake : null,
           }
         : { kind: "alphabet", label: oddChar as string, mistake: mistakes.has("base64url") ? "base64url" : null };
@@ -126,14 +137,10 @@ export function analyze(text: string, credentials: VerifyCredentials | null, now
   }
   const examined = examine(input);
   const { format } = examined;
-  const { decoded, error } = describe(examined, now);
-  const decode: Record<string, unknown> = decoded
-    ? decodedJson(decoded)
-    : {
-        error: `malformed ${format === "jwt" ? "registration token" : "ticket"}: ${error}`,
-        code: "malformed",
-        notes: input.notes,
-      };
+  const description = describe(examined, now);
+  const { decoded } = description;
+  // Exactly what decode --json prints for the same text.
+  const decode: Record<string, unknown> = describedJson(examined, description);
 
   let verify: Record<string, unknown> | null = null;
   let mistakes = new Set<string>();
