@@ -83,7 +83,7 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
   let bodyStart = text.length;
   while (at < text.length) {
     const nl = /\r?\n/.exec(text.slice(at));
-    if (!nl || nl.index !== 0) break;
+    if (nl?.index !== 0) break;
     at += nl[0].length;
     const end = text.slice(at).search(/\r?\n|$/);
     const headerLine = text.slice(at, at + end);

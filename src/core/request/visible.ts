@@ -18,8 +18,8 @@ function codePoint(c: string): string {
 export function visibleLine(line: string): string {
   const trailing = /[ ]+$/.exec(line)?.[0].length ?? 0;
   const body = line.slice(0, line.length - trailing);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is being drawn
   const shown = body.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is being drawn
     /[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u206f\ufeff]/g,
     (c) => NAMED[c] ?? codePoint(c),
   );
