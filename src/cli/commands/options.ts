@@ -32,6 +32,14 @@ export function addCredentialOptions(command: Command): Command {
     .option("--demo", "use built-in demo credentials (for trying the tool)");
 }
 
+/** `--webhook-secret-file`: the Conversation/SMS/Numbers webhook secret. */
+export function addWebhookSecretOption(command: Command): Command {
+  return command.option(
+    "--webhook-secret-file <path>",
+    "read the webhook secret (Conversation, SMS, Numbers) from this file; else SINCH_WEBHOOK_SECRET",
+  );
+}
+
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
 export function examples(command: Command, lines: string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);
