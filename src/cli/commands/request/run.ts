@@ -210,6 +210,16 @@ async function secretsFor(
   return { key: await credentials.key(), secret, webhookSecret: null };
 }
 
+/** The request read from the text, or the malformed verdict saying why it could not be. */
+function readParsed(bytes: Buffer, piped: boolean): { request: ParsedRequest } | { malformed: RequestVerifyResult } {
+  try {
+    return { request: parseRequest(bytes, { trailingNewlineAdded: piped }) };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return { malformed: malformedRequest(error.message) };
+  }
+}
+
 /** `request verify [text|-]`. */
 export async function requestVerify(
   text: string | undefined,
@@ -220,20 +230,15 @@ export async function requestVerify(
   ui.quiet = flags.quiet === true;
   const credentials = new CredentialResolver(io, flags);
   const input = await readRequest(text, ctx, flags.secretStdin === true);
-  let result: RequestVerifyResult;
+  let verdict: RequestVerifyResult;
   let used: (Resolved | null)[] = [];
-  let parsed: ParsedRequest | null = null;
-  try {
-    parsed = parseRequest(input.bytes, { trailingNewlineAdded: input.piped });
-  } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
-    result = malformedRequest(error.message);
-  }
-  if (parsed) {
-    const { key, secret, webhookSecret } = await secretsFor(parsed, credentials, ctx);
+  const parsed = readParsed(input.bytes, input.piped);
+  if ("malformed" in parsed) verdict = parsed.malformed;
+  else {
+    const { key, secret, webhookSecret } = await secretsFor(parsed.request, credentials, ctx);
     reportConfigWarnings(ctx, credentials);
     used = [key, secret];
-    result = verifyRequest(parsed, {
+    verdict = verifyRequest(parsed.request, {
       applicationSecret: secret?.value ?? null,
       applicationKey: key?.value ?? null,
       webhookSecret: webhookSecret?.value ?? null,
@@ -243,8 +248,6 @@ export async function requestVerify(
       withQuery: flags.withQuery === true,
     });
   }
-  // biome-ignore lint/style/noNonNullAssertion: set on both paths above
-  const verdict = result!;
   if (!flags.quiet) {
     for (const note of verdict.notes) ui.note(note);
     demoNotice(ctx, "verified", ...used);
