@@ -72,7 +72,7 @@ export function parseRequest(input: Uint8Array | string, options: ParseOptions =
 function parseHttp(text: string, options: ParseOptions): ParsedRequest {
   const firstEnd = text.search(/\r?\n|$/);
   const requestLine = text.slice(0, firstEnd);
-  const line = /^([A-Za-z]+) +(\S+)(?: +HTTP\/\d(?:\.\d)?)? *\r?$/.exec(requestLine);
+  const line = /^([A-Za-z]+) +(\/\S*|https?:\/\/\S+)(?: +HTTP\/\d(?:\.\d)?)? *\r?$/i.exec(requestLine);
   if (!line) {
     throw parseError(
       "not an HTTP request or a curl command: the first line should read like `POST /path HTTP/1.1`, or start with `curl`",
@@ -99,7 +99,8 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
         `line ${headers.length + 2} is no header (\`Name: value\`), and no blank line ends the headers before it`,
       );
     }
-    const value = Buffer.from(headerLine.slice(colon + 1).trim(), "latin1").toString("utf8");
+    // Only spaces and tabs around a value are no part of it (RFC 9110 5.5).
+    const value = Buffer.from(headerLine.slice(colon + 1).replace(/^[ \t]+|[ \t\r]+$/g, ""), "latin1").toString("utf8");
     headers.push([name, value]);
     at += end;
   }
