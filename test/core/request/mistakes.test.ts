@@ -12,6 +12,7 @@ import {
   EMPTY_BODY_MD5,
   parseRequest,
   reserializations,
+  type StringToSignParts,
   signApplicationRequest,
   stringToSign,
   verifyRequest,
@@ -375,7 +376,7 @@ describe("property: one known damage, named by exactly that id", () => {
         const target = r.query === null ? path : `${path}?${r.query}`;
         const timestamp = r.time.toISOString();
         let body = JSON.stringify(r.value, null, r.indent || undefined);
-        const parts = {
+        const parts: StringToSignParts = {
           method: r.method,
           contentMd5: contentMd5(Buffer.from(body)),
           contentType: r.contentType,
