@@ -2,7 +2,7 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run on `serve`, default 10), --only startup,batch,memory,load (some sections).
+// load run on `serve`, default 10), --only startup,batch,memory,load,callback (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -91,6 +91,25 @@ writeFileSync(
     .join("\n") + "\n",
 );
 const oneTicket = readFileSync(tickets, "utf8").split("\n")[0];
+// One signed callback as raw HTTP, for `request verify` (signed with the bench's credentials).
+const { signCallback, sampleBody } = await import(join(root, "dist", "index.js"));
+const signedAce = () => {
+  const now = new Date();
+  const body = sampleBody("ace", { applicationKey: env.SINCH_APPLICATION_KEY, now, id: "bench-call" });
+  return signCallback({
+    event: "ace",
+    target: "/sinch/ace",
+    body,
+    credentials: { applicationKey: env.SINCH_APPLICATION_KEY, applicationSecret: env.SINCH_APPLICATION_SECRET },
+    now,
+    nonce: "",
+  });
+};
+const aceRequest = (() => {
+  const s = signedAce();
+  const head = [`POST ${s.target} HTTP/1.1`, "host: 127.0.0.1", ...s.headers.map(([n, v]) => `${n}: ${v}`)];
+  return `${head.join("\r\n")}\r\ncontent-length: ${s.body.length}\r\n\r\n${s.body.toString("utf8")}`;
+})();
 
 const rows = [];
 const ratioRow = (what, ours, base, baseName, note) =>
@@ -108,13 +127,14 @@ if (section("startup")) {
     [" (this machine's environment)", { ...inherited, ...env }],
   ]) {
     console.error(`start-up${label} ...`);
-    const [bare, minimal, ticketgen, sign, verify] = interleaved(
+    const [bare, minimal, ticketgen, sign, verify, requestVerify] = interleaved(
       [
         () => run(process.execPath, ["-e", "0"], { extraEnv }).ms,
         () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"], { extraEnv }).ms,
         () => run(process.execPath, [join(root, "bench", "ticketgen-one.cjs"), "alice"], { extraEnv }).ms,
         () => run(process.execPath, [cli, "sign", "--no-input", "alice"], { extraEnv }).ms,
         () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket], { extraEnv }).ms,
+        () => run(process.execPath, [cli, "request", "verify", "--ignore-time", aceRequest], { extraEnv }).ms,
       ],
       STARTUP_RUNS,
     );
@@ -137,6 +157,13 @@ if (section("startup")) {
     );
     ratioRow(`start-up${label}: \`sign --no-input alice\``, sign, bare, "`node -e 0`", limited);
     ratioRow(`start-up${label}: \`verify <ticket>\``, verify, bare, "`node -e 0`", limited);
+    ratioRow(
+      `start-up${label}: \`request verify <signed ACE callback>\``,
+      requestVerify,
+      bare,
+      "`node -e 0`",
+      (o, b) => `${versus(o, b)} bare node (limit 1.6x)`,
+    );
     if (label === "") {
       for (const [name, t] of [
         ["sign", sign],
@@ -146,6 +173,10 @@ if (section("startup")) {
           console.error(`start-up of ${name} is over its limit`);
           process.exitCode = 1;
         }
+      }
+      if (requestVerify / bare > 1.6) {
+        console.error("start-up of request verify is over its limit");
+        process.exitCode = 1;
       }
     }
   }
@@ -302,6 +333,74 @@ if (section("load")) {
   const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
   if (!loadOk || !healthOk) {
     console.error("serve under load is over a limit");
+    process.exitCode = 1;
+  }
+}
+
+if (section("callback")) {
+  // 5. callback listen --forward-to under load, side by side with a plain node:http forwarder,
+  // both passing signed ACE callbacks on to the same plain backend process.
+  console.error("callback listen forwarding under load ...");
+  const autocannon = (await import("autocannon")).default;
+  const LOAD_SECONDS = arg("--load-seconds", 10);
+  const start = async (args) => {
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "ignore"] });
+    const url = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /^(http:\/\/\S+)\n/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+    });
+    return {
+      url,
+      stop: () => {
+        const exited = new Promise((r) => child.on("exit", r));
+        child.kill("SIGTERM");
+        return exited;
+      },
+    };
+  };
+  const backend = await start([join(root, "bench", "plain-backend.mjs")]);
+  const ace = signedAce();
+  const headers = Object.fromEntries(ace.headers);
+  const drive = (url) =>
+    autocannon({
+      url: `${url}/sinch/ace`,
+      method: "POST",
+      headers,
+      body: ace.body,
+      connections: 100,
+      duration: LOAD_SECONDS,
+    });
+  const plain = await start([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
+  const plainLoad = await drive(plain.url);
+  await plain.stop();
+  const listen = await start([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
+  const listenLoad = await drive(listen.url);
+  await listen.stop();
+  await backend.stop();
+  const loadRow = (what, r, note) =>
+    rows.push([
+      what,
+      `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+      note,
+      `${r.errors} errors, ${r.non2xx} non-2xx`,
+    ]);
+  loadRow(`forwarding: plain node:http forwarder, 100 connections, ${LOAD_SECONDS}s`, plainLoad, "baseline");
+  loadRow(
+    `forwarding: \`callback listen --forward-to\` (each ACE checked), 100 connections, ${LOAD_SECONDS}s`,
+    listenLoad,
+    `${(listenLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain forwarder's requests/s (limit 0.8x)`,
+  );
+  if (
+    listenLoad.errors !== 0 ||
+    listenLoad.non2xx !== 0 ||
+    listenLoad.requests.average < 0.8 * plainLoad.requests.average
+  ) {
+    console.error("callback listen forwarding is over a limit");
     process.exitCode = 1;
   }
 }
