@@ -115,6 +115,38 @@ const rows = [];
 const ratioRow = (what, ours, base, baseName, note) =>
   rows.push([what, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (${baseName})`, note(ours, base)]);
 
+/** Starts a server process that prints its URL first; returns it with a stop function. */
+async function startHttp(args, extraEnv = {}) {
+  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
+    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^(http:\/\/\S+)\n/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+  });
+  const stop = async () => {
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+    return Number(readFileSync(rss, "utf8")) / 2 ** 20;
+  };
+  return { url, stop };
+}
+
+const loadRow = (what, r, note) =>
+  rows.push([
+    what,
+    `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+    note,
+    `${r.errors} errors, ${r.non2xx} non-2xx`,
+  ]);
 if (section("startup")) {
   // 1. Start-up: wall time of one command against bare `node -e 0`, in a minimal environment
   // and in this machine's environment as it is (variables such as NODE_EXTRA_CA_CERTS make
@@ -254,40 +286,8 @@ if (section("load")) {
   const autocannon = (await import("autocannon")).default;
   const LOAD_SECONDS = arg("--load-seconds", 10);
 
-  /** Starts a server process that prints its URL first; returns it with a stop function. */
-  async function startHttp(args, extraEnv = {}) {
-    const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
-    const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
-      env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    const url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /^(http:\/\/\S+)\n/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-    });
-    const stop = async () => {
-      const exited = new Promise((r) => child.on("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-      return Number(readFileSync(rss, "utf8")) / 2 ** 20;
-    };
-    return { url, stop };
-  }
-
   const load = (url, options = {}) =>
     autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
-  const loadRow = (what, r, note) =>
-    rows.push([
-      what,
-      `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
-      note,
-      `${r.errors} errors, ${r.non2xx} non-2xx`,
-    ]);
   const query = "/api/auth?username=alice&password=anything";
   const plainServer = await startHttp([join(root, "bench", "plain-auth-server.mjs")]);
   const plainLoad = await load(plainServer.url + query);
@@ -343,27 +343,7 @@ if (section("callback")) {
   console.error("callback listen forwarding under load ...");
   const autocannon = (await import("autocannon")).default;
   const LOAD_SECONDS = arg("--load-seconds", 10);
-  const start = async (args) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "ignore"] });
-    const url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /^(http:\/\/\S+)\n/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-    });
-    return {
-      url,
-      stop: () => {
-        const exited = new Promise((r) => child.on("exit", r));
-        child.kill("SIGTERM");
-        return exited;
-      },
-    };
-  };
-  const backend = await start([join(root, "bench", "plain-backend.mjs")]);
+  const backend = await startHttp([join(root, "bench", "plain-backend.mjs")]);
   const ace = signedAce();
   const headers = Object.fromEntries(ace.headers);
   const drive = (url) =>
@@ -375,20 +355,13 @@ if (section("callback")) {
       connections: 100,
       duration: LOAD_SECONDS,
     });
-  const plain = await start([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
+  const plain = await startHttp([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
   const plainLoad = await drive(plain.url);
   await plain.stop();
-  const listen = await start([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
+  const listen = await startHttp([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
   const listenLoad = await drive(listen.url);
   await listen.stop();
   await backend.stop();
-  const loadRow = (what, r, note) =>
-    rows.push([
-      what,
-      `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
-      note,
-      `${r.errors} errors, ${r.non2xx} non-2xx`,
-    ]);
   loadRow(`forwarding: plain node:http forwarder, 100 connections, ${LOAD_SECONDS}s`, plainLoad, "baseline");
   loadRow(
     `forwarding: \`callback listen --forward-to\` (each ACE checked), 100 connections, ${LOAD_SECONDS}s`,
