@@ -36,7 +36,10 @@ describe("completion from the command definitions", () => {
   });
 
   it("completes the new commands' options, events and files from their definitions", async () => {
-    expect(await offered(["callback", "send", "verification-r"])).toEqual(["verification-request", "verification-result"]);
+    expect(await offered(["callback", "send", "verification-r"])).toEqual([
+      "verification-request",
+      "verification-result",
+    ]);
     expect(await offered(["callback", "send", ""])).toContain("numbers-event");
     expect(await offered(["callback", "listen", "--for"])).toEqual(["--forward-to"]);
     expect(await offered(["request", "verify", "--max"])).toEqual(["--max-skew"]);

@@ -87,6 +87,14 @@ describe("request sign", () => {
     });
   });
 
+  it("signs the path exactly as written: dot segments and escapes kept", async () => {
+    const r = await runCli(["request", "sign", "GET", "https://x.example/./a/../b%2f?q", "--json"], { env });
+    expect(JSON.parse(r.stdout).path).toBe("/./a/../b%2f");
+    const curl = await runCli(["request", "sign", "GET", "https://x.example/./a", "--curl"], { env });
+    const back = await runCli(["request", "verify", curl.stdout.trim()], { env });
+    expect(back.code).toBe(0);
+  });
+
   it("a secret that is not strict base64 signs as Node and Java read it, with a warning", async () => {
     const r = await runCli(["request", "sign", "POST", "/VerificationRequestEvent", "--json"], {
       env: { SINCH_APPLICATION_KEY: "789", SINCH_APPLICATION_SECRET: "9876543210" },

@@ -41,22 +41,29 @@ export interface RequestVerifyFlags extends CredentialFlags {
   json?: boolean;
 }
 
-/** The URL's or path's parts: what is signed, and where a curl command sends it. */
+/**
+ * The URL's or path's parts: what is signed (the path exactly as written: no dot segments
+ * removed, nothing percent-encoded), and where a curl command sends it.
+ */
 function target(text: string): { url: string | null; path: string; query: string | null } {
-  if (/^https?:\/\//i.test(text)) {
-    let url: URL;
+  let rest = text;
+  let url: string | null = null;
+  const origin = /^https?:\/\/[^/?#]*/i.exec(text);
+  if (origin) {
     try {
-      url = new URL(text);
+      new URL(text);
     } catch {
       throw usageError(`'${text}' is not a URL`);
     }
-    return { url: url.href, path: url.pathname, query: url.search === "" ? null : url.search.slice(1) };
+    url = text;
+    rest = text.slice(origin[0].length) || "/";
+  } else if (!text.startsWith("/")) {
+    throw usageError(`'${text}' is neither a URL (https://...) nor a path (/...)`);
   }
-  if (!text.startsWith("/")) throw usageError(`'${text}' is neither a URL (https://...) nor a path (/...)`);
-  const at = text.indexOf("?");
-  return at === -1
-    ? { url: null, path: text, query: null }
-    : { url: null, path: text.slice(0, at), query: text.slice(at + 1) };
+  rest = rest.split("#")[0] as string;
+  if (!rest.startsWith("/")) rest = `/${rest}`;
+  const at = rest.indexOf("?");
+  return at === -1 ? { url, path: rest, query: null } : { url, path: rest.slice(0, at), query: rest.slice(at + 1) };
 }
 
 /** `--timestamp`: an absolute time exactly as written; a relative one (or none) as `toISOString()`. */
@@ -128,7 +135,8 @@ export async function requestSign(
     const { lenientSecret: _, ...shown } = signed;
     printJson(ctx, shown);
   } else if (flags.curl) {
-    const words = ["curl", "-X", signed.method, shellQuote(where.url as string)];
+    // --path-as-is: curl sends the path exactly as signed (no dot segments removed).
+    const words = ["curl", "-X", signed.method, "--path-as-is", shellQuote(where.url as string)];
     const hasBody = body !== null && body.length > 0;
     if (signed.contentType !== "" || hasBody) words.push("-H", shellQuote(`Content-Type: ${signed.contentType}`));
     words.push(
