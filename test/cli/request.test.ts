@@ -55,7 +55,7 @@ describe("request sign", () => {
 
     const curl = await runCli(["request", "sign", "POST", url, "--body-file", "-", "--curl"], { env, stdin: BODY });
     expect(curl.stdout).toMatch(
-      /^curl -X POST https:\/\/verification\.api\.sinch\.com\/verification\/v1\/verifications -H 'Content-Type: application\/json' -H 'x-timestamp: [^']+' -H 'Authorization: Application [^']+' --data-binary '\{"identity"/,
+      /^curl -X POST --path-as-is https:\/\/verification\.api\.sinch\.com\/verification\/v1\/verifications -H 'Content-Type: application\/json' -H 'x-timestamp: [^']+' -H 'Authorization: Application [^']+' --data-binary '\{"identity"/,
     );
     const back = await runCli(["request", "verify", curl.stdout.trim()], { env });
     expect(back.stdout).toContain("✓ valid (application-signed request)");
