@@ -1,3 +1,4 @@
+import { InvalidInputError } from "../errors.js";
 import { formatUtc, fromMillis } from "../time.js";
 import { signApplicationRequest } from "./application.js";
 import { NUMBERS_HEADER, numbersSignature, signWebhook } from "./webhook.js";
@@ -156,7 +157,7 @@ export interface SignCallbackOptions {
   nonce: string;
 }
 
-/** Signs a callback as Sinch signs it. Throws when the scheme's secret is missing. */
+/** Signs a callback as Sinch signs it. Throws an `InvalidInputError` when the scheme's secret is missing. */
 export function signCallback(options: SignCallbackOptions): SignedCallback {
   const scheme = CALLBACK_EVENTS[options.event];
   const body = Buffer.from(options.body);
@@ -165,7 +166,7 @@ export function signCallback(options: SignCallbackOptions): SignedCallback {
   const { applicationKey, applicationSecret, webhookSecret } = options.credentials;
   if (scheme === "application") {
     if (!applicationKey || !applicationSecret)
-      throw new Error(`${options.event} callbacks need the application key and secret`);
+      throw new InvalidInputError("invalid_secret", `${options.event} callbacks need the application key and secret`);
     // Sinch's callbacks carry seven fraction digits (.NET's "O" format) and the path without the query.
     const timestamp = formatUtc(fromMillis(options.now.getTime()), 7);
     const signed = signApplicationRequest({
@@ -182,11 +183,13 @@ export function signCallback(options: SignCallbackOptions): SignedCallback {
       ["authorization", signed.authorization.replace(/^Application/, "application")],
     );
   } else if (scheme === "webhook") {
-    if (!webhookSecret) throw new Error(`${options.event} callbacks need the webhook secret`);
+    if (!webhookSecret)
+      throw new InvalidInputError("invalid_secret", `${options.event} callbacks need the webhook secret`);
     const signed = signWebhook(webhookSecret, body, options.nonce, String(Math.floor(options.now.getTime() / 1000)));
     headers.push(...(Object.entries(signed) as [string, string][]));
   } else {
-    if (!webhookSecret) throw new Error(`${options.event} callbacks need the webhook secret`);
+    if (!webhookSecret)
+      throw new InvalidInputError("invalid_secret", `${options.event} callbacks need the webhook secret`);
     headers.push([NUMBERS_HEADER, numbersSignature(webhookSecret, body)]);
   }
   return { event: options.event, scheme, method: "POST", target: options.target, headers, body };

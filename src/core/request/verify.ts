@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Diagnosis, VerifyCode } from "../checks.js";
 import { describeSpan } from "../describe.js";
+import { InvalidInputError } from "../errors.js";
 import { verifyTicket } from "../ticket/verify.js";
 import { parseIsoParts } from "../time.js";
 import {
@@ -155,7 +156,8 @@ function timeCheck(signedAtMs: number | null, label: string, options: VerifyRequ
 /**
  * Verifies a request signed with one of Sinch's schemes, chosen from its headers, and
  * diagnoses a bad signature by trying the known variants (a bounded list, one HMAC each).
- * Throws an `Error` when the scheme's secret is not given (see `secretFor`).
+ * Throws an `InvalidInputError` ("invalid_secret") when the scheme's secret is not given
+ * (see `secretFor`).
  */
 export function verifyRequest(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
   const scheme = requestScheme(request);
@@ -170,7 +172,7 @@ export function verifyRequest(request: ParsedRequest, options: VerifyRequestOpti
   const needs = secretFor(scheme);
   const secret = needs === "webhook" ? options.webhookSecret : options.applicationSecret;
   if (secret === null || secret === undefined || secret === "") {
-    throw new Error(`verifying a ${scheme} request needs the ${needs} secret`);
+    throw new InvalidInputError("invalid_secret", `verifying a ${scheme} request needs the ${needs} secret`);
   }
   if (scheme === "user") return verifyUser(request, options);
   if (scheme === "application") return verifyApplication(request, options);
