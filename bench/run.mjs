@@ -108,7 +108,7 @@ const signedAce = () => {
 const aceRequest = (() => {
   const s = signedAce();
   const head = [`POST ${s.target} HTTP/1.1`, "host: 127.0.0.1", ...s.headers.map(([n, v]) => `${n}: ${v}`)];
-  return `${head.join("\r\n")}\r\ncontent-length: ${s.body.length}\r\n\r\n${s.body.toString("utf8")}`;
+  return `${head.join("\r\n")}\r\ncontent-length: ${s.body.length}\r\n\r\n${Buffer.from(s.body).toString("utf8")}`;
 })();
 
 const rows = [];

@@ -223,6 +223,12 @@ describe("request verify", () => {
     expect((await runCli(["request", "verify"], { env, stdin: "\n" })).code).toBe(2);
   });
 
+  it("no application secret for an application-signed request: exit 2, naming where it may come from", async () => {
+    const r = await runCli(["request", "verify", raw(signed())], { env: { SINCH_APPLICATION_KEY: KEY } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: no application secret: use --secret-file <path>/);
+  });
+
   it("verifies Authorization: User <ticket> as verify does", async () => {
     const ticket = createTicket({
       applicationKey: KEY,

@@ -143,7 +143,7 @@ export interface SignedCallback {
   target: string;
   /** Header names and values, in the order Sinch sends them (lower case, as Sinch's callbacks carry them). */
   headers: [string, string][];
-  body: Buffer;
+  body: Uint8Array;
 }
 
 export interface SignCallbackOptions {

@@ -6,7 +6,7 @@
 export interface Reserialized {
   /** How the body was written, in words. */
   label: string;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 function pythonDumps(value: unknown): string {

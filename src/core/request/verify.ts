@@ -340,7 +340,7 @@ function verifyWebhook(
   if (algorithm !== undefined && algorithm.toLowerCase() !== "hmacsha256") {
     problems.push(`x-sinch-webhook-signature-algorithm is '${algorithm.slice(0, 20)}', not HmacSHA256`);
   }
-  text = webhookSignedData(request.body, nonce ?? "", timestamp ?? "").toString("utf8");
+  text = Buffer.from(webhookSignedData(request.body, nonce ?? "", timestamp ?? "")).toString("utf8");
   checks.push(
     problems.length === 0
       ? { name: "format", ok: true, detail: "x-sinch-webhook-signature with its nonce, timestamp and algorithm" }

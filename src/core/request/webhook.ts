@@ -18,7 +18,7 @@ export const WEBHOOK_HEADERS = {
 export const NUMBERS_HEADER = "x-sinch-signature";
 
 /** What the webhook HMAC covers: the body bytes, then `.nonce.timestamp`. */
-export function webhookSignedData(body: Uint8Array | string, nonce: string, timestamp: string): Buffer {
+export function webhookSignedData(body: Uint8Array | string, nonce: string, timestamp: string): Uint8Array {
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
   return Buffer.concat([bytes, Buffer.from(`.${nonce}.${timestamp}`, "utf8")]);
 }

@@ -389,7 +389,7 @@ describe("property: one known damage, named by exactly that id", () => {
           case "body-reserialized": {
             const forms = reserializations(Buffer.from(body));
             fc.pre(forms.length > 0);
-            parts.contentMd5 = contentMd5((forms[r.pick % forms.length] as { bytes: Buffer }).bytes);
+            parts.contentMd5 = contentMd5((forms[r.pick % forms.length] as { bytes: Uint8Array }).bytes);
             break;
           }
           case "content-type-differs":
