@@ -1,5 +1,5 @@
 /** `request sign` and `request verify` in-process: output forms, checks, exit codes, bad input, secrets. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -297,6 +297,28 @@ describe("webhook secret: flag file, environment, .env, profile; never shown", (
     const fromProfile = await runCli(["request", "verify", "--json", text], { home });
     expect(fromProfile.code).toBe(0);
     for (const r of [fromFile, fromProfile]) expect(r.stdout + r.stderr).not.toContain(SECRET_TEXT);
+  });
+
+  it("config init --force replacing a profile's application credentials keeps its webhook secret", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "st-wh-")), "config.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        profiles: { default: { applicationKey: "k1", applicationSecret: SECRET, webhookSecret: SECRET_TEXT } },
+      }),
+      { mode: 0o600 },
+    );
+    const r = await runCli(["config", "init", "--force", "--store", "file", "--key", "k2", "--secret-stdin"], {
+      env: { SINCH_TICKET_CONFIG: path },
+      stdin: OTHER_SECRET,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path, "utf8")).profiles.default).toEqual({
+      applicationKey: "k2",
+      applicationSecret: OTHER_SECRET,
+      webhookSecret: SECRET_TEXT,
+    });
+    expect((await runCli(["request", "verify", text], { env: { SINCH_TICKET_CONFIG: path } })).code).toBe(0);
   });
 
   it("a wrong one fails with exit 3 and shows no secret; none at all is exit 2", async () => {

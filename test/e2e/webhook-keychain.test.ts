@@ -32,6 +32,8 @@ describe("webhook secret in the keychain", () => {
       else process.env.DBUS_SESSION_BUS_ADDRESS = bus;
     }
     const env = cleanEnv({ DBUS_SESSION_BUS_ADDRESS: store.address });
+    const before = store.secretTool("lookup", "service", "sinch-ticket", "username", webhookKeychainAccount("hooks"));
+    expect(before.stdout).toBe(secret);
     const dir = join(env.XDG_CONFIG_HOME as string, "sinch-ticket");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(
@@ -47,5 +49,11 @@ describe("webhook secret in the keychain", () => {
     const sent = runBin(["callback", "send", "numbers-event", "--url", "http://127.0.0.1:9/x", "--print"], { env });
     expect(sent.code).toBe(0);
     for (const out of [r, sent]) expect(out.stdout + out.stderr).not.toContain(secret);
+
+    // Removing the profile removes its webhook secret's entry too.
+    const removed = runBin(["config", "remove", "hooks"], { env });
+    expect(removed.code, removed.stderr).toBe(0);
+    const lookup = store.secretTool("lookup", "service", "sinch-ticket", "username", webhookKeychainAccount("hooks"));
+    expect(lookup.stdout).toBe("");
   });
 });
