@@ -11,7 +11,7 @@ import {
   type StringToSignParts,
   stringToSign,
 } from "./application.js";
-import { diagnoseApplication, diagnoseWebhook } from "./diagnose.js";
+import { diagnoseApplication, diagnoseWebhook, type RequestDiagnosis } from "./diagnose.js";
 import { headerValue, type ParsedRequest } from "./parse.js";
 import { NUMBERS_HEADER, numbersSignature, WEBHOOK_HEADERS, webhookSignature, webhookSignedData } from "./webhook.js";
 
@@ -54,7 +54,8 @@ export interface RequestVerifyResult {
   stringToSign: string | null;
   notes: string[];
   warnings: string[];
-  diagnosis: Diagnosis[];
+  /** The request mistakes found; for a user ticket, the ticket's. */
+  diagnosis: (RequestDiagnosis | Diagnosis)[];
 }
 
 /** The scheme a request's headers announce, or null when none is recognised. */
@@ -260,7 +261,7 @@ function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions
       detail: `the request is signed for application '${key}', not '${options.applicationKey}'`,
     });
   }
-  let diagnosis: Diagnosis[] = [];
+  let diagnosis: RequestDiagnosis[] = [];
   if (!shape || !BASE64_32.test(signatureText) || timestamp === undefined) {
     checks.push({ name: "signature", ok: null, detail: "skipped: the signature header could not be read" });
   } else {
@@ -298,7 +299,7 @@ function verifyWebhook(
   const secret = options.webhookSecret as string;
   const problems: string[] = [];
   const checks: RequestCheck[] = [];
-  let diagnosis: Diagnosis[] = [];
+  let diagnosis: RequestDiagnosis[] = [];
   let text: string;
   let signedAt: number | null = null;
   if (scheme === "numbers") {

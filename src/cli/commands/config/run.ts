@@ -12,7 +12,7 @@ import {
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
-import { printRows } from "../decode/run.js";
+import { printRows } from "../../views/decoded.js";
 import { reportConfigWarnings } from "../shared.js";
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

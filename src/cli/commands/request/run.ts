@@ -1,5 +1,6 @@
-import { applicationKeyOf } from "../../../core/application-key.js";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
+import { examine } from "../../../core/judge.js";
+import { readInput } from "../../../core/read.js";
 import { signApplicationRequest } from "../../../core/request/application.js";
 import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import {
@@ -205,7 +206,7 @@ async function secretsFor(
   const requestKey =
     scheme === "application"
       ? (/^\S+\s+([^\s:]+):/.exec(authorization)?.[1] ?? null)
-      : applicationKeyOf(authorization.replace(/^user\s+/i, ""));
+      : examine(readInput(authorization.replace(/^user\s+/i, ""))).applicationKey;
   if (requestKey !== null && (await credentials.choosesProfileByKey())) {
     const own = (await credentials.profilesByKey()).get(requestKey);
     if (own) {
