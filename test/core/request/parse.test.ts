@@ -1,6 +1,7 @@
 /** Reading pasted requests: raw HTTP as logged or copied, and curl commands as browsers and people write them. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { headerValue, parseRequest, shellWords } from "../../../src/index.js";
+import { headerValue, InvalidInputError, parseRequest, shellWords, verifyRequest } from "../../../src/index.js";
 
 describe("raw HTTP", () => {
   it("reads the request line, headers and the body's exact bytes; CRLF or LF", () => {
@@ -73,5 +74,41 @@ describe("curl commands", () => {
 
   it("splits words as a POSIX shell does", () => {
     expect(shellWords(`a 'b c' "d \\"e\\"" f\\ g $'h\\ti'`)).toEqual(["a", "b c", 'd "e"', "f g", "h\ti"]);
+  });
+});
+
+describe("hostile input", () => {
+  const CODES = ["valid", "malformed", "key_mismatch", "bad_signature", "expired", "not_yet_valid"];
+  const prefix = fc.constantFrom(
+    "",
+    "POST /x HTTP/1.1\n",
+    "curl ",
+    "GET / HTTP/1.1\nAuthorization: Application k:",
+    "POST /h HTTP/1.1\nx-sinch-webhook-signature: ",
+  );
+  it("reads anything or refuses it with an InvalidInputError; a read request always gets a verdict", () => {
+    fc.assert(
+      fc.property(
+        prefix,
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString("latin1")),
+        ),
+        (start, rest) => {
+          let parsed: ReturnType<typeof parseRequest>;
+          try {
+            parsed = parseRequest(start + rest);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidInputError);
+            expect((error as Error).message).not.toContain("\n");
+            return;
+          }
+          const result = verifyRequest(parsed, { applicationSecret: "c2VjcmV0", webhookSecret: "w", ignoreTime: true });
+          expect(CODES).toContain(result.code);
+          expect(result.checks[0]?.name).toBe("format");
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
