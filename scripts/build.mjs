@@ -118,7 +118,9 @@ await Promise.all(
         entryPoints: [entry],
         outfile: `dist/${out}`,
         plugins: [lazyFiles(out), startupShims],
-        ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env node" } } : {}),
+        // `--` ends Node's own options: Node 20 to 24 read `--env-file` anywhere on the
+        // command line, even after the script, and exit before the tool can say a word.
+        ...(out === "cli.cjs" ? { banner: { js: "#!/usr/bin/env -S node --" } } : {}),
       }),
     ),
   ),

@@ -74,6 +74,19 @@ describe("sign", () => {
     }
   });
 
+  it.each([
+    [" alice ", /'identity.endpoint' has leading or trailing whitespace: " alice "/],
+    ['"alice"', /the endpoint is wrapped in literal quotes \("\\"alice\\""\)/],
+    ["Jo\u0308rg", /the endpoint is not in Unicode NFC .*"J\u00f6rg"/],
+  ])("warns about the endpoint %j as decode does, and still signs it as given", async (endpoint, warning) => {
+    const r = await runCli(["sign", "--", endpoint], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(warning);
+    expect(decodeTicket(r.stdout.trim()).identity.endpoint).toBe(endpoint);
+    const decoded = await runCli(["decode", r.stdout.trim()]);
+    expect(decoded.stderr).toMatch(warning);
+  });
+
   it("normalises a phone number with a note on stderr", async () => {
     const r = await runCli(["sign", "-t", "number", "+46 70-000 00 00"], { env });
     expect(r.code).toBe(0);
@@ -225,17 +238,28 @@ describe("credentials", () => {
     expect(keyOf(r.stdout)).toBe(KEY);
   });
 
-  it("reads --env-file, and fails plainly when it is missing", async () => {
+  it("reads --dotenv, and fails plainly when it is missing", async () => {
     const d = dir();
     writeFileSync(
       join(d, "staging.env"),
       `SINCH_APPLICATION_KEY="quoted key"\nSINCH_APPLICATION_SECRET=${SECRET} # comment\n`,
     );
-    const r = await runCli(["sign", "a", "--env-file", join(d, "staging.env")], { cwd: "/" });
+    const r = await runCli(["sign", "a", "--dotenv", join(d, "staging.env")], { cwd: "/" });
     expect(keyOf(r.stdout)).toBe("quoted key");
-    const missing = await runCli(["sign", "a", "--env-file", join(d, "nope.env")], { cwd: "/" });
+    const missing = await runCli(["sign", "a", "--dotenv", join(d, "nope.env")], { cwd: "/" });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read env file .*nope.env \(ENOENT\)/);
+  });
+
+  it.each([
+    [["sign", "--env-file", "/missing", "alice"]],
+    [["sign", "alice", "--env-file=/missing"]],
+    [["verify", "--env-file"]],
+  ])("refuses --env-file, naming --dotenv: %j", async (argv) => {
+    const r = await runCli(argv, { cwd: "/" });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/--env-file is not accepted.*--dotenv <path>/);
   });
 
   it("chooses the profile by --profile, SINCH_PROFILE, defaultProfile, then default", async () => {
@@ -325,6 +349,21 @@ describe("credentials", () => {
     expect(r.stderr).not.toContain("this is");
   });
 
+  it.each([
+    [`${SECRET} `, "a trailing space"],
+    [`${SECRET}\t`, "a trailing tab"],
+    [` ${SECRET}`, "a leading space"],
+    [`${SECRET}\n\n`, "a trailing line break"],
+    [`${SECRET.slice(0, 8)} ${SECRET.slice(8)}`, "a space at position 9"],
+  ])("names whitespace around or in a secret file plainly: %j", async (content, words) => {
+    const d = dir();
+    writeFileSync(join(d, "secret"), content);
+    const r = await runCli(["sign", "a", "--key", KEY, "--secret-file", join(d, "secret")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`is not standard base64 of at least one byte: it contains ${words}`);
+    expect(r.stderr).not.toContain(SECRET.slice(0, 8));
+  });
+
   it("says what to do when nothing provides a key or secret", async () => {
     const noSecret = await runCli(["sign", "a"], { env: { SINCH_APPLICATION_KEY: KEY } });
     expect(noSecret.code).toBe(2);
@@ -332,6 +371,21 @@ describe("credentials", () => {
     const noKey = await runCli(["sign", "a"], { env: { SINCH_APPLICATION_SECRET: SECRET } });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/no application key/);
+  });
+});
+
+describe("help of decode and verify", () => {
+  it.each([
+    ["decode", ["0", "2", "6"]],
+    ["verify", ["0", "2", "3", "4", "5", "6", "7", "8"]],
+  ])("%s --help says what may be pasted and lists the exit codes", async (command, codes) => {
+    const r = await runCli([command as string, "--help"]);
+    expect(r.code).toBe(0);
+    const help = stripAnsi(r.stdout);
+    for (const form of ["a URL", "curl", "HTTP request", "JSON", "log line"]) expect(help).toContain(form);
+    const table = help.slice(help.indexOf("Exit codes:"));
+    expect(help).toContain("Exit codes:");
+    for (const code of codes as string[]) expect(table).toMatch(new RegExp(`^  ${code} {2,}\\S`, "m"));
   });
 });
 
@@ -344,7 +398,7 @@ describe("decode", () => {
     const out = stripAnsi(r.stdout);
     expect(out).toContain('identity     username "buildo"');
     expect(out).toContain("application  YOUR_APPLICATION_KEY (field 'applicationKey')");
-    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years ago)");
+    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years 187 days ago)");
     expect(out).toContain("layout       js (Sinch's JS SDK generator)");
     expect(out).toContain(`json         ${v.json}`);
     expect(r.stderr).toContain("decode does not check the signature");

@@ -1,7 +1,13 @@
 import { Argument, Command, Option } from "commander";
 import { CALLBACK_EVENTS } from "../../../core/request/callbacks.js";
 import { portArg } from "../../terminal/options.js";
-import { addCredentialOptions, addWebhookSecretOption, type CommandDefinition, examples } from "../options.js";
+import {
+  addCredentialOptions,
+  addWebhookSecretOption,
+  type CommandDefinition,
+  examples,
+  exitCodesHelp,
+} from "../options.js";
 
 type Run = typeof import("./run.js");
 
@@ -10,10 +16,7 @@ Events: ice, ace, dice, pie (Voice), verification-request, verification-result
 (Verification): signed with the application key and secret, as Sinch signs callbacks;
 conversation-message, sms-delivery-report: signed with the webhook secret
 (x-sinch-webhook-signature); numbers-event: signed with the webhook secret (X-Sinch-Signature).
-
-Prints the receiver's status line and body. Exit codes: 0 for a 2xx answer, 9 for any
-other answer or when the receiver cannot be reached, 2 for usage or a missing secret.
-`;
+Prints the receiver's status line and body.`;
 
 /** `sinch-ticket callback send|listen`: test callbacks, signed as Sinch signs them, and a receiver for them. */
 export const callback: CommandDefinition = {
@@ -37,6 +40,11 @@ export const callback: CommandDefinition = {
       "callback send ace --url http://localhost:3000/sinch/callback",
       "callback send conversation-message --url https://example.ngrok.app/webhook --webhook-secret-file secret.txt",
       "callback send verification-result --url http://localhost:3000/verification --print",
+    ]);
+    exitCodesHelp(send, [
+      [0, "the receiver answered 2xx"],
+      [2, "usage or configuration error (a missing secret, an unreadable --body-file)"],
+      [9, "the receiver answered with another status, or could not be reached"],
     ]);
     send.action((event: string, flags) => run((r) => r.callbackSend(event, flags, ctx)));
 

@@ -1,6 +1,12 @@
 import { Command, Option } from "commander";
 import { durationArg } from "../../terminal/options.js";
-import { addCredentialOptions, addWebhookSecretOption, type CommandDefinition, examples } from "../options.js";
+import {
+  addCredentialOptions,
+  addWebhookSecretOption,
+  type CommandDefinition,
+  examples,
+  exitCodesHelp,
+} from "../options.js";
 
 type Run = typeof import("./run.js");
 
@@ -18,11 +24,7 @@ now. Sinch documents no tolerance; 15 minutes is this tool's choice.
 
 On a bad signature the string that should have been signed is shown line by line, with
 invisible characters made visible, and the known variants are tried to name what the
-signer did differently.
-
-Exit codes: 0 valid, 2 usage or missing secret, 3 bad signature, 4 signed too long ago,
-5 signed in the future, 6 malformed (no or unreadable signature header), 7 key mismatch.
-`;
+signer did differently.`;
 
 /** `sinch-ticket request sign|verify`: Sinch's application-signed requests and its webhooks. */
 export const request: CommandDefinition = {
@@ -72,6 +74,15 @@ export const request: CommandDefinition = {
       "request verify < request.txt",
       'request verify --json "$(pbpaste)"',
       "request verify --ignore-time - < ace.http",
+    ]);
+    exitCodesHelp(verify, [
+      [0, "valid"],
+      [2, "usage or configuration error (no secret for the scheme, a request larger than 1 MB)"],
+      [3, "bad signature"],
+      [4, "signed too long ago (beyond --max-skew)"],
+      [5, "signed in the future (beyond --max-skew)"],
+      [6, "malformed: no signature header, or one that cannot be read"],
+      [7, "application key mismatch"],
     ]);
     verify.action((text: string | undefined, flags) => run((r) => r.requestVerify(text, flags, ctx)));
 
