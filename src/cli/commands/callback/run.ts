@@ -250,8 +250,11 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     ui.warn(`listening on ${flags.host}: this is a development receiver`);
   }
   demoNotice(ctx, "callbacks are checked", key, secret);
+  // SIGINT and SIGTERM are handled before the ready line: a script that stops the receiver
+  // as soon as it reads the URL must not meet the default action (death by the signal).
+  const stopped = runUntilStopped(app, ctx);
   const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
   ui.print(`http://${host}:${port}`);
   if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${forwardTo.pathname.replace(/\/$/, "")}`);
-  return runUntilStopped(app, ctx);
+  return stopped;
 }
