@@ -48,7 +48,7 @@ function headerPairs(raw: string[]): [string, string][] {
  * is given, and the backend's answer returned as it came.
  */
 export async function createCallbackServer(options: CallbackServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: () => {} });
+  const app = createApp({ log: () => {}, bodyTypes: "any body (it is passed on as bytes)" });
   const forward = options.forwardTo;
   const secure = forward?.protocol === "https:";
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });

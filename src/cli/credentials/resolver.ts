@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { base64Problem } from "../../core/base64.js";
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
-import { configPath, isKeychainReference, type LoadedConfig, readConfig } from "./config-file.js";
+import { configPath, isKeychainReference, type LoadedConfig, profileNamed, readConfig } from "./config-file.js";
 import { KEYCHAIN_SERVICE, Keychain, keychainTimeout } from "./keychain.js";
 
 export type CredentialSource = "flag" | "env" | "dotenv" | "config" | "demo";
@@ -208,7 +208,7 @@ export class CredentialResolver {
     const loaded = await this.config();
     const profile = await this.profile();
     const path = await this.configPath();
-    const entry = loaded?.config.profiles[profile.name];
+    const entry = profileNamed(loaded?.config, profile.name);
     if (!entry) {
       if (profile.explicit) {
         throw new ExitError(
@@ -341,7 +341,7 @@ export class CredentialResolver {
   async profileCredentials(name: string): Promise<{ key: Resolved | null; secret: Resolved | null }> {
     const loaded = await this.config();
     const path = await this.configPath();
-    const entry = loaded?.config.profiles[name];
+    const entry = profileNamed(loaded?.config, name);
     if (!entry) throw usageError(`no profile '${name}' in config file ${path}`);
     const origin = `profile '${name}' in ${path}`;
     const key: Resolved | null = entry.applicationKey
