@@ -145,7 +145,7 @@ describe.skipIf(!haveChromium)("a page on another origin logs in through serve",
     await tab.fill("#username", "alice");
     await tab.fill("#password", "wonderland");
     await tab.click("button");
-    await expect.poll(() => tab.textContent("#result")).toBe("ticket for alice");
+    await expect.poll(() => tab.textContent("#result"), { timeout: 10_000 }).toBe("ticket for alice");
     const login = (await tab.evaluate("window.login")) as { userTicket: string };
     expect(verifyTicket(login.userTicket, { applicationSecret: SECRET, applicationKey: KEY }).valid).toBe(true);
     await expect
@@ -165,7 +165,7 @@ describe.skipIf(!haveChromium)("a page on another origin logs in through serve",
     await tab.fill("#username", "alice");
     await tab.fill("#password", "looking glass");
     await tab.click("button");
-    await expect.poll(() => tab.textContent("#result")).toBe("login refused: 403");
+    await expect.poll(() => tab.textContent("#result"), { timeout: 10_000 }).toBe("login refused: 403");
     await context.close();
   });
 });

@@ -71,21 +71,26 @@ describe("batch runs long enough to use a worker thread", () => {
   });
 
   it("shows progress on a terminal once a run lasts a while, and clears it", async () => {
+    // A run that lasts past the second the progress line waits for, on a machine of any
+    // speed: the input is a named pipe, whose writer is let in only once the run has opened
+    // it, and which pauses before the last line.
+    const fifo = join(tempHome(), "users");
     const r = await runInTerminal(
-      `${process.execPath} ${CLI} sign --count 1500000 --endpoint-template 'u{n}' > /dev/null`,
+      `mkfifo '${fifo}'; ${process.execPath} ${CLI} sign --batch '${fifo}' > /dev/null & ` +
+        `{ printf 'u1\\nu2\\n'; sleep 2; printf 'u3\\n'; } > '${fifo}'; wait $!`,
       [],
       { ...env(), TERM: "xterm" },
     );
     expect(r.code).toBe(0);
     const screen = stripAnsi(r.screen);
     expect(screen).toMatch(/signed [\d,]+ \([\d,]+\/s\)/);
-    expect(screen).toMatch(/signed 1500000 tickets in/);
+    expect(screen).toMatch(/signed 3 tickets in/);
     // The progress line is erased before the summary is written.
     const erase = "\u001b[2K\u001b[1G";
     const last = r.screen.lastIndexOf(erase);
     expect(last).toBeGreaterThan(-1);
-    expect(stripAnsi(r.screen.slice(last + erase.length))).toMatch(/^note: signed 1500000 tickets in/);
-  });
+    expect(stripAnsi(r.screen.slice(last + erase.length))).toMatch(/^note: signed 3 tickets in/);
+  }, 60_000);
 });
 
 describe("input that is not UTF-8", () => {
@@ -144,5 +149,38 @@ describe("input that is not UTF-8", () => {
     const r = runBin(["sign", "--payload", payload], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/payload file .*p\.json is not UTF-8: byte 0xF6 at offset 44/);
+  });
+
+  it("sign --payload - refuses standard input that is not UTF-8, naming the byte offset", () => {
+    const payload = Buffer.from(
+      '{"identity":{"type":"username","endpoint":"J\xf6rg"},"applicationKey":"k","created":"2026-01-02T03:04:05Z"}\n',
+      "latin1",
+    );
+    const r = runBin(["sign", "--payload", "-"], { env: env(), input: payload });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: the payload on standard input is not UTF-8: byte 0xF6 at offset 44; save it as UTF-8\n$/,
+    );
+    expect(r.stdout).toBe("");
+  });
+
+  it.each([
+    ["decode", "the data part"],
+    ["verify", "the data part"],
+    ["decode", "the signature"],
+    ["verify", "the signature"],
+  ])("%s - never passes a byte that is not UTF-8 in %s off as U+FFFD", (command, where) => {
+    const ticket = runBin(["sign", "alice", "--created", CREATED], { env: env() }).stdout.trim();
+    const at = where === "the data part" ? 10 : ticket.indexOf(":") + 6;
+    const input = Buffer.concat([Buffer.from(ticket.slice(0, at)), Buffer.from([0xf6]), Buffer.from(ticket.slice(at))]);
+    for (const flags of [[], ["--json"]]) {
+      const r = runBin([command, "-", ...(command === "verify" ? ["--now", CREATED] : []), ...flags], {
+        env: env(),
+        input,
+      });
+      expect(r.code).toBe(6);
+      expect(r.stdout + r.stderr).not.toContain("\ufffd");
+      expect(r.stdout).not.toMatch(/valid ticket|"valid": true/);
+    }
   });
 });

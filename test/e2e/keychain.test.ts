@@ -169,20 +169,19 @@ describe("secrets in the keychain", () => {
 });
 
 describe("a store that is locked, silent or missing", () => {
-  it("a store that does not answer: exit 2 within a few seconds, never a hang", () => {
+  // A hang would end in runBin's own kill (no exit code), failing the test: the outcome is
+  // checked, not the seconds it took, which depend on the machine.
+  it("a store that does not answer: exit 2 saying so, never a hang", () => {
     const env = sessionEnv();
     expect(init(env, "kc-silent", SECRET).code).toBe(0);
     const pid = store.daemonPid();
     process.kill(pid, "SIGSTOP");
     try {
-      const started = Date.now();
       const r = signed(env, "--profile", "kc-silent");
-      const seconds = (Date.now() - started) / 1000;
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(
         /^error: profile 'kc-silent' keeps its secret in the keychain, but the credential store did not answer/,
       );
-      expect(seconds).toBeLessThan(10);
       // init does not wait either: the secret goes to the file, and it says so.
       const fallback = init(env, "kc-silent-2", SECRET, "--force");
       expect(fallback.code, fallback.stderr).toBe(0);

@@ -40,7 +40,7 @@ export interface BinResult {
 /** Runs the built binary with real pipes. */
 export function runBin(
   args: string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+  options: { env?: Record<string, string>; input?: string | Uint8Array; cwd?: string } = {},
 ): BinResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     env: options.env ?? cleanEnv(),

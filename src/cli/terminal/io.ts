@@ -111,11 +111,16 @@ export function processIo(): Io {
   };
 }
 
-/** Reads all of standard input as UTF-8. */
-export async function readAll(stream: InStream): Promise<string> {
+/** Reads all of standard input as bytes. */
+export async function readAllBytes(stream: InStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Reads all of standard input as UTF-8. */
+export async function readAll(stream: InStream): Promise<string> {
+  return (await readAllBytes(stream)).toString("utf8");
 }
 
 /** Removes one trailing line ending, as a file or a pipe usually adds. */

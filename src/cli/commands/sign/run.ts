@@ -10,7 +10,7 @@ import { createRegistrationToken } from "../../../core/token/sign.js";
 import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
-import { readAll, stripOneNewline } from "../../terminal/io.js";
+import { readAllBytes, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { firstInvalidUtf8, replacementOffset } from "../../terminal/utf8.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
@@ -60,17 +60,22 @@ function validator(type: IdentityType): (value: string) => string | true {
 }
 
 async function readPayload(source: string, ctx: CommandContext): Promise<string> {
-  if (source === "-") return stripOneNewline(await readAll(ctx.io.stdin));
+  if (source === "-") return payloadText(await readAllBytes(ctx.io.stdin), "the payload on standard input");
   let bytes: Buffer;
   try {
     bytes = readFileSync(resolve(ctx.io.cwd, source));
   } catch (error) {
     throw usageError(`cannot read payload file ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  return payloadText(bytes, `payload file ${source}`);
+}
+
+/** The payload's text; bytes that are not UTF-8 are refused, never replaced. */
+function payloadText(bytes: Buffer, what: string): string {
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
     const byte = (bytes[bad] as number).toString(16).toUpperCase().padStart(2, "0");
-    throw usageError(`payload file ${source} is not UTF-8: byte 0x${byte} at offset ${bad}; save it as UTF-8`);
+    throw usageError(`${what} is not UTF-8: byte 0x${byte} at offset ${bad}; save it as UTF-8`);
   }
   return stripOneNewline(bytes.toString("utf8"));
 }
