@@ -4,7 +4,7 @@
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
 // load run on `serve`, default 10), --load-rounds N (plain server and `serve --any-user`
 // in turn, default 3), --page-runs N (loads of each page, default 15),
-// --only startup,batch,memory,load,page,scan (some sections).
+// --only startup,batch,memory,load,page,scan,callback (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -93,11 +93,62 @@ writeFileSync(
     .join("\n") + "\n",
 );
 const oneTicket = readFileSync(tickets, "utf8").split("\n")[0];
+// One signed callback as raw HTTP, for `request verify` (signed with the bench's credentials).
+const { signCallback, sampleBody } = await import(join(root, "dist", "index.js"));
+const signedAce = () => {
+  const now = new Date();
+  const body = sampleBody("ace", { applicationKey: env.SINCH_APPLICATION_KEY, now, id: "bench-call" });
+  return signCallback({
+    event: "ace",
+    target: "/sinch/ace",
+    body,
+    credentials: { applicationKey: env.SINCH_APPLICATION_KEY, applicationSecret: env.SINCH_APPLICATION_SECRET },
+    now,
+    nonce: "",
+  });
+};
+const aceRequest = (() => {
+  const s = signedAce();
+  const head = [`POST ${s.target} HTTP/1.1`, "host: 127.0.0.1", ...s.headers.map(([n, v]) => `${n}: ${v}`)];
+  return `${head.join("\r\n")}\r\ncontent-length: ${s.body.length}\r\n\r\n${Buffer.from(s.body).toString("utf8")}`;
+})();
 
 const rows = [];
 const ratioRow = (what, ours, base, baseName, note) =>
   rows.push([what, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (${baseName})`, note(ours, base)]);
 
+/** Starts a server process that prints its URL first; returns it with a stop function. */
+async function startHttp(args, extraEnv = {}) {
+  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
+    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^(http:\/\/\S+)\n/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+  });
+  const stop = async () => {
+    const exited = new Promise((r) => child.on("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+    return Number(readFileSync(rss, "utf8")) / 2 ** 20;
+  };
+  return { url, stop };
+}
+
+const loadRow = (what, r, note) =>
+  rows.push([
+    what,
+    `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+    note,
+    `${r.errors} errors, ${r.non2xx} non-2xx`,
+  ]);
 if (section("startup")) {
   // 1. Start-up: wall time of one command against bare `node -e 0`, in a minimal environment
   // and in this machine's environment as it is (variables such as NODE_EXTRA_CA_CERTS make
@@ -110,13 +161,14 @@ if (section("startup")) {
     [" (this machine's environment)", { ...inherited, ...env }],
   ]) {
     console.error(`start-up${label} ...`);
-    const [bare, minimal, ticketgen, sign, verify] = interleaved(
+    const [bare, minimal, ticketgen, sign, verify, requestVerify] = interleaved(
       [
         () => run(process.execPath, ["-e", "0"], { extraEnv }).ms,
         () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"], { extraEnv }).ms,
         () => run(process.execPath, [join(root, "bench", "ticketgen-one.cjs"), "alice"], { extraEnv }).ms,
         () => run(process.execPath, [cli, "sign", "--no-input", "alice"], { extraEnv }).ms,
         () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket], { extraEnv }).ms,
+        () => run(process.execPath, [cli, "request", "verify", "--ignore-time", aceRequest], { extraEnv }).ms,
       ],
       STARTUP_RUNS,
     );
@@ -139,6 +191,13 @@ if (section("startup")) {
     );
     ratioRow(`start-up${label}: \`sign --no-input alice\``, sign, bare, "`node -e 0`", limited);
     ratioRow(`start-up${label}: \`verify <ticket>\``, verify, bare, "`node -e 0`", limited);
+    ratioRow(
+      `start-up${label}: \`request verify <signed ACE callback>\``,
+      requestVerify,
+      bare,
+      "`node -e 0`",
+      (o, b) => `${versus(o, b)} bare node (limit 1.6x)`,
+    );
     if (label === "") {
       for (const [name, t] of [
         ["sign", sign],
@@ -148,6 +207,10 @@ if (section("startup")) {
           console.error(`start-up of ${name} is over its limit`);
           process.exitCode = 1;
         }
+      }
+      if (requestVerify / bare > 1.6) {
+        console.error("start-up of request verify is over its limit");
+        process.exitCode = 1;
       }
     }
   }
@@ -225,40 +288,8 @@ if (section("load")) {
   const autocannon = (await import("autocannon")).default;
   const LOAD_SECONDS = arg("--load-seconds", 10);
 
-  /** Starts a server process that prints its URL first; returns it with a stop function. */
-  async function startHttp(args, extraEnv = {}) {
-    const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
-    const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
-      env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    const url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /^(http:\/\/\S+)\n/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-    });
-    const stop = async () => {
-      const exited = new Promise((r) => child.on("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-      return Number(readFileSync(rss, "utf8")) / 2 ** 20;
-    };
-    return { url, stop };
-  }
-
   const load = (url, options = {}) =>
     autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
-  const loadRow = (what, r, note) =>
-    rows.push([
-      what,
-      `${Math.round(r.requests.average).toLocaleString("en")} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
-      note,
-      `${r.errors} errors, ${r.non2xx} non-2xx`,
-    ]);
   const query = "/api/auth?username=alice&password=anything";
   // Round after round, the plain server and `serve` in turn (each a fresh process), so
   // that drift in a shared machine hits both alike; the medians count.
@@ -437,6 +468,47 @@ if (section("scan")) {
   ]);
   if (base64Time / logTime > 1.5) {
     console.error("scanning a base64 run is over 1.5x the log lines");
+    process.exitCode = 1;
+  }
+}
+
+if (section("callback")) {
+  // 6. callback listen --forward-to under load, side by side with a plain node:http forwarder,
+  // both passing signed ACE callbacks on to the same plain backend process.
+  console.error("callback listen forwarding under load ...");
+  const autocannon = (await import("autocannon")).default;
+  const LOAD_SECONDS = arg("--load-seconds", 10);
+  const backend = await startHttp([join(root, "bench", "plain-backend.mjs")]);
+  const ace = signedAce();
+  const headers = Object.fromEntries(ace.headers);
+  const drive = (url) =>
+    autocannon({
+      url: `${url}/sinch/ace`,
+      method: "POST",
+      headers,
+      body: ace.body,
+      connections: 100,
+      duration: LOAD_SECONDS,
+    });
+  const plain = await startHttp([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
+  const plainLoad = await drive(plain.url);
+  await plain.stop();
+  const listen = await startHttp([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
+  const listenLoad = await drive(listen.url);
+  await listen.stop();
+  await backend.stop();
+  loadRow(`forwarding: plain node:http forwarder, 100 connections, ${LOAD_SECONDS}s`, plainLoad, "baseline");
+  loadRow(
+    `forwarding: \`callback listen --forward-to\` (each ACE checked), 100 connections, ${LOAD_SECONDS}s`,
+    listenLoad,
+    `${(listenLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain forwarder's requests/s (limit 0.8x)`,
+  );
+  if (
+    listenLoad.errors !== 0 ||
+    listenLoad.non2xx !== 0 ||
+    listenLoad.requests.average < 0.8 * plainLoad.requests.average
+  ) {
+    console.error("callback listen forwarding is over a limit");
     process.exitCode = 1;
   }
 }

@@ -43,6 +43,8 @@ const files = {
   "complete.cjs": "src/cli/commands/completion/complete.ts",
   "serve.cjs": "src/cli/commands/serve/run.ts",
   "inspect.cjs": "src/cli/commands/inspect/run.ts",
+  "request.cjs": "src/cli/commands/request/run.ts",
+  "callback.cjs": "src/cli/commands/callback/run.ts",
   "server.cjs": "src/server/index.ts",
   "bcrypt-worker.cjs": "src/server/bcrypt-worker.ts",
   "batch.cjs": "src/cli/batch/run.ts",

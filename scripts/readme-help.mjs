@@ -17,6 +17,12 @@ export const HELP_TOPICS = [
   ["config", "remove"],
   ["config", "path"],
   ["serve"],
+  ["request"],
+  ["request", "sign"],
+  ["request", "verify"],
+  ["callback"],
+  ["callback", "send"],
+  ["callback", "listen"],
   ["completion"],
 ];
 

@@ -34,6 +34,63 @@ export {
   type ReadInput,
   readInput,
 } from "./core/read.js";
+export {
+  type ApplicationKeyBytes,
+  applicationKeyBytes,
+  applicationSignature,
+  contentMd5,
+  EMPTY_BODY_MD5,
+  type SignedRequest,
+  type SignRequestOptions,
+  type StringToSignParts,
+  signApplicationRequest,
+  stringToSign,
+} from "./core/request/application.js";
+export {
+  CALLBACK_EVENTS,
+  type CallbackCredentials,
+  type CallbackEvent,
+  type CallbackScheme,
+  callbackEventName,
+  isCallbackEvent,
+  type SampleContext,
+  type SignCallbackOptions,
+  type SignedCallback,
+  sampleBody,
+  signCallback,
+} from "./core/request/callbacks.js";
+export type { RequestDiagnosis, RequestMistakeId } from "./core/request/diagnose.js";
+export {
+  headerValue,
+  MAX_REQUEST_BYTES,
+  type ParsedRequest,
+  type ParseOptions,
+  parseRequest,
+  shellWords,
+} from "./core/request/parse.js";
+export { escapeNonAscii, type Reserialized, reserializations } from "./core/request/serialize.js";
+export {
+  DEFAULT_MAX_SKEW,
+  malformedRequest,
+  type RequestCheck,
+  type RequestCheckName,
+  type RequestScheme,
+  type RequestVerifyResult,
+  requestScheme,
+  secretFor,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from "./core/request/verify.js";
+export { visibleLine, visibleLines } from "./core/request/visible.js";
+export {
+  NUMBERS_HEADER,
+  numbersSignature,
+  signWebhook,
+  WEBHOOK_HEADERS,
+  type WebhookHeaders,
+  webhookSignature,
+  webhookSignedData,
+} from "./core/request/webhook.js";
 export type { SecretInput } from "./core/secret.js";
 export { type DecodedTicket, decodeTicket } from "./core/ticket/decode.js";
 export { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./core/ticket/inspect.js";

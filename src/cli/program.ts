@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import type { TicketError } from "../core/errors.js";
+import { callback } from "./commands/callback/command.js";
 import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
 import { config } from "./commands/config/command.js";
 import { decode } from "./commands/decode/command.js";
 import { inspect } from "./commands/inspect/command.js";
 import type { CommandDefinition } from "./commands/options.js";
+import { request } from "./commands/request/command.js";
 import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
@@ -75,7 +77,7 @@ function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<s
   }
 }
 
-const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, inspect, completion];
+const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, inspect, request, callback, completion];
 
 /**
  * The whole command line. Each command defines itself and its code loads when it runs;

@@ -3,4 +3,5 @@
  * when they start, and share Fastify instead of each carrying a copy.
  */
 export { createAuthServer } from "./auth.js";
+export { createCallbackServer } from "./callback.js";
 export { createInspectServer } from "./inspect.js";

@@ -24,11 +24,28 @@ describe("completion from the command definitions", () => {
       "config",
       "serve",
       "inspect",
+      "request",
+      "callback",
       "completion",
       "help",
     ]);
+    expect(await offered(["request", ""])).toEqual(["sign", "verify"]);
+    expect(await offered(["callback", ""])).toEqual(["send", "listen"]);
     expect(await offered(["config", ""])).toEqual(["init", "show", "list", "use", "remove", "migrate", "path"]);
     expect(await offered(["help", "config", "re"])).toEqual(["remove"]);
+  });
+
+  it("completes the new commands' options, events and files from their definitions", async () => {
+    expect(await offered(["callback", "send", "verification-r"])).toEqual([
+      "verification-request",
+      "verification-result",
+    ]);
+    expect(await offered(["callback", "send", ""])).toContain("numbers-event");
+    expect(await offered(["callback", "listen", "--for"])).toEqual(["--forward-to"]);
+    expect(await offered(["request", "verify", "--max"])).toEqual(["--max-skew"]);
+    expect(await offered(["request", "verify", "--webhook-secret-file", ""])).toEqual([":files"]);
+    expect(await offered(["request", "sign", "GET", "/x", "--body-file", ""])).toEqual([":files"]);
+    expect(await offered(["request", "sign", "--"])).not.toContain("--secret");
   });
 
   it("offers a command's options and the global ones, never --secret", async () => {

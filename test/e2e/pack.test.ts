@@ -72,6 +72,10 @@ export const jwtValid: boolean = verifyRegistrationToken(jwt, { applicationSecre
 const t: string = createTicket({ applicationKey: "k", applicationSecret: "s", identity: { type: "email", endpoint: "a@b.co" } }).userTicket;
 const r: VerifyResult = verifyTicket(t, { applicationSecret: "s" });
 export const code: "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid" = r.code;
+import { parseRequest, signApplicationRequest, type RequestVerifyResult, verifyRequest, webhookSignature } from "sinch-ticket";
+export const authorization: string = signApplicationRequest({ applicationKey: "k", applicationSecret: "s", method: "GET", resource: "/", timestamp: "2026-01-01T00:00:00Z" }).authorization;
+export const request: RequestVerifyResult = verifyRequest(parseRequest("POST / HTTP/1.1\\n\\n"), { webhookSecret: "w" });
+export const hook: string = webhookSignature("w", new Uint8Array([1]), "n", "1");
 `,
     );
     writeFileSync(

@@ -35,7 +35,7 @@ describe("usage errors come from commander as one line, exit 2", () => {
     [["config"], "error: config needs a subcommand: init, show, list, use, remove, migrate, path"],
     [
       ["help", "nonsense"],
-      "error: no help for 'nonsense': the commands are sign, decode, verify, config, serve, inspect, completion, help",
+      "error: no help for 'nonsense': the commands are sign, decode, verify, config, serve, inspect, request, callback, completion, help",
     ],
   ])("%j", (args, message) => {
     const r = runBin(args, { env: cleanEnv(creds) });

@@ -64,6 +64,14 @@ export function exitCodesHelp(command: Command, codes: [number, string][]): Comm
   return command.addHelpText("after", `Exit codes:\n${lines.join("\n")}\n`);
 }
 
+/** `--webhook-secret-file`: the Conversation/SMS/Numbers webhook secret. */
+export function addWebhookSecretOption(command: Command): Command {
+  return command.option(
+    "--webhook-secret-file <path>",
+    "read the webhook secret (Conversation, SMS, Numbers) from this file; else SINCH_WEBHOOK_SECRET",
+  );
+}
+
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
 export function examples(command: Command, lines: string[]): Command {
   return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);

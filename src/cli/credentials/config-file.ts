@@ -11,6 +11,8 @@ export interface KeychainReference {
 export interface Profile {
   applicationKey?: string;
   applicationSecret?: string | KeychainReference;
+  /** The Conversation/SMS/Numbers webhook secret, used as the text it is. */
+  webhookSecret?: string | KeychainReference;
 }
 
 export function isKeychainReference(value: unknown): value is KeychainReference {
@@ -67,7 +69,7 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
     if (profile === null || typeof profile !== "object" || Array.isArray(profile)) {
       throw configError(path, `profile '${name}' must be an object`);
     }
-    const { applicationKey, applicationSecret } = profile as Record<string, unknown>;
+    const { applicationKey, applicationSecret, webhookSecret } = profile as Record<string, unknown>;
     if (applicationKey !== undefined && typeof applicationKey !== "string") {
       throw configError(path, `'applicationKey' of profile '${name}' must be a string`);
     }
@@ -77,6 +79,13 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
       !(isKeychainReference(applicationSecret) && Object.keys(applicationSecret).length === 1)
     ) {
       throw configError(path, `'applicationSecret' of profile '${name}' must be a string or {"keychain": true}`);
+    }
+    if (
+      webhookSecret !== undefined &&
+      typeof webhookSecret !== "string" &&
+      !(isKeychainReference(webhookSecret) && Object.keys(webhookSecret).length === 1)
+    ) {
+      throw configError(path, `'webhookSecret' of profile '${name}' must be a string or {"keychain": true}`);
     }
   }
   return { ...record, profiles: own } as ConfigFile;

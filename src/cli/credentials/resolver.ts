@@ -20,6 +20,8 @@ export interface CredentialFlags {
   secret?: string | boolean;
   /** Refused: Node's own flag; `--dotenv` is the tool's. */
   envFile?: string | boolean;
+  /** The Conversation/SMS/Numbers webhook secret's file (commands that verify webhooks). */
+  webhookSecretFile?: string;
 }
 
 export interface Resolved {
@@ -45,6 +47,12 @@ const DEMO_SECRET = "c2luY2gtdGlja2V0IGRlbW8gc2VjcmV0LCBub3QgZm9yIHVzZQ==";
 
 export const KEY_VAR = "SINCH_APPLICATION_KEY";
 export const SECRET_VAR = "SINCH_APPLICATION_SECRET";
+export const WEBHOOK_SECRET_VAR = "SINCH_WEBHOOK_SECRET";
+
+/** The keychain account of a profile's webhook secret (the application secret's is the profile's name). */
+export function webhookKeychainAccount(profile: string): string {
+  return `webhook:${profile}`;
+}
 
 export const SECRET_ALTERNATIVES =
   "use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`";
@@ -169,7 +177,34 @@ export class CredentialResolver {
     return { name: "default", source: "default", explicit: false };
   }
 
-  private async profileValue(field: "applicationKey" | "applicationSecret"): Promise<Resolved | null> {
+  /**
+   * The webhook secret (Conversation, SMS, Numbers): --webhook-secret-file, else
+   * SINCH_WEBHOOK_SECRET (environment or .env), else the profile's `webhookSecret` (in the
+   * file or the keychain). Used as the text it is.
+   */
+  async webhookSecret(): Promise<Resolved | null> {
+    const file = this.flags.webhookSecretFile;
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(resolve(this.io.cwd, file), "utf8");
+      } catch (error) {
+        throw usageError(
+          `cannot read webhook secret file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        );
+      }
+      const value = stripOneNewline(text);
+      if (value === "") throw usageError(`webhook secret file ${file} is empty`);
+      return { value, source: "flag", origin: "--webhook-secret-file" };
+    }
+    const env = await this.lookup(WEBHOOK_SECRET_VAR);
+    if (env) return { ...env, origin: env.source === "env" ? WEBHOOK_SECRET_VAR : `${WEBHOOK_SECRET_VAR} in .env` };
+    return this.profileValue("webhookSecret");
+  }
+
+  private async profileValue(
+    field: "applicationKey" | "applicationSecret" | "webhookSecret",
+  ): Promise<Resolved | null> {
     const loaded = await this.config();
     const profile = await this.profile();
     const path = await this.configPath();
@@ -187,8 +222,9 @@ export class CredentialResolver {
     }
     const value = entry[field];
     if (isKeychainReference(value)) {
+      const account = field === "webhookSecret" ? webhookKeychainAccount(profile.name) : profile.name;
       return {
-        value: await this.keychainSecret(profile.name),
+        value: await this.keychainSecret(account),
         source: "config",
         origin: `keychain: profile '${profile.name}'`,
       };
@@ -208,9 +244,14 @@ export class CredentialResolver {
     return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
   }
 
-  /** The secret, checked to be standard base64; `stdin` is read once for --secret-stdin. */
-  async secret(): Promise<Resolved | null> {
+  /**
+   * The secret, checked to be standard base64; `stdin` is read once for --secret-stdin.
+   * `lenient`: a secret that is not strict base64 is returned as it is (signed requests,
+   * which Node and Java decode leniently; the caller warns).
+   */
+  async secret(options: { lenient?: boolean } = {}): Promise<Resolved | null> {
     const found = await this.findSecret();
+    if (found && options.lenient && found.value !== "") return found;
     if (found) {
       const problem = base64Problem(found.value, { secret: true });
       if (problem) {
@@ -330,6 +371,12 @@ export class CredentialResolver {
 
 export function missingSecret(): ExitError {
   return usageError(`no application secret: ${SECRET_ALTERNATIVES}`);
+}
+
+export function missingWebhookSecret(): ExitError {
+  return usageError(
+    `no webhook secret: use --webhook-secret-file <path>, ${WEBHOOK_SECRET_VAR}, a .env file, or a profile's webhookSecret`,
+  );
 }
 
 export function missingKey(): ExitError {

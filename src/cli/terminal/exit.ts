@@ -9,6 +9,8 @@ export const ExitCode = {
   malformed: 6,
   keyMismatch: 7,
   batchFailures: 8,
+  /** `callback send`: the receiver answered with another status than 2xx, or could not be reached. */
+  callbackFailed: 9,
   interrupted: 130,
 } as const;
 

@@ -3,7 +3,12 @@ import { base64Problem, decodeSecret } from "../../../core/base64.js";
 import { type ConfigFile, isKeychainReference, profileNamed } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
 import { type Keychain, KeychainError } from "../../credentials/keychain.js";
-import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
+import {
+  type CredentialFlags,
+  CredentialResolver,
+  type Resolved,
+  webhookKeychainAccount,
+} from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
@@ -157,6 +162,8 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     config.profiles[profile] = {
       applicationKey: finalKey,
       applicationSecret: stored === "keychain" ? { keychain: true } : finalSecret,
+      // Replacing the application's credentials keeps the profile's webhook secret.
+      ...(previous?.webhookSecret !== undefined ? { webhookSecret: previous.webhookSecret } : {}),
     };
     if (!config.defaultProfile) config.defaultProfile = profile;
     return stored;
@@ -293,6 +300,9 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
     requireProfile(c, name, path);
     if (isKeychainReference(profileNamed(c, name)?.applicationSecret)) {
       await dropKeychainEntry(credentials.keychain(), name, onFailure, ctx);
+    }
+    if (isKeychainReference(c.profiles[name]?.webhookSecret)) {
+      await dropKeychainEntry(credentials.keychain(), webhookKeychainAccount(name), onFailure, ctx);
     }
     delete c.profiles[name];
     if (c.defaultProfile === name) delete c.defaultProfile;

@@ -1,0 +1,80 @@
+import { Argument, Command, Option } from "commander";
+import { CALLBACK_EVENTS } from "../../../core/request/callbacks.js";
+import { portArg } from "../../terminal/options.js";
+import {
+  addCredentialOptions,
+  addWebhookSecretOption,
+  type CommandDefinition,
+  examples,
+  exitCodesHelp,
+} from "../options.js";
+
+type Run = typeof import("./run.js");
+
+const SEND_HELP = `
+Events: ice, ace, dice, pie (Voice), verification-request, verification-result
+(Verification): signed with the application key and secret, as Sinch signs callbacks;
+conversation-message, sms-delivery-report: signed with the webhook secret
+(x-sinch-webhook-signature); numbers-event: signed with the webhook secret (X-Sinch-Signature).
+Prints the receiver's status line and body.`;
+
+/** `sinch-ticket callback send|listen`: test callbacks, signed as Sinch signs them, and a receiver for them. */
+export const callback: CommandDefinition = {
+  name: "callback",
+  summary: "Send a signed test callback (Voice, Verification, Conversation, SMS, Numbers) or receive and check them.",
+  define(command, ctx) {
+    const run = async (work: (run: Run) => Promise<number>) => {
+      ctx.exitCode = await work(await import("./run.js"));
+    };
+    const send = new Command("send")
+      .description("POST a sample callback, signed as Sinch signs it, to a URL.")
+      .addArgument(new Argument("<event>", "the callback to send").choices(Object.keys(CALLBACK_EVENTS)))
+      .requiredOption("--url <url>", "the receiver's URL")
+      .option("--body-file <file|->", "send this body instead of the sample (bytes, as given)")
+      .option("--print", "print the signed request as raw HTTP instead of sending it")
+      .option("--json", "print one JSON object with the receiver's answer");
+    addWebhookSecretOption(send);
+    addCredentialOptions(send);
+    send.addHelpText("after", SEND_HELP);
+    examples(send, [
+      "callback send ace --url http://localhost:3000/sinch/callback",
+      "callback send conversation-message --url https://example.ngrok.app/webhook --webhook-secret-file secret.txt",
+      "callback send verification-result --url http://localhost:3000/verification --print",
+    ]);
+    exitCodesHelp(send, [
+      [0, "the receiver answered 2xx"],
+      [2, "usage or configuration error (a missing secret, an unreadable --body-file)"],
+      [9, "the receiver answered with another status, or could not be reached"],
+    ]);
+    send.action((event: string, flags) => run((r) => r.callbackSend(event, flags, ctx)));
+
+    const listen = new Command("listen")
+      .description("Receive callbacks, check each signature, and pass them on to your backend.")
+      .option("--host <host>", "address to listen on", "127.0.0.1")
+      .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portArg).default(0))
+      .option(
+        "--forward-to <url>",
+        "pass each request on, unchanged, to this backend (its path is put before the request's)",
+      )
+      .option("--json", "one NDJSON object per request on standard output");
+    addWebhookSecretOption(listen);
+    addCredentialOptions(listen);
+    listen.addHelpText(
+      "after",
+      `
+Prints its URL as the first line on standard output when ready, then one line per request
+on standard error (time, event, scheme, verdict, the mistake ids of a bad signature, and
+the backend's status). Without --forward-to every request is answered 200 {}. Checks as
+'request verify' (15 minutes of --max-skew). SIGINT or SIGTERM: finishes requests in
+flight, then exits 0.
+`,
+    );
+    examples(listen, [
+      "callback listen --port 8787 --forward-to http://localhost:3000",
+      "callback listen --json > callbacks.ndjson",
+    ]);
+    listen.action((flags) => run((r) => r.callbackListen(flags, ctx)));
+
+    command.addCommand(send).addCommand(listen);
+  },
+};

@@ -1,0 +1,260 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import {
+  CALLBACK_EVENTS,
+  type CallbackEvent,
+  callbackEventName,
+  isCallbackEvent,
+  type SignedCallback,
+  sampleBody,
+  signCallback,
+} from "../../../core/request/callbacks.js";
+import {
+  DEFAULT_MAX_SKEW,
+  type RequestVerifyResult,
+  requestScheme,
+  secretFor,
+  verifyRequest,
+} from "../../../core/request/verify.js";
+import type { Received } from "../../../server/callback.js";
+import {
+  type CredentialFlags,
+  CredentialResolver,
+  missingKey,
+  missingSecret,
+  missingWebhookSecret,
+  type Resolved,
+} from "../../credentials/resolver.js";
+import { readBodyFile } from "../../terminal/bytes.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
+import { requestJson, verdictLine } from "../../views/request-verdict.js";
+import { listenOrExplain, runUntilStopped } from "../server-run.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+
+export interface CallbackSendFlags extends CredentialFlags {
+  url: string;
+  bodyFile?: string;
+  print?: boolean;
+  json?: boolean;
+}
+
+export interface CallbackListenFlags extends CredentialFlags {
+  host: string;
+  port: number;
+  forwardTo?: string;
+  json?: boolean;
+}
+
+function httpUrl(text: string, option: string): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    throw usageError(`${option} '${text}' is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(`${option} must be an http:// or https:// URL`);
+  return url;
+}
+
+/** A nonce in the shape Sinch's webhooks carry (26 characters of Crockford base32, as a ULID). */
+function nonce(): string {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  return [...randomBytes(26)].map((b) => alphabet[b % 32]).join("");
+}
+
+/** The request as raw HTTP/1.1 bytes. */
+function rawHttp(url: URL, signed: SignedCallback): Buffer {
+  const head = [
+    `${signed.method} ${signed.target} HTTP/1.1`,
+    `host: ${url.host}`,
+    ...signed.headers.map(([n, v]) => `${n}: ${v}`),
+    `content-length: ${signed.body.length}`,
+    "",
+    "",
+  ].join("\r\n");
+  return Buffer.concat([Buffer.from(head, "utf8"), signed.body]);
+}
+
+/** `callback send <event> --url <url>`. */
+export async function callbackSend(eventName: string, flags: CallbackSendFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  if (!isCallbackEvent(eventName))
+    throw usageError(`unknown event '${eventName}': ${Object.keys(CALLBACK_EVENTS).join(", ")}`);
+  const event: CallbackEvent = eventName;
+  const url = httpUrl(flags.url, "--url");
+  if (flags.bodyFile === "-" && flags.secretStdin)
+    throw usageError("--body-file - and --secret-stdin both want standard input");
+  const credentials = new CredentialResolver(io, flags);
+  const scheme = CALLBACK_EVENTS[event];
+  let key: Resolved | null = null;
+  let secret: Resolved | null = null;
+  let webhookSecret: Resolved | null = null;
+  if (scheme === "application") {
+    secret = await credentials.secret({ lenient: true });
+    if (!secret) throw missingSecret();
+    key = await credentials.key();
+    if (!key) throw missingKey();
+  } else {
+    webhookSecret = await credentials.webhookSecret();
+    if (!webhookSecret) throw missingWebhookSecret();
+  }
+  reportConfigWarnings(ctx, credentials);
+  const now = io.now();
+  const body =
+    flags.bodyFile !== undefined
+      ? await readBodyFile(flags.bodyFile, io)
+      : sampleBody(event, { applicationKey: key?.value ?? "YOUR_APPLICATION_KEY", now, id: randomUUID() });
+  const signed = signCallback({
+    event,
+    target: `${url.pathname}${url.search}`,
+    body,
+    credentials: {
+      applicationKey: key?.value ?? null,
+      applicationSecret: secret?.value ?? null,
+      webhookSecret: webhookSecret?.value ?? null,
+    },
+    now,
+    nonce: nonce(),
+  });
+  demoNotice(ctx, "signed", key, secret);
+  if (flags.print) {
+    io.stdout.write(rawHttp(url, signed));
+    return ExitCode.ok;
+  }
+  let answer: { status: number; statusText: string; body: Buffer };
+  try {
+    answer = await post(url, signed);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`);
+  }
+  const ok = answer.status >= 200 && answer.status < 300;
+  if (flags.json) {
+    printJson(ctx, { event, scheme, url: url.href, status: answer.status, ok, body: answer.body.toString("utf8") });
+  } else {
+    ui.print(`HTTP/1.1 ${answer.status} ${answer.statusText}`.trimEnd());
+    if (answer.body.length > 0) {
+      io.stdout.write(answer.body);
+      if (answer.body[answer.body.length - 1] !== 0x0a) io.stdout.write("\n");
+    }
+  }
+  if (!ok) ui.error(`the receiver answered ${answer.status} to the ${event} callback`);
+  return ok ? ExitCode.ok : ExitCode.callbackFailed;
+}
+
+function post(url: URL, signed: SignedCallback): Promise<{ status: number; statusText: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const outgoing = send(
+      url,
+      {
+        method: signed.method,
+        // Given as a list, headers go out in this order and case; Node then adds no Host.
+        headers: ["host", url.host, ...signed.headers.flat(), "content-length", String(signed.body.length)],
+        timeout: 30_000,
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (c: Buffer) => chunks.push(c));
+        incoming.on("end", () =>
+          resolve({
+            status: incoming.statusCode ?? 0,
+            statusText: incoming.statusMessage ?? "",
+            body: Buffer.concat(chunks),
+          }),
+        );
+        incoming.on("error", reject);
+      },
+    );
+    outgoing.on("timeout", () => outgoing.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    outgoing.on("error", reject);
+    outgoing.end(signed.body);
+  });
+}
+
+/** `callback listen`: verifies every request, logs it, passes it on when asked. */
+export async function callbackListen(flags: CallbackListenFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  const forwardTo = flags.forwardTo === undefined ? null : httpUrl(flags.forwardTo, "--forward-to");
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret({ lenient: true });
+  const key = await credentials.key();
+  const webhookSecret = await credentials.webhookSecret();
+  if (!secret && !webhookSecret) {
+    throw usageError(
+      "callback listen needs the application secret (Voice, Verification callbacks) or the webhook secret (Conversation, SMS, Numbers), or both",
+    );
+  }
+  reportConfigWarnings(ctx, credentials);
+  const options = {
+    applicationSecret: secret?.value ?? null,
+    applicationKey: key?.value ?? null,
+    webhookSecret: webhookSecret?.value ?? null,
+    maxSkew: DEFAULT_MAX_SKEW,
+  };
+  // Lines of one turn of the event loop are written together (a write per request would
+  // cost a good share of the request itself under load).
+  let lines = "";
+  let json = "";
+  const flush = () => {
+    if (lines) io.stderr.write(lines);
+    if (json) io.stdout.write(json);
+    lines = "";
+    json = "";
+  };
+  const received = ({ request, status, error }: Received) => {
+    const scheme = requestScheme(request);
+    let verdict: RequestVerifyResult | null = null;
+    let shown: string;
+    if (scheme !== null && (secretFor(scheme) === "webhook" ? !webhookSecret : !secret)) {
+      shown = `unchecked: no ${secretFor(scheme)} secret`;
+    } else {
+      verdict = verifyRequest(request, { ...options, now: io.now() });
+      shown = verdict.valid ? "valid" : `✗ ${verdictLine(verdict)}`;
+      if (verdict.diagnosis.length > 0) shown += ` [${verdict.diagnosis.map((d) => d.mistake).join(", ")}]`;
+    }
+    const event = callbackEventName(request.body, scheme);
+    const answered = status === null ? `backend unreachable (${error})` : String(status);
+    if (lines === "" && json === "") setImmediate(flush);
+    lines += `${io.now().toISOString()} ${request.method} ${request.path} ${event} ${scheme ?? "unsigned"} ${shown} → ${answered}\n`;
+    if (flags.json) {
+      const object = verdict
+        ? { event, ...requestJson(verdict), status }
+        : {
+            event,
+            valid: false,
+            code: "unverified",
+            scheme,
+            checks: [],
+            stringToSign: null,
+            notes: [],
+            warnings: [],
+            diagnosis: [],
+            status,
+          };
+      json += `${JSON.stringify(object)}\n`;
+    }
+  };
+  const { createCallbackServer } = await import("../../../server/index.js");
+  const app = await createCallbackServer({ forwardTo, received });
+  app.addHook("onClose", async () => flush());
+  const port = await listenOrExplain(app, flags.host, flags.port);
+  if (secret && (await credentials.key()) === null)
+    ui.note("no application key: the key in each request is not compared");
+  if (!secret) ui.note("no application secret: Voice and Verification callbacks are not checked");
+  if (!webhookSecret) ui.note("no webhook secret: Conversation, SMS and Numbers webhooks are not checked");
+  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(flags.host)) {
+    ui.warn(`listening on ${flags.host}: this is a development receiver`);
+  }
+  demoNotice(ctx, "callbacks are checked", key, secret);
+  // SIGINT and SIGTERM are handled before the ready line: a script that stops the receiver
+  // as soon as it reads the URL must not meet the default action (death by the signal).
+  const stopped = runUntilStopped(app, ctx);
+  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
+  ui.print(`http://${host}:${port}`);
+  if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${forwardTo.pathname.replace(/\/$/, "")}`);
+  return stopped;
+}

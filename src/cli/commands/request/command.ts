@@ -1,0 +1,91 @@
+import { Command, Option } from "commander";
+import { durationArg } from "../../terminal/options.js";
+import {
+  addCredentialOptions,
+  addWebhookSecretOption,
+  type CommandDefinition,
+  examples,
+  exitCodesHelp,
+} from "../options.js";
+
+type Run = typeof import("./run.js");
+
+const VERIFY_HELP = `
+Paste the request as it was sent or received: a raw HTTP request (request line, headers,
+blank line, body: from a server log, nc -l, a proxy, a browser's "copy as raw"), or a curl
+command (-X, -H, -d/--data/--data-raw/--data-binary, --json, URL). The scheme comes from
+the headers: Authorization: Application <key>:<signature> (application key and secret),
+Authorization: User <ticket> (verified as 'verify' does), x-sinch-webhook-signature with
+its -nonce, -timestamp and -algorithm headers (Conversation, SMS; webhook secret), or
+X-Sinch-Signature (Numbers; webhook secret).
+
+The signed time (x-timestamp, or the webhook's timestamp) must be within --max-skew of
+now. Sinch documents no tolerance; 15 minutes is this tool's choice.
+
+On a bad signature the string that should have been signed is shown line by line, with
+invisible characters made visible, and the known variants are tried to name what the
+signer did differently.`;
+
+/** `sinch-ticket request sign|verify`: Sinch's application-signed requests and its webhooks. */
+export const request: CommandDefinition = {
+  name: "request",
+  summary: "Sign a request to Sinch's Voice or Verification API, or verify a signed request or webhook.",
+  define(command, ctx) {
+    const run = async (work: (run: Run) => Promise<number>) => {
+      ctx.exitCode = await work(await import("./run.js"));
+    };
+    const sign = new Command("sign")
+      .description("Sign a request with the application key and secret: the x-timestamp and Authorization headers.")
+      .argument("<method>", "HTTP method, e.g. POST")
+      .argument("<url-or-path>", "the URL, or the path, the request goes to")
+      .option("--body-file <file|->", "the request body (bytes, as sent), or - for standard input")
+      .option("--content-type <type>", "the Content-Type sent (default application/json with a body)")
+      .option(
+        "--timestamp <time>",
+        "x-timestamp: ISO 8601 with a zone, signed exactly as written, or -2m (default now)",
+      )
+      .option("--with-query", "sign the path with its ?query, as Sinch's .NET SDK does")
+      .addOption(new Option("--curl", "print a complete curl command instead").conflicts("json"))
+      .option("--json", "print one JSON object with the string to sign");
+    addCredentialOptions(sign);
+    examples(sign, [
+      "request sign POST https://verification.api.sinch.com/verification/v1/verifications --body-file body.json",
+      "request sign GET https://calling.api.sinch.com/calling/v1/configuration/numbers --curl",
+      "request sign POST /verification/v1/verifications --body-file - --json < body.json",
+    ]);
+    sign.action((method: string, target: string, flags) => run((r) => r.requestSign(method, target, flags, ctx)));
+
+    const verify = new Command("verify")
+      .description("Verify a pasted request, callback or webhook (raw HTTP or curl); explain a bad signature.")
+      .argument("[text]", "the request, or - to read standard input")
+      .addOption(
+        new Option("--max-skew <duration>", "how far the signed time may be from now")
+          .argParser(durationArg)
+          .default(900, "15m"),
+      )
+      .option("--ignore-time", "skip the timestamp check")
+      .option("--with-query", "the signed path includes its ?query (Sinch's .NET SDK)")
+      .option("-q, --quiet", "print nothing; the exit code tells")
+      .option("--json", "print one JSON object");
+    addWebhookSecretOption(verify);
+    addCredentialOptions(verify);
+    verify.addHelpText("after", VERIFY_HELP);
+    examples(verify, [
+      "request verify < request.txt",
+      'request verify --json "$(pbpaste)"',
+      "request verify --ignore-time - < ace.http",
+    ]);
+    exitCodesHelp(verify, [
+      [0, "valid"],
+      [2, "usage or configuration error (no secret for the scheme, a request larger than 1 MB)"],
+      [3, "bad signature"],
+      [4, "signed too long ago (beyond --max-skew)"],
+      [5, "signed in the future (beyond --max-skew)"],
+      [6, "malformed: no signature header, or one that cannot be read"],
+      [7, "application key mismatch"],
+    ]);
+    verify.action((text: string | undefined, flags) => run((r) => r.requestVerify(text, flags, ctx)));
+
+    command.addCommand(sign).addCommand(verify);
+  },
+};

@@ -1,0 +1,268 @@
+import { InvalidInputError, TicketError } from "../../../core/errors.js";
+import { examine } from "../../../core/judge.js";
+import { readInput } from "../../../core/read.js";
+import { signApplicationRequest } from "../../../core/request/application.js";
+import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
+import {
+  malformedRequest,
+  type RequestVerifyResult,
+  requestScheme,
+  secretFor,
+  verifyRequest,
+} from "../../../core/request/verify.js";
+import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
+import {
+  type CredentialFlags,
+  CredentialResolver,
+  missingKey,
+  missingSecret,
+  missingWebhookSecret,
+  type Resolved,
+} from "../../credentials/resolver.js";
+import { readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
+import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+
+export interface RequestSignFlags extends CredentialFlags {
+  bodyFile?: string;
+  contentType?: string;
+  timestamp?: string;
+  withQuery?: boolean;
+  curl?: boolean;
+  json?: boolean;
+}
+
+export interface RequestVerifyFlags extends CredentialFlags {
+  maxSkew: number;
+  ignoreTime?: boolean;
+  withQuery?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/**
+ * The URL's or path's parts: what is signed (the path exactly as written: no dot segments
+ * removed, nothing percent-encoded), and where a curl command sends it.
+ */
+function target(text: string): { url: string | null; path: string; query: string | null } {
+  let rest = text;
+  let url: string | null = null;
+  const origin = /^https?:\/\/[^/?#]*/i.exec(text);
+  if (origin) {
+    try {
+      new URL(text);
+    } catch {
+      throw usageError(`'${text}' is not a URL`);
+    }
+    url = text;
+    rest = text.slice(origin[0].length) || "/";
+  } else if (!text.startsWith("/")) {
+    throw usageError(`'${text}' is neither a URL (https://...) nor a path (/...)`);
+  }
+  rest = rest.split("#")[0] as string;
+  if (!rest.startsWith("/")) rest = `/${rest}`;
+  const at = rest.indexOf("?");
+  return at === -1 ? { url, path: rest, query: null } : { url, path: rest.slice(0, at), query: rest.slice(at + 1) };
+}
+
+/** `--timestamp`: an absolute time exactly as written; a relative one (or none) as `toISOString()`. */
+function timestampOf(flag: string | undefined, now: Date): string {
+  if (flag === undefined) return now.toISOString();
+  try {
+    const time = parseTime(flag, now);
+    return parseIsoParts(flag.trim()) ? flag.trim() : new Date(toMillis(time)).toISOString();
+  } catch (error) {
+    if (error instanceof TicketError) throw usageError(`--timestamp: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A word for a POSIX shell: single-quoted unless plainly safe. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+function lenientWarning(ctx: CommandContext, secret: Resolved): void {
+  ctx.ui.warn(
+    `lenient-secret: the application secret from ${secret.origin} is not strict base64; it is decoded leniently as Node and Java do, but Python's b64decode refuses it`,
+  );
+}
+
+function isText(bytes: Buffer): boolean {
+  return !bytes.includes(0) && Buffer.from(bytes.toString("utf8"), "utf8").equals(bytes);
+}
+
+/** `request sign <method> <url-or-path>`. */
+export async function requestSign(
+  method: string,
+  urlOrPath: string,
+  flags: RequestSignFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  if (!/^[A-Za-z]+$/.test(method))
+    throw usageError(`'${method}' is not an HTTP method (GET, POST, PUT, PATCH, DELETE...)`);
+  const where = target(urlOrPath);
+  if (flags.curl && where.url === null) throw usageError("--curl needs the full URL (https://...), not only a path");
+  if (flags.bodyFile === "-" && flags.secretStdin)
+    throw usageError("--body-file - and --secret-stdin both want standard input");
+  const credentials = new CredentialResolver(io, flags);
+  const secret = await credentials.secret({ lenient: true });
+  if (!secret) throw missingSecret();
+  const key = await credentials.key();
+  if (!key) throw missingKey();
+  reportConfigWarnings(ctx, credentials);
+  const body = flags.bodyFile === undefined ? null : await readBodyFile(flags.bodyFile, io);
+  let signed: ReturnType<typeof signApplicationRequest>;
+  try {
+    signed = signApplicationRequest({
+      applicationKey: key.value,
+      applicationSecret: secret.value,
+      method,
+      resource: flags.withQuery && where.query !== null ? `${where.path}?${where.query}` : where.path,
+      body,
+      contentType: flags.contentType ?? null,
+      timestamp: timestampOf(flags.timestamp, io.now()),
+    });
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw usageError(error.message);
+    throw error;
+  }
+  if (signed.lenientSecret) lenientWarning(ctx, secret);
+  demoNotice(ctx, "signed", key, secret);
+  if (flags.json) {
+    const { lenientSecret: _, ...shown } = signed;
+    printJson(ctx, shown);
+  } else if (flags.curl) {
+    // --path-as-is: curl sends the path exactly as signed (no dot segments removed).
+    const words = ["curl", "-X", signed.method, "--path-as-is", shellQuote(where.url as string)];
+    const hasBody = body !== null && body.length > 0;
+    if (signed.contentType !== "" || hasBody) words.push("-H", shellQuote(`Content-Type: ${signed.contentType}`));
+    words.push(
+      "-H",
+      shellQuote(`x-timestamp: ${signed.timestamp}`),
+      "-H",
+      shellQuote(`Authorization: ${signed.authorization}`),
+    );
+    if (hasBody) {
+      if (flags.bodyFile !== "-") words.push("--data-binary", shellQuote(`@${flags.bodyFile}`));
+      else if (isText(body))
+        words.push(
+          "--data-binary",
+          shellQuote(body.toString("utf8").startsWith("@") ? ` ${body}` : body.toString("utf8")),
+        );
+      else
+        throw usageError("a binary body on standard input cannot go in a curl command: give it as --body-file <file>");
+    }
+    ui.print(words.join(" "));
+  } else {
+    ui.print(`x-timestamp: ${signed.timestamp}`);
+    ui.print(`Authorization: ${signed.authorization}`);
+  }
+  return ExitCode.ok;
+}
+
+/** The request to verify: the argument, or standard input's bytes. */
+async function readRequest(
+  text: string | undefined,
+  ctx: CommandContext,
+  stdinTaken: boolean,
+): Promise<{ bytes: Buffer; piped: boolean }> {
+  const { io } = ctx;
+  if (text !== undefined && text !== "-") {
+    const bytes = Buffer.from(text, "utf8");
+    if (bytes.length > MAX_REQUEST_BYTES)
+      throw usageError("the request is larger than 1 MB: at most 1048576 bytes are read");
+    return { bytes, piped: false };
+  }
+  if (stdinTaken)
+    throw usageError("standard input is already used for the secret (--secret-stdin): pass the request as an argument");
+  if (text === undefined && io.stdin.isTTY) {
+    throw usageError(
+      "missing request: pass it as an argument, or pipe it to standard input (raw HTTP or a curl command)",
+    );
+  }
+  const bytes = await readStreamBytes(io.stdin, "the request on standard input");
+  if (bytes.toString("latin1").trim() === "") throw usageError("no request on standard input");
+  return { bytes, piped: true };
+}
+
+/** Key and secrets for the scheme, the profile picked by the request's own key when nothing else says. */
+async function secretsFor(
+  parsed: ParsedRequest,
+  credentials: CredentialResolver,
+  ctx: CommandContext,
+): Promise<{ key: Resolved | null; secret: Resolved | null; webhookSecret: Resolved | null }> {
+  const scheme = requestScheme(parsed);
+  if (scheme === null) return { key: null, secret: null, webhookSecret: null };
+  if (secretFor(scheme) === "webhook") {
+    const webhookSecret = await credentials.webhookSecret();
+    if (!webhookSecret) throw missingWebhookSecret();
+    return { key: null, secret: null, webhookSecret };
+  }
+  const authorization = parsed.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1] ?? "";
+  const requestKey =
+    scheme === "application"
+      ? (/^\S+\s+([^\s:]+):/.exec(authorization)?.[1] ?? null)
+      : examine(readInput(authorization.replace(/^user\s+/i, ""))).applicationKey;
+  if (requestKey !== null && (await credentials.choosesProfileByKey())) {
+    const own = (await credentials.profilesByKey()).get(requestKey);
+    if (own) {
+      ctx.ui.note(`using profile '${own.name}': its application key is the request's`);
+      return { key: own.key, secret: await own.secret(), webhookSecret: null };
+    }
+  }
+  const secret = await credentials.secret({ lenient: scheme === "application" });
+  if (!secret) throw missingSecret();
+  return { key: await credentials.key(), secret, webhookSecret: null };
+}
+
+/** The request read from the text, or the malformed verdict saying why it could not be. */
+function readParsed(bytes: Buffer, piped: boolean): { request: ParsedRequest } | { malformed: RequestVerifyResult } {
+  try {
+    return { request: parseRequest(bytes, { trailingNewlineAdded: piped }) };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return { malformed: malformedRequest(error.message) };
+  }
+}
+
+/** `request verify [text|-]`. */
+export async function requestVerify(
+  text: string | undefined,
+  flags: RequestVerifyFlags,
+  ctx: CommandContext,
+): Promise<number> {
+  const { io, ui } = ctx;
+  ui.quiet = flags.quiet === true;
+  const credentials = new CredentialResolver(io, flags);
+  const input = await readRequest(text, ctx, flags.secretStdin === true);
+  let verdict: RequestVerifyResult;
+  let used: (Resolved | null)[] = [];
+  const parsed = readParsed(input.bytes, input.piped);
+  if ("malformed" in parsed) verdict = parsed.malformed;
+  else {
+    const { key, secret, webhookSecret } = await secretsFor(parsed.request, credentials, ctx);
+    reportConfigWarnings(ctx, credentials);
+    used = [key, secret];
+    verdict = verifyRequest(parsed.request, {
+      applicationSecret: secret?.value ?? null,
+      applicationKey: key?.value ?? null,
+      webhookSecret: webhookSecret?.value ?? null,
+      now: io.now(),
+      maxSkew: flags.maxSkew,
+      ignoreTime: flags.ignoreTime === true,
+      withQuery: flags.withQuery === true,
+    });
+  }
+  if (!flags.quiet) {
+    for (const note of verdict.notes) ui.note(note);
+    demoNotice(ctx, "verified", ...used);
+    if (flags.json) printJson(ctx, requestJson(verdict));
+    else printRequestVerdict(ctx, verdict);
+    for (const warning of verdict.warnings) ui.warn(warning);
+  }
+  return VERIFY_EXIT[verdict.code] ?? ExitCode.internal;
+}

@@ -1,0 +1,226 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { parseIsoParts } from "../time.js";
+import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
+import { reserializations } from "./serialize.js";
+import { webhookSignedData } from "./webhook.js";
+
+/** The mistakes `request verify` names (cli.md), each found by trying it. */
+export type RequestMistakeId =
+  | "body-reserialized"
+  | "content-type-differs"
+  | "query-in-resource"
+  | "query-dropped"
+  | "path-prefix"
+  | "timestamp-differs"
+  | "md5-empty"
+  | "md5-of-empty-body"
+  | "secret-not-decoded";
+
+export interface RequestDiagnosis {
+  mistake: RequestMistakeId;
+  detail: string;
+}
+
+/** One thing the signer may have done differently, and what it would have signed. */
+interface Variant {
+  mistake: RequestMistakeId;
+  detail: string;
+  data: Uint8Array | string;
+  key?: Uint8Array | string;
+}
+
+function same(a: Buffer, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Tries each variant (one HMAC each) and names those whose MAC is the one received. */
+function matching(
+  variants: Variant[],
+  algorithm: "sha256" | "sha1",
+  key: Uint8Array | string,
+  mac: Uint8Array,
+): RequestDiagnosis[] {
+  const found: RequestDiagnosis[] = [];
+  for (const v of variants) {
+    if (found.some((f) => f.mistake === v.mistake)) continue;
+    const computed = createHmac(algorithm, v.key ?? key)
+      .update(v.data)
+      .digest();
+    if (same(computed, mac)) found.push({ mistake: v.mistake, detail: v.detail });
+  }
+  return found;
+}
+
+/** Content types a client library may have signed instead of the one sent. */
+function contentTypeVariants(sent: string): string[] {
+  const base = (sent.split(";")[0] ?? "").trim();
+  const candidates = [
+    base,
+    `${base}; charset=utf-8`,
+    `${base}; charset=UTF-8`,
+    `${base};charset=utf-8`,
+    "application/json",
+    "application/json; charset=utf-8",
+    "",
+  ];
+  return [...new Set(candidates)].filter((c) => c !== sent && !(c.startsWith(";") || c.startsWith(" ")));
+}
+
+/** The same instant as `sent`, written the ways SDKs write it. */
+function timestampVariants(sent: string): string[] {
+  const parts = parseIsoParts(sent);
+  if (!parts || parts.offsetMinutes === null) return [];
+  const base = new Date(Math.floor(parts.seconds) * 1000).toISOString().slice(0, 19);
+  const f = parts.fraction;
+  const digits = (n: number) => (n === 0 ? "" : `.${f.padEnd(n, "0").slice(0, n)}`);
+  const candidates = [
+    `${base}Z`,
+    `${base}${digits(3)}Z`,
+    `${base}${digits(7)}Z`,
+    `${base}${digits(6)}+00:00`,
+    `${base}+00:00`,
+    f ? `${base}.${f}Z` : `${base}Z`,
+    f ? `${base}.${f}+00:00` : `${base}+00:00`,
+  ];
+  return [...new Set(candidates)].filter((c) => c !== sent);
+}
+
+/** The API base paths of Sinch's application-signed APIs. */
+const BASE_PATHS = ["/verification", "/calling", "/voice"];
+
+function pathVariants(path: string): { path: string; detail: string }[] {
+  const segments = path.split("/").filter((s, i) => i > 0 || s !== "");
+  const found: { path: string; detail: string }[] = [];
+  for (let k = 1; k <= Math.min(3, segments.length - 1); k++) {
+    const shorter = `/${segments.slice(k).join("/")}`;
+    found.push({
+      path: shorter,
+      detail: `the signature covers the path ${shorter}, without its leading ${`/${segments.slice(0, k).join("/")}`}: sign the path the request is sent to (${path}), base path included`,
+    });
+  }
+  for (const base of BASE_PATHS) {
+    if (path.toLowerCase().startsWith(`${base}/`)) continue;
+    found.push({
+      path: `${base}${path}`,
+      detail: `the signature covers ${base}${path}, with the API's base path ${base}, but the request went to ${path}: sign the path actually sent`,
+    });
+  }
+  return found;
+}
+
+export interface ApplicationDiagnoseInput {
+  parts: StringToSignParts;
+  /** The path and query as sent; `parts.resource` is one of them. */
+  path: string;
+  query: string | null;
+  body: Uint8Array;
+  key: Uint8Array;
+  /** The secret as text, to try it undecoded; null when only bytes are known. */
+  secretText: string | null;
+  /** The signature received. */
+  mac: Uint8Array;
+}
+
+/** What the signer of an application-signed request did differently, when a known variant matches. */
+export function diagnoseApplication(input: ApplicationDiagnoseInput): RequestDiagnosis[] {
+  const { parts, body, key, mac } = input;
+  const variants: Variant[] = [];
+  const sts = (changes: Partial<StringToSignParts>) => stringToSign({ ...parts, ...changes });
+  for (const r of reserializations(body)) {
+    variants.push({
+      mistake: "body-reserialized",
+      detail: `the Content-MD5 that was signed is that of the body written ${r.label}, not of the bytes sent: take the MD5 over the exact bytes that go on the wire (serialise once, then sign and send that text)`,
+      data: sts({ contentMd5: contentMd5(r.bytes) }),
+    });
+  }
+  for (const type of contentTypeVariants(parts.contentType)) {
+    variants.push({
+      mistake: "content-type-differs",
+      detail: `the signature covers Content-Type '${type}' but '${parts.contentType}' was sent (a client library adds or drops '; charset=utf-8'): sign the header value exactly as sent, or set it yourself so the library leaves it alone`,
+      data: sts({ contentType: type }),
+    });
+  }
+  if (input.query !== null) {
+    const withQuery = `${input.path}?${input.query}`;
+    if (parts.resource === input.path) {
+      variants.push({
+        mistake: "query-in-resource",
+        detail: `the signature covers the path with its query (${withQuery}), as Sinch's .NET SDK signs it; the verifier signs the path alone: sign ${input.path} (or verify with --with-query)`,
+        data: sts({ resource: withQuery }),
+      });
+    } else {
+      variants.push({
+        mistake: "query-dropped",
+        detail: `the signature covers the path without its query (${input.path}), as Sinch's Java SDK signs it: sign ${withQuery} (or verify without --with-query)`,
+        data: sts({ resource: input.path }),
+      });
+    }
+  }
+  for (const p of pathVariants(input.path)) {
+    const resource = parts.resource === input.path ? p.path : `${p.path}?${input.query}`;
+    variants.push({ mistake: "path-prefix", detail: p.detail, data: sts({ resource }) });
+  }
+  for (const ts of timestampVariants(parts.timestamp)) {
+    variants.push({
+      mistake: "timestamp-differs",
+      detail: `the signature covers x-timestamp:${ts}, but the header sent is x-timestamp:${parts.timestamp} (the same time, written another way): send the timestamp exactly as signed`,
+      data: sts({ timestamp: ts }),
+    });
+  }
+  if (body.length > 0) {
+    variants.push({
+      mistake: "md5-empty",
+      detail:
+        "the signature covers an empty Content-MD5 line, but a body was sent: take the MD5 of the body (or sign the request after its body is set)",
+      data: sts({ contentMd5: "" }),
+    });
+  } else {
+    variants.push({
+      mistake: "md5-of-empty-body",
+      detail: `the signature covers the MD5 of an empty body (${EMPTY_BODY_MD5}), but a request without a body signs an empty Content-MD5 line`,
+      data: sts({ contentMd5: EMPTY_BODY_MD5 }),
+    });
+  }
+  if (input.secretText !== null) {
+    variants.push({
+      mistake: "secret-not-decoded",
+      detail:
+        "the HMAC key was the secret's text itself: base64-decode the application secret and use those bytes as the HMAC-SHA256 key",
+      data: stringToSign(parts),
+      key: Buffer.from(input.secretText, "utf8"),
+    });
+  }
+  return matching(variants, "sha256", key, mac);
+}
+
+export interface WebhookDiagnoseInput {
+  scheme: "webhook" | "numbers";
+  body: Uint8Array;
+  nonce: string;
+  timestamp: string;
+  secret: string;
+  mac: Uint8Array;
+}
+
+/** What the signer (or the checker) of a Conversation, SMS or Numbers webhook did differently. */
+export function diagnoseWebhook(input: WebhookDiagnoseInput): RequestDiagnosis[] {
+  const { scheme, body, secret, mac } = input;
+  const data = (bytes: Uint8Array) =>
+    scheme === "webhook" ? webhookSignedData(bytes, input.nonce, input.timestamp) : bytes;
+  const variants: Variant[] = reserializations(body).map((r) => ({
+    mistake: "body-reserialized",
+    detail: `the HMAC covers the body written ${r.label}, not the bytes received: compute it over the raw body (before any JSON parsing; a framework's parsed-and-stringified body is not the same text)`,
+    data: data(r.bytes),
+  }));
+  const decoded = Buffer.from(secret, "base64");
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret) && decoded.length > 0) {
+    variants.push({
+      mistake: "secret-not-decoded",
+      detail:
+        "the HMAC key was the webhook secret base64-decoded: Sinch uses the webhook secret as the text it is (its UTF-8 bytes), not decoded",
+      data: data(body),
+      key: decoded,
+    });
+  }
+  return matching(variants, scheme === "webhook" ? "sha256" : "sha1", secret, mac);
+}

@@ -1,0 +1,368 @@
+import { timingSafeEqual } from "node:crypto";
+import type { Diagnosis, VerifyCode } from "../checks.js";
+import { describeSpan } from "../describe.js";
+import { InvalidInputError } from "../errors.js";
+import { verifyTicket } from "../ticket/verify.js";
+import { parseIsoParts } from "../time.js";
+import {
+  applicationKeyBytes,
+  applicationSignature,
+  contentMd5,
+  type StringToSignParts,
+  stringToSign,
+} from "./application.js";
+import { diagnoseApplication, diagnoseWebhook, type RequestDiagnosis } from "./diagnose.js";
+import { headerValue, type ParsedRequest } from "./parse.js";
+import { NUMBERS_HEADER, numbersSignature, WEBHOOK_HEADERS, webhookSignature, webhookSignedData } from "./webhook.js";
+
+/** How a request is signed, read from its headers. */
+export type RequestScheme = "application" | "user" | "webhook" | "numbers";
+
+export type RequestCheckName = "format" | "applicationKey" | "signature" | "timestamp" | "created" | "expiry";
+
+export interface RequestCheck {
+  name: RequestCheckName;
+  /** `null` when the check was skipped. */
+  ok: boolean | null;
+  detail: string;
+}
+
+/** The default tolerance for the signed time: 15 minutes (Sinch documents none). */
+export const DEFAULT_MAX_SKEW = 900;
+
+export interface VerifyRequestOptions {
+  /** The application secret (base64 text, or its bytes): application and user schemes. */
+  applicationSecret?: string | Uint8Array | null;
+  /** The expected application key; the check is skipped when absent. */
+  applicationKey?: string | null;
+  /** The webhook secret, used as the text it is: webhook and Numbers schemes. */
+  webhookSecret?: string | null;
+  now?: Date;
+  /** Seconds the signed time may be off, either way (default 900). */
+  maxSkew?: number;
+  ignoreTime?: boolean;
+  /** The resource signed includes `?query` (as Sinch's .NET SDK signs it). */
+  withQuery?: boolean;
+}
+
+export interface RequestVerifyResult {
+  valid: boolean;
+  code: VerifyCode;
+  scheme: RequestScheme | null;
+  checks: RequestCheck[];
+  /** What the signature should cover (null for a user ticket, or when unreadable). */
+  stringToSign: string | null;
+  notes: string[];
+  warnings: string[];
+  /** The request mistakes found; for a user ticket, the ticket's. */
+  diagnosis: (RequestDiagnosis | Diagnosis)[];
+}
+
+/** The scheme a request's headers announce, or null when none is recognised. */
+export function requestScheme(request: Pick<ParsedRequest, "headers">): RequestScheme | null {
+  const authorization = headerValue(request, "authorization");
+  if (authorization !== undefined && /^application\s/i.test(authorization)) return "application";
+  if (authorization !== undefined && /^user\s/i.test(authorization)) return "user";
+  if (headerValue(request, WEBHOOK_HEADERS.signature) !== undefined) return "webhook";
+  if (headerValue(request, NUMBERS_HEADER) !== undefined) return "numbers";
+  return null;
+}
+
+/** Which secret a scheme needs. */
+export function secretFor(scheme: RequestScheme): "application" | "webhook" {
+  return scheme === "webhook" || scheme === "numbers" ? "webhook" : "application";
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+
+function codeOf(checks: RequestCheck[], timeCode: VerifyCode | null): VerifyCode {
+  const failed = (name: RequestCheckName) => checks.some((c) => c.name === name && c.ok === false);
+  if (failed("format")) return "malformed";
+  if (failed("applicationKey")) return "key_mismatch";
+  if (failed("signature")) return "bad_signature";
+  return timeCode ?? "valid";
+}
+
+function result(
+  scheme: RequestScheme | null,
+  checks: RequestCheck[],
+  timeCode: VerifyCode | null,
+  extra: Partial<Pick<RequestVerifyResult, "stringToSign" | "notes" | "warnings" | "diagnosis">>,
+): RequestVerifyResult {
+  const code = codeOf(checks, timeCode);
+  return {
+    valid: code === "valid",
+    code,
+    scheme,
+    checks,
+    stringToSign: extra.stringToSign ?? null,
+    notes: extra.notes ?? [],
+    warnings: extra.warnings ?? [],
+    diagnosis: code === "bad_signature" ? (extra.diagnosis ?? []) : [],
+  };
+}
+
+/** A failed `format` check for a request that cannot be judged at all. */
+export function malformedRequest(detail: string, scheme: RequestScheme | null = null): RequestVerifyResult {
+  return result(scheme, [{ name: "format", ok: false, detail }], null, {});
+}
+
+/** The `timestamp` check: the signed time within `maxSkew` of now, either way. */
+function timeCheck(signedAtMs: number | null, label: string, options: VerifyRequestOptions) {
+  if (options.ignoreTime)
+    return { check: { name: "timestamp", ok: null, detail: "skipped (--ignore-time)" } as RequestCheck, code: null };
+  if (signedAtMs === null) {
+    return {
+      check: { name: "timestamp", ok: null, detail: "skipped: the time could not be read" } as RequestCheck,
+      code: null,
+    };
+  }
+  const now = (options.now ?? new Date()).getTime();
+  const skewMs = (options.maxSkew ?? DEFAULT_MAX_SKEW) * 1000;
+  const delta = now - signedAtMs;
+  const allowed = `the ${describeSpan(skewMs)} allowed (--max-skew)`;
+  if (delta > skewMs) {
+    return {
+      check: {
+        name: "timestamp",
+        ok: false,
+        detail: `${label} is ${describeSpan(delta)} old, beyond ${allowed}: a replay, or a clock that is off`,
+      } as RequestCheck,
+      code: "expired" as VerifyCode,
+    };
+  }
+  if (-delta > skewMs) {
+    return {
+      check: {
+        name: "timestamp",
+        ok: false,
+        detail: `${label} is ${describeSpan(-delta)} in the future, beyond ${allowed}`,
+      } as RequestCheck,
+      code: "not_yet_valid" as VerifyCode,
+    };
+  }
+  const detail =
+    Math.abs(delta) < 1000
+      ? `${label} is now`
+      : delta > 0
+        ? `${label} is ${describeSpan(delta)} old, within ${allowed}`
+        : `${label} is ${describeSpan(-delta)} ahead, within ${allowed}`;
+  return { check: { name: "timestamp", ok: true, detail } as RequestCheck, code: null };
+}
+
+/**
+ * Verifies a request signed with one of Sinch's schemes, chosen from its headers, and
+ * diagnoses a bad signature by trying the known variants (a bounded list, one HMAC each).
+ * Throws an `InvalidInputError` ("invalid_secret") when the scheme's secret is not given
+ * (see `secretFor`).
+ */
+export function verifyRequest(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
+  const scheme = requestScheme(request);
+  if (scheme === null) {
+    const authorization = headerValue(request, "authorization");
+    return malformedRequest(
+      authorization === undefined
+        ? "no signature header: expected Authorization (Application or User), x-sinch-webhook-signature (Conversation, SMS) or X-Sinch-Signature (Numbers)"
+        : `the Authorization header's scheme '${authorization.split(/\s/)[0]?.slice(0, 20)}' is not Application or User (Sinch signs with 'Application <key>:<signature>')`,
+    );
+  }
+  const needs = secretFor(scheme);
+  const secret = needs === "webhook" ? options.webhookSecret : options.applicationSecret;
+  if (secret === null || secret === undefined || secret === "") {
+    throw new InvalidInputError("invalid_secret", `verifying a ${scheme} request needs the ${needs} secret`);
+  }
+  if (scheme === "user") return verifyUser(request, options);
+  if (scheme === "application") return verifyApplication(request, options);
+  return verifyWebhook(request, scheme, options);
+}
+
+function verifyUser(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
+  const ticket = (headerValue(request, "authorization") ?? "").replace(/^user\s+/i, "").trim();
+  const verdict = verifyTicket(ticket, {
+    applicationSecret: options.applicationSecret as string | Uint8Array,
+    applicationKey: options.applicationKey ?? null,
+    ...(options.now ? { now: options.now } : {}),
+    ignoreTime: options.ignoreTime === true,
+  });
+  return {
+    valid: verdict.valid,
+    code: verdict.code,
+    scheme: "user",
+    checks: verdict.checks,
+    stringToSign: null,
+    notes: [...request.notes, ...verdict.notes],
+    warnings: verdict.warnings,
+    diagnosis: verdict.diagnosis,
+  };
+}
+
+function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
+  const notes = [...request.notes];
+  const warnings: string[] = [];
+  const authorization = headerValue(request, "authorization") ?? "";
+  const shape = /^(\S+) +([^\s:]+):(\S+)$/.exec(authorization.trim());
+  const problems: string[] = [];
+  if (!shape) problems.push("the Authorization header is not `Application <key>:<signature>`");
+  const [, scheme = "", key = "", signatureText = ""] = shape ?? [];
+  if (shape && !BASE64_32.test(signatureText)) {
+    problems.push("the signature in the Authorization header is not base64 of 32 bytes (an HMAC-SHA256)");
+  }
+  if (shape && scheme !== "Application" && scheme !== "application") {
+    notes.push(
+      `scheme-case: the Authorization scheme is written '${scheme}'; accepted (HTTP schemes ignore case, and so does Sinch's Node SDK), but Sinch's .NET SDK wants exactly 'application'`,
+    );
+  }
+  const timestamp = headerValue(request, "x-timestamp");
+  let signedAt: number | null = null;
+  if (timestamp === undefined) problems.push("no x-timestamp header: the signed time travels in it");
+  else {
+    const parts = parseIsoParts(timestamp);
+    if (!parts || parts.offsetMinutes === null) {
+      problems.push(`x-timestamp '${timestamp.slice(0, 40)}' is not an ISO 8601 time with a zone`);
+    } else signedAt = parts.seconds * 1000 + Number(`0.${parts.fraction || "0"}`) * 1000;
+  }
+  const contentType = headerValue(request, "content-type");
+  if (contentType === undefined && request.body.length > 0) {
+    notes.push("the request has a body but no Content-Type header: an empty Content-Type line is signed");
+  }
+  const secret = options.applicationSecret as string | Uint8Array;
+  const keyBytes = applicationKeyBytes(secret);
+  if (keyBytes.lenient) {
+    warnings.push(
+      "lenient-secret: the application secret is not strict base64; Node and Java decode it leniently (as done here), Python's b64decode refuses it",
+    );
+  }
+  const parts: StringToSignParts = {
+    method: request.method,
+    contentMd5: contentMd5(request.body),
+    contentType: contentType ?? "",
+    timestamp: timestamp ?? "",
+    resource: options.withQuery && request.query !== null ? `${request.path}?${request.query}` : request.path,
+  };
+  const text = stringToSign(parts);
+  const checks: RequestCheck[] = [
+    problems.length === 0
+      ? { name: "format", ok: true, detail: "Authorization: Application <key>:<signature>, with x-timestamp" }
+      : { name: "format", ok: false, detail: problems.join("; ") },
+  ];
+  if (!shape) checks.push({ name: "applicationKey", ok: null, detail: "skipped: no key could be read" });
+  else if (!options.applicationKey) {
+    checks.push({ name: "applicationKey", ok: null, detail: "skipped: no application key to compare with" });
+  } else if (key === options.applicationKey) {
+    checks.push({ name: "applicationKey", ok: true, detail: "matches" });
+  } else {
+    checks.push({
+      name: "applicationKey",
+      ok: false,
+      detail: `the request is signed for application '${key}', not '${options.applicationKey}'`,
+    });
+  }
+  let diagnosis: RequestDiagnosis[] = [];
+  if (!shape || !BASE64_32.test(signatureText) || timestamp === undefined) {
+    checks.push({ name: "signature", ok: null, detail: "skipped: the signature header could not be read" });
+  } else {
+    const mac = Buffer.from(signatureText, "base64");
+    const expected = Buffer.from(applicationSignature(keyBytes.bytes, text), "base64");
+    if (equalBytes(expected, mac)) checks.push({ name: "signature", ok: true, detail: "HMAC-SHA256 matches" });
+    else {
+      checks.push({
+        name: "signature",
+        ok: false,
+        detail: "HMAC-SHA256 does not match: another secret, or the signer signed another string than the one shown",
+      });
+      diagnosis = diagnoseApplication({
+        parts,
+        path: request.path,
+        query: request.query,
+        body: request.body,
+        key: keyBytes.bytes,
+        secretText: typeof secret === "string" ? secret : null,
+        mac,
+      });
+    }
+  }
+  const time = timeCheck(signedAt, "x-timestamp", options);
+  checks.push(time.check);
+  return result("application", checks, time.code, { stringToSign: text, notes, warnings, diagnosis });
+}
+
+function verifyWebhook(
+  request: ParsedRequest,
+  scheme: "webhook" | "numbers",
+  options: VerifyRequestOptions,
+): RequestVerifyResult {
+  const notes = [...request.notes];
+  const secret = options.webhookSecret as string;
+  const problems: string[] = [];
+  const checks: RequestCheck[] = [];
+  let diagnosis: RequestDiagnosis[] = [];
+  let text: string;
+  let signedAt: number | null = null;
+  if (scheme === "numbers") {
+    const signature = (headerValue(request, NUMBERS_HEADER) ?? "").trim();
+    if (!/^[0-9a-fA-F]{40}$/.test(signature)) problems.push("X-Sinch-Signature is not 40 hex digits (an HMAC-SHA1)");
+    text = Buffer.from(request.body).toString("utf8");
+    checks.push(
+      problems.length === 0
+        ? { name: "format", ok: true, detail: "X-Sinch-Signature: hex HMAC-SHA1 of the body" }
+        : { name: "format", ok: false, detail: problems.join("; ") },
+    );
+    if (problems.length > 0)
+      checks.push({ name: "signature", ok: null, detail: "skipped: the signature header could not be read" });
+    else {
+      const mac = Buffer.from(signature, "hex");
+      if (equalBytes(Buffer.from(numbersSignature(secret, request.body), "hex"), mac)) {
+        checks.push({ name: "signature", ok: true, detail: "HMAC-SHA1 matches" });
+      } else {
+        checks.push({
+          name: "signature",
+          ok: false,
+          detail: "HMAC-SHA1 does not match: another callback secret, or the body was changed",
+        });
+        diagnosis = diagnoseWebhook({ scheme, body: request.body, nonce: "", timestamp: "", secret, mac });
+      }
+    }
+    checks.push({ name: "timestamp", ok: null, detail: "skipped: Numbers webhooks sign no time" });
+    return result(scheme, checks, null, { stringToSign: text, notes, diagnosis });
+  }
+  const signature = (headerValue(request, WEBHOOK_HEADERS.signature) ?? "").trim();
+  const nonce = headerValue(request, WEBHOOK_HEADERS.nonce);
+  const timestamp = headerValue(request, WEBHOOK_HEADERS.timestamp);
+  const algorithm = headerValue(request, WEBHOOK_HEADERS.algorithm);
+  if (!BASE64_32.test(signature)) problems.push("x-sinch-webhook-signature is not base64 of 32 bytes (an HMAC-SHA256)");
+  if (nonce === undefined) problems.push("no x-sinch-webhook-signature-nonce header");
+  if (timestamp === undefined) problems.push("no x-sinch-webhook-signature-timestamp header");
+  else if (!/^\d{1,12}$/.test(timestamp)) problems.push("x-sinch-webhook-signature-timestamp is not Unix seconds");
+  else signedAt = Number(timestamp) * 1000;
+  if (algorithm !== undefined && algorithm.toLowerCase() !== "hmacsha256") {
+    problems.push(`x-sinch-webhook-signature-algorithm is '${algorithm.slice(0, 20)}', not HmacSHA256`);
+  }
+  text = Buffer.from(webhookSignedData(request.body, nonce ?? "", timestamp ?? "")).toString("utf8");
+  checks.push(
+    problems.length === 0
+      ? { name: "format", ok: true, detail: "x-sinch-webhook-signature with its nonce, timestamp and algorithm" }
+      : { name: "format", ok: false, detail: problems.join("; ") },
+  );
+  if (!BASE64_32.test(signature) || nonce === undefined || timestamp === undefined) {
+    checks.push({ name: "signature", ok: null, detail: "skipped: the signature headers could not be read" });
+  } else {
+    const mac = Buffer.from(signature, "base64");
+    if (equalBytes(Buffer.from(webhookSignature(secret, request.body, nonce, timestamp), "base64"), mac)) {
+      checks.push({ name: "signature", ok: true, detail: "HMAC-SHA256 matches" });
+    } else {
+      checks.push({
+        name: "signature",
+        ok: false,
+        detail: "HMAC-SHA256 does not match: another webhook secret, or the body was changed",
+      });
+      diagnosis = diagnoseWebhook({ scheme, body: request.body, nonce, timestamp, secret, mac });
+    }
+  }
+  const time = timeCheck(signedAt, "x-sinch-webhook-signature-timestamp", options);
+  checks.push(time.check);
+  return result(scheme, checks, time.code, { stringToSign: text, notes, diagnosis });
+}
