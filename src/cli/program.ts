@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import type { TicketError } from "../core/errors.js";
+import { TicketError } from "../core/errors.js";
 import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
 import { config } from "./commands/config/command.js";
 import { decode } from "./commands/decode/command.js";
@@ -11,7 +11,7 @@ import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
 import type { CommandContext } from "./terminal/context.js";
-import { ExitCode, type ExitError, usageError } from "./terminal/exit.js";
+import { ExitCode, ExitError, usageError } from "./terminal/exit.js";
 import { envFlag, type Io } from "./terminal/io.js";
 import { Ui } from "./terminal/ui.js";
 
@@ -159,33 +159,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/**
- * Commands are bundled in files of their own, each with its own copy of the error
- * classes, so errors are recognised by their shape rather than by `instanceof`.
- */
-function isExitError(error: unknown): error is ExitError {
-  return error instanceof Error && error.name === "ExitError" && typeof (error as ExitError).exitCode === "number";
-}
-
-function isTicketError(error: unknown): error is TicketError {
-  return (
-    error instanceof Error &&
-    ["TicketError", "MalformedTicketError", "InvalidInputError"].includes(error.name) &&
-    typeof (error as TicketError).code === "string"
-  );
-}
-
 function handleError(error: unknown, ctx: CommandContext): number {
   const { io, ui } = ctx;
   if (error instanceof CommanderError) {
     // commander has already said what was wrong (or shown the help or version asked for).
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (isExitError(error)) {
+  if (error instanceof ExitError) {
     if (error.message) ui.error(error.message);
     return error.exitCode;
   }
-  if (isTicketError(error)) {
+  if (error instanceof TicketError) {
     ui.error(error.message);
     return error.code === "malformed" ? ExitCode.malformed : ExitCode.usage;
   }
