@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Plugin } from "rolldown";
 
 const minify = process.env.BUILD_DEBUG !== "1";
+/** Entries, and the prompts' module, which holds inquirer for import() on demand. */
+const lazy = /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 
 /**
@@ -76,7 +78,12 @@ export default defineConfig([
       minify,
       comments: { legal: false },
       dynamicImportInCjs: false,
-      cleanDir: true,
+      // Our own code and what it imports statically in one file (start-up pays per file
+      // more than per line); what is imported on demand (the server, the prompts, dotenv,
+      // open, the workers' own entries) stays in files of its own.
+      codeSplitting: {
+        groups: [{ name: "app", test: (id) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id) }],
+      },
     },
   },
   {

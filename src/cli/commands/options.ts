@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { secretRefused } from "../credentials/resolver.js";
 import type { CommandContext } from "../terminal/context.js";
+import { usageError } from "../terminal/exit.js";
 
 /**
  * `--secret`: never shown, never suggested, refused as soon as it is read (with a value)
@@ -30,6 +31,36 @@ export function addCredentialOptions(command: Command): Command {
     .option("--env-file <path>", "read variables from this file instead of ./.env")
     .option("--profile <name>", "config file profile to use")
     .option("--demo", "use built-in demo credentials (for trying the tool)");
+}
+
+/**
+ * Which options go with which `--format`: the one table `sign` and `serve` check. An
+ * option of the other format is an error when given on the command line, even with its
+ * default value (`--format jwt --style dotnet`).
+ */
+export const FORMAT_OPTIONS = {
+  ticket: ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"],
+  jwt: ["ttl", "now", "nonce", "instanceExpiresIn"],
+} as const;
+
+/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Refuses the options (given on the command line) that do not go with the chosen `--format`. */
+export function checkFormatOptions(command: Command): void {
+  const given = (key: string) => {
+    const source = command.getOptionValueSource(key);
+    return source !== undefined && source !== "default";
+  };
+  if (command.getOptionValue("format") === "jwt") {
+    const ticketOnly = FORMAT_OPTIONS.ticket.find(given);
+    if (ticketOnly) throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
+  } else {
+    const jwtOnly = FORMAT_OPTIONS.jwt.find(given);
+    if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
+  }
 }
 
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */

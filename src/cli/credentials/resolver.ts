@@ -162,13 +162,13 @@ export class CredentialResolver {
     return { name: "default", source: "default", explicit: false };
   }
 
-  private async profileValue(field: "applicationKey" | "applicationSecret"): Promise<Resolved | null> {
+  /** The chosen profile's key or secret, if it has one; a profile named but missing is an error. */
+  private async profileValue(field: "key" | "secret"): Promise<Resolved | null> {
     const loaded = await this.config();
     const profile = await this.profile();
-    const path = await this.configPath();
-    const entry = loaded?.config.profiles[profile.name];
-    if (!entry) {
+    if (!loaded?.config.profiles[profile.name]) {
       if (profile.explicit) {
+        const path = await this.configPath();
         throw new ExitError(
           ExitCode.usage,
           loaded
@@ -178,15 +178,38 @@ export class CredentialResolver {
       }
       return null;
     }
-    const value = entry[field];
-    if (isKeychainReference(value)) {
-      return {
-        value: await this.keychainSecret(profile.name),
-        source: "config",
-        origin: `keychain: profile '${profile.name}'`,
-      };
+    const own = await this.fromProfile(profile.name);
+    return field === "key" ? own.key : ((await own.secret?.()) ?? null);
+  }
+
+  /**
+   * A config profile's key and secret, each with where it came from: the one place a
+   * profile becomes credentials. The secret is read when asked for (a keychain-held one is
+   * one call to the store) and checked to be standard base64.
+   */
+  private async fromProfile(
+    name: string,
+  ): Promise<{ key: Resolved | null; secret: (() => Promise<Resolved>) | null; secretProblem: string | null }> {
+    const path = await this.configPath();
+    const entry = (await this.config())?.config.profiles[name];
+    const origin = `profile '${name}' in ${path}`;
+    const key: Resolved | null = entry?.applicationKey
+      ? { value: entry.applicationKey, source: "config", origin }
+      : null;
+    const stored = entry?.applicationSecret;
+    if (!stored) return { key, secret: null, secretProblem: null };
+    const checked = (found: Resolved): Resolved => {
+      const problem = base64Problem(found.value, { secret: true });
+      if (problem) throw badSecret(found.origin, problem);
+      return found;
+    };
+    if (isKeychainReference(stored)) {
+      const secret = async () =>
+        checked({ value: await this.keychainSecret(name), source: "config", origin: `keychain: profile '${name}'` });
+      return { key, secret, secretProblem: null };
     }
-    return value ? { value, source: "config", origin: `profile '${profile.name}' in ${path}` } : null;
+    const secretProblem = base64Problem(stored, { secret: true });
+    return { key, secret: async () => checked({ value: stored, source: "config", origin }), secretProblem };
   }
 
   async key(): Promise<Resolved | null> {
@@ -196,7 +219,7 @@ export class CredentialResolver {
     }
     const env = await this.lookup(KEY_VAR);
     if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
-    const profile = await this.profileValue("applicationKey");
+    const profile = await this.profileValue("key");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
   }
@@ -206,11 +229,7 @@ export class CredentialResolver {
     const found = await this.findSecret();
     if (found) {
       const problem = base64Problem(found.value, { secret: true });
-      if (problem) {
-        throw usageError(
-          `the application secret from ${found.origin} is not standard base64 of at least one byte: it ${problem}`,
-        );
-      }
+      if (problem) throw badSecret(found.origin, problem);
     }
     return found;
   }
@@ -236,7 +255,7 @@ export class CredentialResolver {
     }
     const env = await this.lookup(SECRET_VAR);
     if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
-    const profile = await this.profileValue("applicationSecret");
+    const profile = await this.profileValue("secret");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
   }
@@ -258,30 +277,11 @@ export class CredentialResolver {
    * is read when asked for (a keychain-held one is one call to the store).
    */
   async profilesByKey(): Promise<Map<string, KeyedProfile>> {
-    const loaded = await this.config();
-    const path = await this.configPath();
     const byKey = new Map<string, KeyedProfile>();
-    for (const [name, entry] of Object.entries(loaded?.config.profiles ?? {})) {
-      const { applicationKey, applicationSecret } = entry;
-      if (!applicationKey || !applicationSecret || byKey.has(applicationKey)) continue;
-      const inKeychain = isKeychainReference(applicationSecret);
-      if (!inKeychain && base64Problem(applicationSecret, { secret: true }) !== null) continue;
-      const origin = `profile '${name}' in ${path}`;
-      byKey.set(applicationKey, {
-        name,
-        key: { value: applicationKey, source: "config", origin },
-        secret: inKeychain
-          ? async () => {
-              const value = await this.keychainSecret(name);
-              const problem = base64Problem(value, { secret: true });
-              if (problem)
-                throw usageError(
-                  `the secret of profile '${name}' in the keychain is not standard base64: it ${problem}`,
-                );
-              return { value, source: "config", origin: `keychain: profile '${name}'` };
-            }
-          : async () => ({ value: applicationSecret, source: "config", origin }),
-      });
+    for (const name of Object.keys((await this.config())?.config.profiles ?? {})) {
+      const { key, secret, secretProblem } = await this.fromProfile(name);
+      if (!key || !secret || secretProblem || byKey.has(key.value)) continue;
+      byKey.set(key.value, { name, key, secret });
     }
     return byKey;
   }
@@ -291,27 +291,11 @@ export class CredentialResolver {
    * flags and the environment say; an unknown profile is an error.
    */
   async profileCredentials(name: string): Promise<{ key: Resolved | null; secret: Resolved | null }> {
-    const loaded = await this.config();
-    const path = await this.configPath();
-    const entry = loaded?.config.profiles[name];
-    if (!entry) throw usageError(`no profile '${name}' in config file ${path}`);
-    const origin = `profile '${name}' in ${path}`;
-    const key: Resolved | null = entry.applicationKey
-      ? { value: entry.applicationKey, source: "config", origin }
-      : null;
-    const stored = entry.applicationSecret;
-    let secret: Resolved | null = null;
-    if (isKeychainReference(stored)) {
-      secret = { value: await this.keychainSecret(name), source: "config", origin: `keychain: profile '${name}'` };
-    } else if (stored) {
-      secret = { value: stored, source: "config", origin };
+    if (!(await this.config())?.config.profiles[name]) {
+      throw usageError(`no profile '${name}' in config file ${await this.configPath()}`);
     }
-    if (secret) {
-      const problem = base64Problem(secret.value, { secret: true });
-      if (problem)
-        throw usageError(`the application secret of profile '${name}' is not standard base64: it ${problem}`);
-    }
-    return { key, secret };
+    const { key, secret } = await this.fromProfile(name);
+    return { key, secret: secret ? await secret() : null };
   }
 
   /** Warnings about the config file, once it has been read. */
@@ -319,6 +303,10 @@ export class CredentialResolver {
     const warning = this.configCache?.permissionWarning;
     return warning ? [warning] : [];
   }
+}
+
+function badSecret(origin: string, problem: string): ExitError {
+  return usageError(`the application secret from ${origin} is not standard base64 of at least one byte: it ${problem}`);
 }
 
 export function missingSecret(): ExitError {

@@ -2,7 +2,7 @@ import { Option } from "commander";
 import { IDENTITY_TYPES } from "../../../core/endpoint.js";
 import { TICKET_STYLES } from "../../../core/ticket/layout.js";
 import { durationArg, portArg } from "../../terminal/options.js";
-import { addCredentialOptions, type CommandDefinition, examples } from "../options.js";
+import { addCredentialOptions, type CommandDefinition, checkFormatOptions, examples } from "../options.js";
 
 /** `sinch-ticket serve`: the tutorial's auth backend, for front-end work and tests. */
 export const serve: CommandDefinition = {
@@ -41,6 +41,7 @@ export const serve: CommandDefinition = {
       "serve --htpasswd users.htpasswd --format jwt --ttl 1h",
     ]);
     command.action(async (flags) => {
+      checkFormatOptions(command);
       ctx.exitCode = await (await import("./run.js")).serve(flags, ctx);
     });
   },

@@ -2,7 +2,7 @@ import { Option } from "commander";
 import { IDENTITY_TYPES } from "../../../core/endpoint.js";
 import { TICKET_STYLES } from "../../../core/ticket/layout.js";
 import { countArg, durationArg, preciseTimeArg, timeArg } from "../../terminal/options.js";
-import { addCredentialOptions, type CommandDefinition, examples } from "../options.js";
+import { addCredentialOptions, type CommandDefinition, checkFormatOptions, examples } from "../options.js";
 
 /** `sinch-ticket sign [endpoint]`: a user ticket, a batch of them, or a registration token. */
 export const sign: CommandDefinition = {
@@ -65,6 +65,7 @@ export const sign: CommandDefinition = {
       "sign --format jwt --ttl 1h alice",
     ]);
     command.action(async (endpoint: string | undefined, flags) => {
+      checkFormatOptions(command);
       ctx.exitCode = await (await import("./run.js")).sign(endpoint, flags, ctx);
     });
   },

@@ -35,11 +35,6 @@ export interface SignFlags extends CredentialFlags {
   instanceExpiresIn?: number;
 }
 
-/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 const TYPE_CHOICES = [
   { name: "username", value: "username" as const, description: "an application user name (most common)" },
   { name: "email", value: "email" as const, description: "an e-mail address" },
@@ -79,12 +74,6 @@ async function signingCredentials(ctx: CommandContext, flags: SignFlags) {
 /** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
 async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const ticketOnly = (
-    ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
-  ).find((k) => flags[k] !== undefined);
-  if (ticketOnly) {
-    throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
-  }
   const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
   const instanceExpiresIn = flags.instanceExpiresIn;
@@ -151,8 +140,6 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
   const { io, ui } = ctx;
   const now = io.now();
   if (flags.format === "jwt") return signToken(endpointArg, flags, ctx);
-  const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
-  if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
   const style = flags.style ?? "dotnet";
   let type = flags.type;
   const { created, expiresIn } = flags;
