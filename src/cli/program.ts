@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import pkg from "../../package.json" with { type: "json" };
 import { TicketError } from "../core/errors.js";
 import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
@@ -34,14 +34,14 @@ function oneLine(message: string): string {
 }
 
 /** `sinch-ticket config init`: how a user calls the command. */
-function commandPath(command: Command): string {
+function commandPath(command: CommandUnknownOpts): string {
   const names: string[] = [];
-  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  for (let c: CommandUnknownOpts | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(" ");
 }
 
 /** "sign, decode, ..." : a command's visible subcommands. */
-function commandList(parent: Command): string {
+function commandList(parent: CommandUnknownOpts): string {
   return parent
     .createHelp()
     .visibleCommands(parent)
@@ -53,7 +53,7 @@ function commandList(parent: Command): string {
  * Every command reports through the injected io and never exits the process itself.
  * Commands still waiting for their definition are configured once they have it.
  */
-function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<string, unknown>): void {
+function configure(command: CommandUnknownOpts, ctx: CommandContext, pending: ReadonlyMap<string, unknown>): void {
   const { io } = ctx;
   command
     .exitOverride()
@@ -82,11 +82,13 @@ const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, insp
  * a command's options are added when it is about to run, or when help or completion
  * needs them, so a run builds only its own command.
  */
-export function buildProgram(ctx: CommandContext): { program: Command; defineAll: () => void } {
+export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts; defineAll: () => void } {
   const pending = new Map(COMMANDS.map((c) => [c.name, c]));
-  const define = (command: Command) => {
-    const definition = pending.get(command.name());
-    if (!definition) return;
+  const created = new Map(COMMANDS.map(({ name, summary }) => [name, new Command(name).description(summary)]));
+  const define = (group: CommandUnknownOpts) => {
+    const definition = pending.get(group.name());
+    const command = created.get(group.name());
+    if (!definition || !command) return;
     pending.delete(definition.name);
     definition.define(command, ctx);
     configure(command, ctx, pending);
@@ -99,15 +101,15 @@ export function buildProgram(ctx: CommandContext): { program: Command; defineAll
     .version(pkg.version, "-V, --version", "print the version")
     .option("--no-color", "no colours in output")
     .addHelpText("after", CREDENTIALS_HELP);
-  for (const { name, summary } of COMMANDS) program.addCommand(new Command(name).description(summary));
+  for (const command of created.values()) program.addCommand(command);
   program
     .addCommand(
       new Command("help")
         .description("show help for a command")
         .argument("[command...]", "the command, e.g. sign or config init")
-        .action((names: string[]) => {
+        .action((names) => {
           defineAll();
-          let topic = program;
+          let topic: CommandUnknownOpts = program;
           for (const name of names) {
             const next = topic.commands.find((c) => c.name() === name);
             if (!next) {

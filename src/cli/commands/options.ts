@@ -1,4 +1,4 @@
-import { type Command, Option } from "commander";
+import { type Command, type CommandUnknownOpts, Option, type OptionValues } from "@commander-js/extra-typings";
 import { secretRefused } from "../credentials/resolver.js";
 import type { CommandContext } from "../terminal/context.js";
 import { usageError } from "../terminal/exit.js";
@@ -7,14 +7,16 @@ import { usageError } from "../terminal/exit.js";
  * `--secret`: never shown, never suggested, refused as soon as it is read (with a value)
  * or before the command runs (without one), naming the alternatives.
  */
-export function secretOption(): Option {
+export function secretOption() {
   return new Option("--secret [value]").hideHelp().argParser(() => {
     throw secretRefused();
   });
 }
 
 /** `--secret-file` and `--secret-stdin`, which exclude each other. */
-export function addSecretSourceOptions(command: Command): Command {
+export function addSecretSourceOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+  command: Command<Args, Opts, Globals>,
+) {
   return command
     .addOption(
       new Option("--secret-file <path>", "read the application secret from this file").conflicts("secretStdin"),
@@ -24,10 +26,10 @@ export function addSecretSourceOptions(command: Command): Command {
 }
 
 /** The flags of every command that needs the application's credentials. */
-export function addCredentialOptions(command: Command): Command {
-  command.option("--key <key>", "application key");
-  addSecretSourceOptions(command);
-  return command
+export function addCredentialOptions<Args extends unknown[], Opts extends OptionValues, Globals extends OptionValues>(
+  command: Command<Args, Opts, Globals>,
+) {
+  return addSecretSourceOptions(command.option("--key <key>", "application key"))
     .option("--env-file <path>", "read variables from this file instead of ./.env")
     .option("--profile <name>", "config file profile to use")
     .option("--demo", "use built-in demo credentials (for trying the tool)");
@@ -49,7 +51,7 @@ export function flagName(key: string): string {
 }
 
 /** Refuses the options (given on the command line) that do not go with the chosen `--format`. */
-export function checkFormatOptions(command: Command): void {
+export function checkFormatOptions(command: CommandUnknownOpts): void {
   const given = (key: string) => {
     const source = command.getOptionValueSource(key);
     return source !== undefined && source !== "default";
@@ -63,8 +65,12 @@ export function checkFormatOptions(command: Command): void {
   }
 }
 
+/** A command as program.ts creates it: a name and a summary, no arguments or options yet. */
+// biome-ignore lint/complexity/noBannedTypes: commander's own type for "no options yet"
+export type NewCommand = Command<[], {}, {}>;
+
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
-export function examples(command: Command, lines: string[]): Command {
+export function examples<C extends CommandUnknownOpts>(command: C, lines: string[]): C {
   return command.addHelpText("after", `\nExamples:\n${lines.map((l) => `  $ sinch-ticket ${l}`).join("\n")}\n`);
 }
 
@@ -76,5 +82,5 @@ export function examples(command: Command, lines: string[]): Command {
 export interface CommandDefinition {
   name: string;
   summary: string;
-  define(command: Command, ctx: CommandContext): void;
+  define(command: NewCommand, ctx: CommandContext): void;
 }

@@ -6,10 +6,7 @@ import { type DecodedRegistrationToken, decodeRegistrationToken } from "../../..
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
-
-export interface DecodeFlags {
-  json?: boolean;
-}
+import type { DecodeFlags } from "./options.js";
 
 export function decodeJson(d: DecodedTicket) {
   return {

@@ -1,30 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeSecret } from "../../../core/base64.js";
-import type { IdentityType } from "../../../core/endpoint.js";
 import { TicketSigner } from "../../../core/ticket/batch-signer.js";
-import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
-import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-export interface ServeFlags extends CredentialFlags {
-  host: string;
-  port: number;
-  htpasswd?: string;
-  anyUser?: boolean;
-  cors?: string[];
-  type: IdentityType;
-  style: TicketStyle;
-  expiresIn?: number;
-  format: "ticket" | "jwt";
-  ttl?: number;
-}
+import type { ServeFlags } from "./options.js";
 
 declare const __BCRYPT_WORKER__: string | undefined;
 declare const __dirname: string;

@@ -2,38 +2,16 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkEndpoint, checkIdentityType, type IdentityType } from "../../../core/endpoint.js";
 import { TicketError } from "../../../core/errors.js";
-import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { createTicket } from "../../../core/ticket/sign.js";
-import type { PreciseTime } from "../../../core/time.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
-import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { readAll, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-/** The options of `sign`, as commander parsed and checked them. */
-export interface SignFlags extends CredentialFlags {
-  type?: IdentityType;
-  style?: TicketStyle;
-  created?: PreciseTime;
-  expiresIn?: number;
-  payload?: string;
-  format?: "ticket" | "jwt";
-  json?: boolean;
-  /** false with --no-input */
-  input?: boolean;
-  batch?: string;
-  count?: number;
-  endpointTemplate?: string;
-  outputFormat?: "ndjson" | "csv";
-  ttl?: number;
-  now?: Date;
-  nonce?: string;
-  instanceExpiresIn?: number;
-}
+import type { SignFlags } from "./options.js";
 
 const TYPE_CHOICES = [
   { name: "username", value: "username" as const, description: "an application user name (most common)" },

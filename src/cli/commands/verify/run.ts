@@ -2,23 +2,13 @@ import { applicationKeyOf } from "../../../core/application-key.js";
 import type { Check } from "../../../core/checks.js";
 import { type VerifyResult, verifyTicket } from "../../../core/ticket/verify.js";
 import { type TokenVerifyResult, verifyRegistrationToken } from "../../../core/token/verify.js";
-import { type CredentialFlags, CredentialResolver, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
 import { isToken, printRows, ticketRows, tokenRows } from "../decode/run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-/** The options of `verify`, as commander parsed them. */
-export interface VerifyFlags extends CredentialFlags {
-  clockSkew?: number;
-  maxAge?: number;
-  now?: Date;
-  ignoreTime?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-  batch?: string;
-}
+import type { VerifyFlags } from "./options.js";
 
 const VERDICTS: Record<string, string> = {
   valid: "valid ticket",
