@@ -1,6 +1,7 @@
 // `npm run build` (rolldown -c, then tsc for the library's declarations) writes dist/:
-// - cli.cjs, the command line, and the files it shares with the code each command loads
-//   when it runs (every import() is a file of its own: one copy of each module);
+// - cli.cjs, the command line, with our code in one shared file beside it; what only some
+//   runs need (batch mode, the prompts, the servers, dotenv, open) is imported on demand,
+//   each from a file of its own, and each module is in one file only;
 // - batch-worker.cjs and bcrypt-worker.cjs, worker threads; inspect/, the inspect page;
 // - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
@@ -8,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Plugin } from "rolldown";
 
 const minify = process.env.BUILD_DEBUG !== "1";
-/** Entries, and the prompts' module, which holds inquirer for import() on demand. */
+/** Outside the shared file: the entries, batch mode and the prompts' module (inquirer). */
 const lazy = /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 
@@ -78,9 +79,9 @@ export default defineConfig([
       minify,
       comments: { legal: false },
       dynamicImportInCjs: false,
-      // Our own code and what it imports statically in one file (start-up pays per file
-      // more than per line); what is imported on demand (the server, the prompts, dotenv,
-      // open, the workers' own entries) stays in files of its own.
+      cleanDir: true,
+      // Our own code and what it imports statically in one file: start-up pays per file
+      // more than per line, and batch mode's Node built-ins cost as much as the rest.
       codeSplitting: {
         groups: [{ name: "app", test: (id) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id) }],
       },
