@@ -8,6 +8,9 @@ export {
   type CheckName,
   DEFAULT_CLOCK_SKEW,
   type Diagnosis,
+  MISTAKE_CHECK,
+  type MistakeId,
+  type Verdict,
   type VerifyCode,
   type VerifyTicketOptions,
 } from "./core/checks.js";
@@ -21,7 +24,16 @@ export {
 } from "./core/endpoint.js";
 export { InvalidInputError, MalformedTicketError, TicketError, type TicketErrorCode } from "./core/errors.js";
 export { newtonsoftString } from "./core/json-text.js";
-export { looksLikeJwt, type NormalizedInput, normalizeTicketInput } from "./core/normalize.js";
+export { type Description, describe, type Examined, examine, judge, verdict } from "./core/judge.js";
+export {
+  type Damage,
+  type InputKind,
+  looksLikeJwt,
+  type NormalizedInput,
+  normalizeTicketInput,
+  type ReadInput,
+  readInput,
+} from "./core/read.js";
 export type { SecretInput } from "./core/secret.js";
 export { type DecodedTicket, decodeTicket } from "./core/ticket/decode.js";
 export { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./core/ticket/inspect.js";

@@ -12,10 +12,36 @@ export interface Check {
   detail: string;
 }
 
+/** The mistake ids of the command-line contract, each with the check it explains. */
+export const MISTAKE_CHECK = {
+  "plus-as-space": "format",
+  "percent-encoded": "format",
+  base64url: "format",
+  "line-wrapped": "format",
+  "hex-signature": "format",
+  "stripped-digest": "format",
+  "mac-over-base64": "signature",
+  "secret-not-decoded": "signature",
+  "latin1-data": "signature",
+  "non-utf8-mac": "signature",
+  "kid-date": "signature",
+  "wrong-application": "applicationKey",
+} as const satisfies Record<string, CheckName>;
+
+export type MistakeId = keyof typeof MISTAKE_CHECK;
+
 /** A recognised mistake that explains a failure, with what to do about it. */
 export interface Diagnosis {
-  mistake: string;
+  mistake: MistakeId;
   detail: string;
+}
+
+/** What a judge decides about a ticket or token: each check, the result code, the mistakes seen. */
+export interface Verdict {
+  valid: boolean;
+  code: VerifyCode;
+  checks: Check[];
+  diagnosis: Diagnosis[];
 }
 
 export interface VerifyTicketOptions {

@@ -167,11 +167,11 @@ describe("verify --batch", () => {
     const r = await runCli(["verify", "--batch", "-"], { env, stdin: input });
     expect(r.code).toBe(8);
     expect(lines(r.stdout)).toEqual([
-      { line: 1, valid: true, code: "valid", identity: { type: "username", endpoint: "u1" } },
-      { line: 3, valid: true, code: "valid", identity: { type: "username", endpoint: "u2" } },
-      { line: 4, valid: false, code: "bad_signature", identity: { type: "username", endpoint: "x1" } },
-      { line: 5, valid: false, code: "malformed", identity: null },
-      { line: 6, valid: true, code: "valid", identity: { type: "username", endpoint: "u3" } },
+      { line: 1, valid: true, code: "valid", identity: { type: "username", endpoint: "u1" }, diagnosis: [] },
+      { line: 3, valid: true, code: "valid", identity: { type: "username", endpoint: "u2" }, diagnosis: [] },
+      { line: 4, valid: false, code: "bad_signature", identity: { type: "username", endpoint: "x1" }, diagnosis: [] },
+      { line: 5, valid: false, code: "malformed", identity: null, diagnosis: [] },
+      { line: 6, valid: true, code: "valid", identity: { type: "username", endpoint: "u3" }, diagnosis: [] },
     ]);
     expect(r.stderr).toContain("verified 5 tickets: 3 valid, 2 invalid (bad_signature: 1, malformed: 1)");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeTicketInput } from "../../src/core/normalize.js";
+import { normalizeTicketInput } from "../../src/core/read.js";
 
 const T = "eyJhIjoxfQ==:3/BOhqw07Ax2/Brs6r7zLe0DTnYh93OnKSTr/LCTDI8=";
 

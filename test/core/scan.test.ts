@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeTicketInput } from "../../src/core/normalize.js";
+import { normalizeTicketInput } from "../../src/core/read.js";
 import { findTickets } from "../../src/core/scan.js";
 import { createRegistrationToken, createTicket } from "../../src/index.js";
 import { KEY, NOW, SECRET } from "../helpers/constants.js";

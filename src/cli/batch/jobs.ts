@@ -3,19 +3,17 @@
  * functions from a chunk of input lines to its output text, errors and counts.
  */
 
-import { resultCode } from "../../core/checks.js";
+import type { Diagnosis } from "../../core/checks.js";
 import { csvField, parseCsvLine } from "../../core/csv.js";
 import type { IdentityType } from "../../core/endpoint.js";
 import { TicketError } from "../../core/errors.js";
-import { describeAmbiguity, looksLikeJwt, normalizeTicketInput } from "../../core/normalize.js";
+import { examine, verdict } from "../../core/judge.js";
+import { describeAmbiguity, readInput } from "../../core/read.js";
 import { secretKey } from "../../core/secret.js";
 import { TicketSigner } from "../../core/ticket/batch-signer.js";
-import { inspectNormalized } from "../../core/ticket/inspect.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
-import { ticketChecks } from "../../core/ticket/verify.js";
 import type { PreciseTime } from "../../core/time.js";
-import { inspectRegistrationToken } from "../../core/token/format.js";
-import { verifyRegistrationToken } from "../../core/token/verify.js";
+import { batchLine } from "../views/batch-line.js";
 import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
 export interface ChunkResult {
@@ -182,9 +180,19 @@ function signJob(o: SignJobOptions): Job {
   };
 }
 
+/**
+ * The secret as text, checked once here: the judge needs the text, not only the key, to
+ * recognise a signature made with the secret used as text.
+ */
+function checkedSecret(secret: string): string {
+  secretKey(secret);
+  return secret;
+}
+
 function verifyJob(o: VerifyJobOptions): Job {
   const now = new Date(o.now);
   const common = {
+    now,
     ...(o.clockSkew !== undefined ? { clockSkew: o.clockSkew } : {}),
     ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
     ignoreTime: o.ignoreTime,
@@ -192,11 +200,11 @@ function verifyJob(o: VerifyJobOptions): Job {
   const fallback =
     o.applicationSecret === null
       ? null
-      : { ...common, applicationSecret: secretKey(o.applicationSecret), applicationKey: o.applicationKey };
+      : { ...common, applicationSecret: checkedSecret(o.applicationSecret), applicationKey: o.applicationKey };
   const byKey = new Map(
     Object.entries(o.profiles).map(([applicationKey, secret]) => [
       applicationKey,
-      { ...common, applicationSecret: secretKey(secret), applicationKey },
+      { ...common, applicationSecret: checkedSecret(secret), applicationKey },
     ]),
   );
   /** The credentials for a line: its application's profile, else the default ones. */
@@ -207,43 +215,38 @@ function verifyJob(o: VerifyJobOptions): Job {
     const counts: Record<string, number> = {};
     eachLine(chunk, (text, number, long) => {
       if (!long && text.trim() === "") return;
-      let code: string;
-      let identity: { type: string; endpoint: string } | null = null;
-      const normalized = long ? null : normalizeTicketInput(text);
-      if (normalized === null) {
-        code = "malformed";
+      if (long) {
         errors.push(tooLong({ number }));
-      } else if (normalized.ambiguous) {
+        counts.malformed = (counts.malformed ?? 0) + 1;
+        out.add(batchLine(number, "malformed", null, []));
+        return;
+      }
+      const input = readInput(text);
+      if (input.kind === "ambiguous") errors.push(`line ${number}: ${describeAmbiguity(input.found)}: one per line`);
+      const examined = examine(input);
+      const options = optionsFor(examined.applicationKey);
+      const identity =
+        examined.format === "jwt"
+          ? examined.inspection.userId === null
+            ? null
+            : { type: "userId", endpoint: examined.inspection.userId }
+          : (examined.inspection.content?.identity ?? null);
+      let code: string;
+      let diagnosis: Diagnosis[] = [];
+      if (options) {
+        const judged = verdict(examined, options);
+        code = judged.code;
+        diagnosis = judged.diagnosis;
+      } else if (examined.inspection.problems.length > 0) {
         code = "malformed";
-        errors.push(`line ${number}: ${describeAmbiguity(normalized.ambiguous)}: one per line`);
-      } else if (looksLikeJwt(normalized.ticket)) {
-        const options = optionsFor(byKey.size > 0 ? inspectRegistrationToken(text).applicationKey : null);
-        if (options) {
-          const result = verifyRegistrationToken(text, { ...options, now });
-          code = result.code;
-          identity = result.decoded ? { type: "userId", endpoint: result.decoded.userId } : null;
-        } else {
-          code = "key_mismatch";
-          errors.push(`line ${number}: no profile has this token's application key`);
-        }
       } else {
-        const inspection = inspectNormalized(normalized);
-        const options = optionsFor(inspection.content?.applicationKey ?? null);
-        identity = inspection.content?.identity ?? null;
-        if (options) {
-          code = resultCode(ticketChecks(inspection, options.applicationSecret, options, now));
-        } else if (inspection.problems.length > 0) {
-          code = "malformed";
-        } else {
-          code = "key_mismatch";
-          errors.push(`line ${number}: no profile has this ticket's application key`);
-        }
+        code = "key_mismatch";
+        errors.push(
+          `line ${number}: no profile has this ${examined.format === "jwt" ? "token" : "ticket"}'s application key`,
+        );
       }
       counts[code] = (counts[code] ?? 0) + 1;
-      const id = identity
-        ? `{"type":${JSON.stringify(identity.type)},"endpoint":${JSON.stringify(identity.endpoint)}}`
-        : "null";
-      out.add(`{"line":${number},"valid":${code === "valid"},"code":"${code}","identity":${id}}\n`);
+      out.add(batchLine(number, code, identity, diagnosis));
     });
     return { out: out.done(), errors, counts };
   };

@@ -1,22 +1,21 @@
-import { describeAmbiguity, normalizeTicketInput } from "../../core/normalize.js";
+import { describeAmbiguity, type ReadInput, readInput } from "../../core/read.js";
 import { usageError } from "./exit.js";
 import { type Io, readAll, stripOneNewline } from "./io.js";
 
 /**
- * The ticket for decode and verify: the argument, or standard input when the argument is
- * `-` or absent and standard input is not a terminal.
+ * The ticket for decode and verify, read once: the argument, or standard input when the
+ * argument is `-` or absent and standard input is not a terminal.
  */
-export async function readTicketArgument(arg: string | undefined, io: Io, stdinTaken: boolean): Promise<string> {
-  return oneTicket(await readText(arg, io, stdinTaken));
+export async function readTicketArgument(arg: string | undefined, io: Io, stdinTaken: boolean): Promise<ReadInput> {
+  return oneTicket(readInput(await readText(arg, io, stdinTaken)));
 }
 
 /** Text holding two or more different tickets is refused: which one was meant? */
-function oneTicket(text: string): string {
-  const { ambiguous } = normalizeTicketInput(text);
-  if (ambiguous) {
-    throw usageError(`found ${describeAmbiguity(ambiguous)}: pass one, or put one per line and use verify --batch`);
+function oneTicket(input: ReadInput): ReadInput {
+  if (input.kind === "ambiguous") {
+    throw usageError(`found ${describeAmbiguity(input.found)}: pass one, or put one per line and use verify --batch`);
   }
-  return text;
+  return input;
 }
 
 async function readText(arg: string | undefined, io: Io, stdinTaken: boolean): Promise<string> {

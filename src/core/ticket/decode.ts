@@ -52,25 +52,34 @@ export function decodedFromInspection(inspection: TicketInspection, now: Date): 
 }
 
 /**
+ * What decode makes of an inspected ticket: what it reads (`decoded`) and, when it is
+ * malformed, the first problem (`error`). When only the signature is damaged, `decoded`
+ * still holds what the data says, its first warning naming the damage.
+ */
+export function decodeInspected(
+  inspection: TicketInspection,
+  now: Date,
+): { decoded: DecodedTicket | null; error: string | null } {
+  const decoded = decodedFromInspection(inspection, now);
+  if (inspection.problems.length === 0 && decoded) return { decoded, error: null };
+  const error = inspection.problems[0] ?? "the ticket cannot be read";
+  // Only the signature is damaged: what the data says is still worth showing.
+  if (decoded && inspection.problems.length === 1 && inspection.signatureProblem) {
+    const warnings = [`the signature is damaged: ${inspection.signatureProblem}`, ...decoded.warnings];
+    return { decoded: { ...decoded, warnings }, error };
+  }
+  return { decoded: null, error };
+}
+
+/**
  * Reads a user ticket **without checking its signature**: use `verifyTicket` for that.
- * Accepts the wrapping `normalizeTicketInput` removes. Throws `MalformedTicketError` with
- * the exact problem when the ticket cannot be read.
+ * Accepts the wrapping `readInput` removes. Throws `MalformedTicketError` with the exact
+ * problem when the ticket cannot be read.
  */
 export function decodeTicket(input: string, options: { now?: Date } = {}): DecodedTicket {
-  const inspection = inspectTicket(input);
-  const decoded = decodedFromInspection(inspection, options.now ?? new Date());
-  if (inspection.problems.length > 0 || !decoded) {
-    throw new MalformedTicketError(inspection.problems[0] ?? "the ticket cannot be read", {
-      // Only the signature is damaged: what the data says is still worth showing.
-      ...(decoded && inspection.problems.length === 1 && inspection.signatureProblem
-        ? {
-            decoded: {
-              ...decoded,
-              warnings: [`the signature is damaged: ${inspection.signatureProblem}`, ...decoded.warnings],
-            },
-          }
-        : {}),
-    });
+  const { decoded, error } = decodeInspected(inspectTicket(input), options.now ?? new Date());
+  if (error !== null || !decoded) {
+    throw new MalformedTicketError(error ?? "the ticket cannot be read", decoded ? { decoded } : {});
   }
   return decoded;
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { decodeStandardBase64 } from "../base64.js";
 import { MalformedTicketError } from "../errors.js";
-import { looksLikeJwt, type NormalizedInput, normalizeTicketInput } from "../normalize.js";
+import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { readPayload, type TicketContent } from "./payload.js";
 
 /** HMAC-SHA256 digests are 32 bytes. */
@@ -36,17 +36,14 @@ function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1"
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding: "utf-8" };
 }
 
+/** Reads `input` (see `readInput`) and inspects it as a user ticket. */
 export function inspectTicket(input: string): TicketInspection {
-  return inspectNormalized(normalizeTicketInput(input));
+  return inspectTicketInput(readInput(input));
 }
 
-/** `inspectTicket` for input already normalised (batch lines are read once). */
-export function inspectNormalized({
-  ticket,
-  notes,
-  nothingFound,
-  standardAlphabet,
-}: NormalizedInput): TicketInspection {
+/** Inspects a text already read as a user ticket: what its parts hold, and what is wrong. */
+export function inspectTicketInput(input: ReadInput): TicketInspection {
+  const { text: ticket, notes, standardAlphabet } = input;
   const result: TicketInspection = {
     ticket,
     notes,
@@ -60,21 +57,17 @@ export function inspectNormalized({
     problems: [],
     signatureProblem: null,
   };
-  if (nothingFound) {
-    result.problems.push(
-      "no ticket or registration token found in the text (a ticket is base64 JSON, ':', a base64 signature; a token is three base64url parts joined by '.')",
-    );
+  if (input.kind === "none" || input.kind === "ambiguous") {
+    result.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
     return result;
   }
   const colon = ticket.indexOf(":");
   const separators = colon === -1 ? 0 : ticket.indexOf(":", colon + 1) === -1 ? 1 : ticket.split(":").length - 1;
   if (separators === 0) {
     result.problems.push(
-      ticket === ""
-        ? "the ticket is empty"
-        : looksLikeJwt(ticket)
-          ? "this is a registration token (JWT), not a user ticket"
-          : "no ':' separator between ticket data and signature",
+      input.kind === "token"
+        ? "this is a registration token (JWT), not a user ticket"
+        : "no ':' separator between ticket data and signature",
     );
     return result;
   }

@@ -1,4 +1,4 @@
-import type { Check, Diagnosis, VerifyCode, VerifyTicketOptions } from "../checks.js";
+import type { Check, Diagnosis, Verdict, VerifyCode, VerifyTicketOptions } from "../checks.js";
 import { macMatches, resultCode, timeChecks } from "../checks.js";
 import { secretKey } from "../secret.js";
 import { type DecodedTicket, decodedFromInspection } from "./decode.js";
@@ -24,12 +24,14 @@ export interface VerifyResult {
  * verdict is on the ticket as given; damage is diagnosed, not repaired.
  */
 export function verifyTicket(input: string, options: VerifyTicketOptions): VerifyResult {
+  return ticketResult(inspectTicket(input), options);
+}
+
+/** The checks, the code and the diagnosis of a ticket already inspected. */
+export function judgeTicket(inspection: TicketInspection, options: VerifyTicketOptions): Verdict {
   const key = secretKey(options.applicationSecret);
-  const now = options.now ?? new Date();
-  const inspection = inspectTicket(input);
-  const checks = ticketChecks(inspection, key, options, now);
+  const checks = ticketChecks(inspection, key, options, options.now ?? new Date());
   const code = resultCode(checks);
-  const decoded = decodedFromInspection(inspection, now);
   const diagnosis =
     code === "valid"
       ? []
@@ -39,15 +41,18 @@ export function verifyTicket(input: string, options: VerifyTicketOptions): Verif
           expectedKey: options.applicationKey ?? null,
           checks,
         });
+  return { valid: code === "valid", code, checks, diagnosis };
+}
+
+/** `judgeTicket` with what the ticket says (payload, warnings), for verify's answer. */
+export function ticketResult(inspection: TicketInspection, options: VerifyTicketOptions): VerifyResult {
+  const decoded = decodedFromInspection(inspection, options.now ?? new Date());
   return {
-    valid: code === "valid",
-    code,
+    ...judgeTicket(inspection, options),
     format: "ticket",
-    checks,
     payload: inspection.content?.payload ?? null,
     notes: inspection.notes,
     warnings: decoded?.warnings ?? [],
-    diagnosis,
     decoded,
   };
 }

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { describeSpan } from "../describe.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
-import { normalizeTicketInput } from "../normalize.js";
+import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { type SecretInput, secretKey } from "../secret.js";
 import { isoFromMillis } from "../time.js";
 
@@ -98,8 +98,14 @@ function jsonObject(
   return [text, value as Record<string, unknown>];
 }
 
+/** Reads `input` (see `readInput`) and inspects it as a registration token. */
 export function inspectRegistrationToken(input: string): TokenInspection {
-  const { ticket: token, notes } = normalizeTicketInput(input);
+  return inspectTokenInput(readInput(input));
+}
+
+/** Inspects a text already read as a registration token: its parts, and what is wrong. */
+export function inspectTokenInput(input: ReadInput): TokenInspection {
+  const { text: token, notes } = input;
   const r: TokenInspection = {
     token,
     notes,
@@ -114,6 +120,10 @@ export function inspectRegistrationToken(input: string): TokenInspection {
     userId: null,
     problems: [],
   };
+  if (input.kind === "none" || input.kind === "ambiguous") {
+    r.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
+    return r;
+  }
   if (r.parts.length !== 3) {
     r.problems.push(`a registration token has 3 parts separated by '.', this has ${r.parts.length}`);
     return r;
@@ -263,10 +273,19 @@ export function decodedToken(r: TokenInspection, now: Date): DecodedRegistration
   };
 }
 
+/** What decode makes of an inspected token: what it reads, or the first problem. */
+export function decodeTokenInspected(
+  r: TokenInspection,
+  now: Date,
+): { decoded: DecodedRegistrationToken | null; error: string | null } {
+  const decoded = decodedToken(r, now);
+  if (r.problems.length > 0 || !decoded) return { decoded: null, error: r.problems[0] ?? "the token cannot be read" };
+  return { decoded, error: null };
+}
+
 /** Reads a registration token **without checking its signature**. Throws MalformedTicketError. */
 export function decodeRegistrationToken(input: string, options: { now?: Date } = {}): DecodedRegistrationToken {
-  const r = inspectRegistrationToken(input);
-  const decoded = decodedToken(r, options.now ?? new Date());
-  if (r.problems.length > 0 || !decoded) throw new MalformedTicketError(r.problems[0] ?? "the token cannot be read");
+  const { decoded, error } = decodeTokenInspected(inspectRegistrationToken(input), options.now ?? new Date());
+  if (error !== null || !decoded) throw new MalformedTicketError(error ?? "the token cannot be read");
   return decoded;
 }

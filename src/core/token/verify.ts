@@ -4,10 +4,12 @@ import {
   type Diagnosis,
   resultCode,
   timeChecks,
+  type Verdict,
   type VerifyCode,
   type VerifyTicketOptions,
 } from "../checks.js";
 import { secretKey } from "../secret.js";
+import { diagnoseToken } from "./diagnose.js";
 import {
   type DecodedRegistrationToken,
   decodedToken,
@@ -48,10 +50,13 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
  * 48 h when present.
  */
 export function verifyRegistrationToken(input: string, options: VerifyTokenOptions): TokenVerifyResult {
+  return tokenResult(inspectRegistrationToken(input), options);
+}
+
+/** The checks, the code and the diagnosis of a token already inspected. */
+export function judgeToken(r: TokenInspection, options: VerifyTokenOptions): Verdict {
   const secret = secretKey(options.applicationSecret);
   const now = options.now ?? new Date();
-  const r = inspectRegistrationToken(input);
-  const decoded = decodedToken(r, now);
   const { claims } = r;
 
   const format: Check =
@@ -100,89 +105,30 @@ export function verifyRegistrationToken(input: string, options: VerifyTokenOptio
   });
   const checks = [format, applicationKey, signature, created, expiry];
   const code = resultCode(checks);
-  const diagnosis = code === "valid" ? [] : diagnoseToken(r, secret, options, checks, signingInput, iatDate);
+  const diagnosis =
+    code === "valid"
+      ? []
+      : diagnoseToken(r, {
+          key: secret,
+          secretText: typeof options.applicationSecret === "string" ? options.applicationSecret : null,
+          expectedKey: options.applicationKey ?? null,
+          checks,
+          signingInput,
+          iatDate,
+        });
+  return { valid: code === "valid", code, checks, diagnosis };
+}
+
+/** `judgeToken` with what the token says (header, claims, warnings), for verify's answer. */
+export function tokenResult(r: TokenInspection, options: VerifyTokenOptions): TokenVerifyResult {
+  const decoded = decodedToken(r, options.now ?? new Date());
   return {
-    valid: code === "valid",
-    code,
+    ...judgeToken(r, options),
     format: "jwt",
-    checks,
     header: r.header,
     claims: r.claims,
     notes: r.notes,
     warnings: decoded?.warnings ?? [],
-    diagnosis,
     decoded,
   };
-}
-
-/** Recomputes the signature the mistaken ways people make tokens; reports what matches. */
-function diagnoseToken(
-  r: TokenInspection,
-  secret: Uint8Array,
-  options: VerifyTokenOptions,
-  checks: Check[],
-  signingInput: string,
-  iatDate: string | null,
-): Diagnosis[] {
-  const found: Diagnosis[] = [];
-  const sig = r.signatureBytes;
-  const failed = (name: string) => checks.some((c) => c.name === name && c.ok === false);
-  if (failed("signature") && sig && sig.length === 32 && r.keyDate !== null) {
-    const dates = new Set([r.keyDate, ...(iatDate ? [iatDate] : [])]);
-    if (iatDate !== null && iatDate !== r.keyDate) {
-      const byKid = equal(hmac(registrationSigningKey(secret, r.keyDate), signingInput), sig);
-      const byIat = equal(hmac(registrationSigningKey(secret, iatDate), signingInput), sig);
-      if (byKid || byIat) {
-        found.push({
-          mistake: "kid-date",
-          detail: `the kid says ${r.keyDate} but iat falls on ${iatDate} UTC: the date was taken in local time (as Sinch's Android reference app does). Format the kid date and derive the key from the UTC date of iat`,
-        });
-      }
-    }
-    if (typeof options.applicationSecret === "string") {
-      const asText = Buffer.from(options.applicationSecret, "utf8");
-      if ([...dates].some((d) => equal(hmac(registrationSigningKey(asText, d), signingInput), sig))) {
-        found.push({
-          mistake: "secret-not-decoded",
-          detail:
-            "the signing key was derived from the application secret's text (UTF-8) instead of its base64-decoded bytes",
-        });
-      }
-    }
-    if (equal(hmac(secret, signingInput), sig)) {
-      found.push({
-        mistake: "kid-date",
-        detail:
-          'the token is signed with the application secret itself: the key must first be derived, HMAC-SHA256(secret, "YYYYMMDD") with the kid\'s date',
-      });
-    }
-    if (r.headerJson !== null && r.claimsJson !== null) {
-      const wrongInputs: [string, string][] = [
-        [`${r.headerJson}.${r.claimsJson}`, "the JSON text of header and claims instead of their base64url forms"],
-        [
-          `${Buffer.from(r.headerJson).toString("base64")}.${Buffer.from(r.claimsJson).toString("base64")}`,
-          "standard base64 (with '+', '/', '=') instead of base64url",
-        ],
-        [r.parts[1] ?? "", "the claims alone, without the header"],
-      ];
-      for (const d of dates) {
-        const key = registrationSigningKey(secret, d);
-        for (const [data, what] of wrongInputs) {
-          if (equal(hmac(key, data), sig)) {
-            found.push({
-              mistake: "mac-over-base64",
-              detail: `the signature covers the wrong input: ${what}. HS256 signs ASCII(base64url(header) + "." + base64url(claims))`,
-            });
-          }
-        }
-      }
-    }
-  }
-  if (failed("applicationKey") && r.applicationKey !== null && options.applicationKey) {
-    found.push({
-      mistake: "wrong-application",
-      detail: `the token names application '${r.applicationKey}', not '${options.applicationKey}': verify it with that application's credentials, or have it made with yours`,
-    });
-  }
-  return found;
 }

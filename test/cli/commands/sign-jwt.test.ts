@@ -143,8 +143,8 @@ describe("decode and verify recognise tokens", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { line: 1, valid: true, code: "valid", identity: { type: "userId", endpoint: "bob" } },
-      { line: 2, valid: false, code: "expired", identity: { type: "userId", endpoint: "foo" } },
+      { line: 1, valid: true, code: "valid", identity: { type: "userId", endpoint: "bob" }, diagnosis: [] },
+      { line: 2, valid: false, code: "expired", identity: { type: "userId", endpoint: "foo" }, diagnosis: [] },
     ]);
   });
 });

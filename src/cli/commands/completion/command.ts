@@ -1,12 +1,9 @@
 import { Argument } from "@commander-js/extra-typings";
 import { type CommandDefinition, examples } from "../options.js";
-import { completionScript } from "./scripts.js";
+import { completionScript, SHELLS } from "./scripts.js";
 
 /** The hidden command the completion scripts call with the words typed so far. */
 export const COMPLETE_COMMAND = "__complete";
-
-export const SHELLS = ["bash", "zsh", "fish"] as const;
-export type Shell = (typeof SHELLS)[number];
 
 /** `sinch-ticket completion <shell>`: a script that completes from these very definitions. */
 export const completion: CommandDefinition = {

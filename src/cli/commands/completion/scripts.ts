@@ -1,4 +1,5 @@
-import type { Shell } from "./command.js";
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+export type Shell = (typeof SHELLS)[number];
 
 /*
  * Each script asks the program itself what fits (`sinch-ticket __complete <words...>`),

@@ -7,7 +7,7 @@ import { CredentialResolver, type Resolved } from "../../credentials/resolver.js
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
-import { printRows } from "../decode/run.js";
+import { printRows } from "../../views/decoded.js";
 import { reportConfigWarnings } from "../shared.js";
 import type { ConfigInitFlags, ConfigListFlags, ConfigMigrateFlags, ConfigShowFlags } from "./options.js";
 

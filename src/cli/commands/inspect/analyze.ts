@@ -4,17 +4,12 @@
  * the characters a diagnosis points at, the rows `decode` prints, the times to draw).
  */
 
-import { applicationKeyOf } from "../../../core/application-key.js";
-import { DEFAULT_CLOCK_SKEW } from "../../../core/checks.js";
-import { MalformedTicketError } from "../../../core/errors.js";
-import { describeAmbiguity, looksLikeJwt, normalizeTicketInput } from "../../../core/normalize.js";
-import { type DecodedTicket, decodeTicket } from "../../../core/ticket/decode.js";
-import { verifyTicket } from "../../../core/ticket/verify.js";
-import { type DecodedRegistrationToken, decodeRegistrationToken } from "../../../core/token/format.js";
-import { verifyRegistrationToken } from "../../../core/token/verify.js";
+import { DEFAULT_CLOCK_SKEW, MISTAKE_CHECK } from "../../../core/checks.js";
+import { describe, examine, judge } from "../../../core/judge.js";
+import { describeAmbiguity, readInput } from "../../../core/read.js";
 import type { Segment, TimeLine, View } from "../../../inspect-page/api-types.js";
-import { decodeJson, ticketRows, tokenJson, tokenRows } from "../decode/run.js";
-import { MISTAKE_CHECK, verifyJson } from "../verify/run.js";
+import { type Decoded, decodedJson, decodedRows } from "../../views/decoded.js";
+import { verifyJson } from "../../views/verdict.js";
 
 /** Credentials to verify with; the secret never leaves this process. */
 export interface VerifyCredentials {
@@ -96,7 +91,7 @@ export function segmentsOf(ticket: string, format: "ticket" | "jwt", mistakes: S
   return segments;
 }
 
-function timeOf(decoded: DecodedTicket | DecodedRegistrationToken, now: Date): TimeLine {
+function timeOf(decoded: Decoded, now: Date): TimeLine {
   return decoded.format === "jwt"
     ? {
         now: now.getTime(),
@@ -120,52 +115,41 @@ function timeOf(decoded: DecodedTicket | DecodedRegistrationToken, now: Date): T
 
 /** Decodes (and, given credentials, verifies) a pasted text as `decode` and `verify` do. */
 export function analyze(text: string, credentials: VerifyCredentials | null, now: Date): Analysis {
-  const normalized = normalizeTicketInput(text);
+  const input = readInput(text);
   const empty: View = { format: null, segments: [], rows: [], time: null, applicationKey: null, causes: [] };
   if (text.trim() === "") {
     return { decode: { error: "no ticket: paste one", code: "empty" }, verify: null, view: empty };
   }
-  if (normalized.ambiguous) {
-    const message = `found ${describeAmbiguity(normalized.ambiguous)}: paste one`;
+  if (input.kind === "ambiguous") {
+    const message = `found ${describeAmbiguity(input.found)}: paste one`;
     return { decode: { error: message, code: "ambiguous" }, verify: null, view: empty };
   }
-  const format = looksLikeJwt(normalized.ticket) ? "jwt" : "ticket";
-
-  let decoded: DecodedTicket | DecodedRegistrationToken | null = null;
-  let decode: Record<string, unknown>;
-  try {
-    decoded = format === "jwt" ? decodeRegistrationToken(text, { now }) : decodeTicket(text, { now });
-    decode = decoded.format === "jwt" ? tokenJson(decoded) : decodeJson(decoded);
-  } catch (error) {
-    if (!(error instanceof MalformedTicketError)) throw error;
-    if (error.decoded) {
-      decoded = error.decoded as DecodedTicket;
-      decode = decodeJson(decoded);
-    } else {
-      decode = {
-        error: `malformed ${format === "jwt" ? "registration token" : "ticket"}: ${error.message}`,
+  const examined = examine(input);
+  const { format } = examined;
+  const { decoded, error } = describe(examined, now);
+  const decode: Record<string, unknown> = decoded
+    ? decodedJson(decoded)
+    : {
+        error: `malformed ${format === "jwt" ? "registration token" : "ticket"}: ${error}`,
         code: "malformed",
-        notes: normalized.notes,
+        notes: input.notes,
       };
-    }
-  }
 
   let verify: Record<string, unknown> | null = null;
   let mistakes = new Set<string>();
   let causes: View["causes"] = [];
   if (credentials) {
-    const options = { ...credentials, now };
-    const result = format === "jwt" ? verifyRegistrationToken(text, options) : verifyTicket(text, options);
+    const result = judge(examined, { ...credentials, now });
     verify = verifyJson(result);
     mistakes = new Set(result.diagnosis.map((d) => d.mistake));
-    causes = result.diagnosis.map((d) => ({ check: MISTAKE_CHECK[d.mistake] ?? "signature", ...d }));
+    causes = result.diagnosis.map((d) => ({ check: MISTAKE_CHECK[d.mistake], ...d }));
   }
   const view: View = {
     format,
-    segments: segmentsOf(normalized.ticket, format, mistakes),
-    rows: decoded ? (decoded.format === "jwt" ? tokenRows(decoded, now) : ticketRows(decoded, now)) : [],
+    segments: segmentsOf(input.text, format, mistakes),
+    rows: decoded ? decodedRows(decoded, now) : [],
     time: decoded ? timeOf(decoded, now) : null,
-    applicationKey: decoded?.applicationKey ?? applicationKeyOf(text),
+    applicationKey: examined.applicationKey,
     causes,
   };
   return { decode, verify, view };

@@ -1,88 +1,11 @@
-import { applicationKeyOf } from "../../../core/application-key.js";
-import type { Check } from "../../../core/checks.js";
-import { type VerifyResult, verifyTicket } from "../../../core/ticket/verify.js";
-import { type TokenVerifyResult, verifyRegistrationToken } from "../../../core/token/verify.js";
+import { examine, judge } from "../../../core/judge.js";
 import { CredentialResolver, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
-import { isToken, printRows, ticketRows, tokenRows } from "../decode/run.js";
+import { printVerdict, verifyJson } from "../../views/verdict.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 import type { VerifyFlags } from "./options.js";
-
-const VERDICTS: Record<string, string> = {
-  valid: "valid ticket",
-  malformed: "malformed ticket",
-  key_mismatch: "application key mismatch",
-  bad_signature: "bad signature",
-  expired: "expired",
-  not_yet_valid: "not yet valid",
-};
-
-export function verifyJson(result: VerifyResult | TokenVerifyResult) {
-  return {
-    valid: result.valid,
-    code: result.code,
-    format: result.format,
-    checks: result.checks,
-    ...(result.format === "jwt"
-      ? { header: result.header, claims: result.claims, payload: result.claims }
-      : { payload: result.payload }),
-    notes: result.notes,
-    warnings: result.warnings,
-    diagnosis: result.diagnosis,
-  };
-}
-
-/** Which check each mistake explains, so the human view shows it under that check. */
-export const MISTAKE_CHECK: Record<string, string> = {
-  "plus-as-space": "format",
-  "percent-encoded": "format",
-  base64url: "format",
-  "hex-signature": "format",
-  "line-wrapped": "format",
-  "stripped-digest": "format",
-  "mac-over-base64": "signature",
-  "secret-not-decoded": "signature",
-  "latin1-data": "signature",
-  "non-utf8-mac": "signature",
-  "wrong-application": "applicationKey",
-  "kid-date": "signature",
-};
-
-function mark(ctx: CommandContext, ok: boolean | null): string {
-  if (ok === true) return ctx.ui.out("ok", "✓");
-  if (ok === false) return ctx.ui.out("fail", "✗");
-  return ctx.ui.out("skip", "-");
-}
-
-export function printVerdict(
-  ctx: CommandContext,
-  result: VerifyResult | TokenVerifyResult,
-  checks: Check[],
-  now: Date,
-): void {
-  const { ui } = ctx;
-  const verdict = (VERDICTS[result.code] ?? result.code).replace(
-    "ticket",
-    result.format === "jwt" ? "registration token" : "ticket",
-  );
-  ui.print(result.valid ? ui.out("ok", `✓ ${verdict}`) : ui.out("fail", `✗ ${verdict}`));
-  const width = Math.max(...checks.map((c) => c.name.length));
-  for (const check of checks) {
-    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
-    for (const d of result.diagnosis.filter((x) => (MISTAKE_CHECK[x.mistake] ?? "signature") === check.name)) {
-      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
-    }
-  }
-  if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
-    ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
-  }
-  if (result.decoded) {
-    ui.print("");
-    printRows(ctx, result.decoded.format === "jwt" ? tokenRows(result.decoded, now) : ticketRows(result.decoded, now));
-  }
-}
 
 export async function verify(ticketArg: string | undefined, flags: VerifyFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
@@ -123,8 +46,8 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
     demoNotice(ctx, "verified", key, secret);
     return code;
   }
-  const input = await readTicketArgument(ticketArg, io, flags.secretStdin === true);
-  const ticketKey = byKey.size > 0 ? applicationKeyOf(input) : null;
+  const examined = examine(await readTicketArgument(ticketArg, io, flags.secretStdin === true));
+  const ticketKey = byKey.size > 0 ? examined.applicationKey : null;
   const own = ticketKey === null ? undefined : byKey.get(ticketKey);
   const ownSecret = own ? await own.secret() : undefined;
   if (own && ownSecret && (ownSecret.value !== secret?.value || own.key.value !== key?.value)) {
@@ -137,12 +60,12 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
   if (!secret) throw missingSecret();
   options.now = fixedNow ?? io.now();
   const now = options.now;
-  const result = isToken(input) ? verifyRegistrationToken(input, options) : verifyTicket(input, options);
+  const result = judge(examined, options);
   if (!flags.quiet) {
     for (const note of result.notes) ui.note(note);
     demoNotice(ctx, "verified", key, secret);
     if (flags.json) printJson(ctx, verifyJson(result));
-    else printVerdict(ctx, result, result.checks, now);
+    else printVerdict(ctx, result, now);
     for (const warning of result.warnings) ui.warn(warning);
   }
   return VERIFY_EXIT[result.code] ?? 1;

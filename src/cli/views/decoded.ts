@@ -1,0 +1,96 @@
+/** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
+import type { DecodedTicket } from "../../core/ticket/decode.js";
+import { describeRelative } from "../../core/time.js";
+import type { DecodedRegistrationToken } from "../../core/token/format.js";
+import type { CommandContext } from "../terminal/context.js";
+
+export type Decoded = DecodedTicket | DecodedRegistrationToken;
+
+/** `decode --json` for a ticket. */
+export function decodeJson(d: DecodedTicket) {
+  return {
+    format: d.format,
+    payload: d.payload,
+    json: d.json,
+    signature: d.signature,
+    style: d.style,
+    created: d.created,
+    expiresAt: d.expiresAt,
+    notes: d.notes,
+    warnings: d.warnings,
+  };
+}
+
+/** `decode --json` for a registration token. */
+export function tokenJson(d: DecodedRegistrationToken) {
+  return {
+    format: d.format,
+    header: d.header,
+    claims: d.claims,
+    json: d.json,
+    signature: d.signature,
+    created: d.created,
+    expiresAt: d.expiresAt,
+    notes: d.notes,
+    warnings: d.warnings,
+  };
+}
+
+/** `decode --json` for either. */
+export function decodedJson(d: Decoded) {
+  return d.format === "jwt" ? tokenJson(d) : decodeJson(d);
+}
+
+const STYLE_NAMES: Record<string, string> = {
+  dotnet: "dotnet (Sinch's C# sample)",
+  js: "js (Sinch's JS SDK generator)",
+  "sinch-issued": "sinch-issued (Sinch's user API)",
+  other: "other (not byte-identical to a known producer)",
+};
+
+/** The human view of a decoded ticket, one `label  value` row per line. */
+export function ticketRows(d: DecodedTicket, now: Date): [string, string][] {
+  const expires =
+    d.expiresAt === null
+      ? "no expiresIn"
+      : `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; expiresIn ${d.expiresIn})`;
+  return [
+    ["identity", `${d.identity.type} ${JSON.stringify(d.identity.endpoint)}`],
+    ["application", `${d.applicationKey} (field '${d.applicationKeyField}')`],
+    ["created", `${d.created} (${describeRelative(d.createdAt, now)})`],
+    ["expires", expires],
+    ["layout", STYLE_NAMES[d.style] ?? d.style],
+    ["signature", d.signatureLength === 0 ? "not readable (see the warning)" : `${d.signatureLength} bytes`],
+    ["json", d.json],
+  ];
+}
+
+/** The human view of a decoded registration token. */
+export function tokenRows(d: DecodedRegistrationToken, now: Date): [string, string][] {
+  const lifetime = Math.round((Date.parse(d.expiresAt) - d.createdAt) / 1000);
+  return [
+    ["user", JSON.stringify(d.userId)],
+    ["application", d.applicationKey],
+    ["issued", `${d.created} (${describeRelative(d.createdAt, now)})`],
+    ["expires", `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; ${lifetime}s lifetime)`],
+    [
+      "instance",
+      d.instanceExpiresAt === null ? "no sinch:rtc:instance:exp" : `${d.instanceExpiresAt} (sinch:rtc:instance:exp)`,
+    ],
+    ["kid", `${String(d.header.kid)} (key date ${d.keyDate})`],
+    ["nonce", String(d.claims.nonce)],
+    ["header", d.headerJson],
+    ["claims", d.json],
+  ];
+}
+
+/** The human view of either. */
+export function decodedRows(d: Decoded, now: Date): [string, string][] {
+  return d.format === "jwt" ? tokenRows(d, now) : ticketRows(d, now);
+}
+
+/** Rows of `label  value`, the labels dimmed and aligned. */
+export function printRows(ctx: CommandContext, rows: [string, string][]): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${value}`);
+}

@@ -1,0 +1,111 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Check, Diagnosis, MistakeId } from "../checks.js";
+import { registrationSigningKey, type TokenInspection } from "./format.js";
+
+/** A failed token and what is known about it, as each detector sees it. */
+export interface TokenCase {
+  inspection: TokenInspection;
+  /** The decoded secret. */
+  key: Uint8Array;
+  /** The secret as text, when known: needed to test "secret used as text". */
+  secretText: string | null;
+  expectedKey: string | null;
+  checks: readonly Check[];
+  /** ASCII(header '.' claims), what HS256 signs. */
+  signingInput: string;
+  /** The UTC date of iat, "YYYYMMDD", when iat could be read. */
+  iatDate: string | null;
+}
+
+/** One detector: says why the token failed in this mistake's way, or null. */
+export type TokenDetector = (c: TokenCase) => string | null;
+
+type TokenMistake = Extract<MistakeId, "kid-date" | "secret-not-decoded" | "mac-over-base64" | "wrong-application">;
+
+function hmac(key: Uint8Array, data: string | Uint8Array): Buffer {
+  return createHmac("sha256", key).update(data).digest();
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The signature check failed on a readable 32-byte signature with a kid date. */
+function signed(c: TokenCase): { sig: Uint8Array; keyDate: string; dates: string[] } | null {
+  const { signatureBytes: sig, keyDate } = c.inspection;
+  const failed = c.checks.some((x) => x.name === "signature" && x.ok === false);
+  if (!failed || !sig || sig.length !== 32 || keyDate === null) return null;
+  return { sig, keyDate, dates: [...new Set([keyDate, ...(c.iatDate ? [c.iatDate] : [])])] };
+}
+
+function kidDate(c: TokenCase): string | null {
+  const s = signed(c);
+  if (!s) return null;
+  const { sig, keyDate } = s;
+  if (c.iatDate !== null && c.iatDate !== keyDate) {
+    const byKid = equal(hmac(registrationSigningKey(c.key, keyDate), c.signingInput), sig);
+    const byIat = equal(hmac(registrationSigningKey(c.key, c.iatDate), c.signingInput), sig);
+    if (byKid || byIat) {
+      return `the kid says ${keyDate} but iat falls on ${c.iatDate} UTC: the date was taken in local time (as Sinch's Android reference app does). Format the kid date and derive the key from the UTC date of iat`;
+    }
+  }
+  return equal(hmac(c.key, c.signingInput), sig)
+    ? 'the token is signed with the application secret itself: the key must first be derived, HMAC-SHA256(secret, "YYYYMMDD") with the kid\'s date'
+    : null;
+}
+
+function secretNotDecoded(c: TokenCase): string | null {
+  const s = signed(c);
+  if (!s || c.secretText === null) return null;
+  const asText = Buffer.from(c.secretText, "utf8");
+  return s.dates.some((d) => equal(hmac(registrationSigningKey(asText, d), c.signingInput), s.sig))
+    ? "the signing key was derived from the application secret's text (UTF-8) instead of its base64-decoded bytes"
+    : null;
+}
+
+function macOverBase64(c: TokenCase): string | null {
+  const s = signed(c);
+  const { headerJson, claimsJson, parts } = c.inspection;
+  if (!s || headerJson === null || claimsJson === null) return null;
+  const wrongInputs: [string, string][] = [
+    [`${headerJson}.${claimsJson}`, "the JSON text of header and claims instead of their base64url forms"],
+    [
+      `${Buffer.from(headerJson).toString("base64")}.${Buffer.from(claimsJson).toString("base64")}`,
+      "standard base64 (with '+', '/', '=') instead of base64url",
+    ],
+    [parts[1] ?? "", "the claims alone, without the header"],
+  ];
+  for (const d of s.dates) {
+    const key = registrationSigningKey(c.key, d);
+    const what = wrongInputs.find(([data]) => equal(hmac(key, data), s.sig))?.[1];
+    if (what) {
+      return `the signature covers the wrong input: ${what}. HS256 signs ASCII(base64url(header) + "." + base64url(claims))`;
+    }
+  }
+  return null;
+}
+
+function wrongApplication({ inspection, checks, expectedKey }: TokenCase): string | null {
+  const failed = checks.some((x) => x.name === "applicationKey" && x.ok === false);
+  if (!failed || inspection.applicationKey === null || !expectedKey) return null;
+  return `the token names application '${inspection.applicationKey}', not '${expectedKey}': verify it with that application's credentials, or have it made with yours`;
+}
+
+/** The detectors for registration tokens, by mistake id, in the order they are reported. */
+export const TOKEN_DETECTORS: { readonly [M in TokenMistake]: TokenDetector } = {
+  "kid-date": kidDate,
+  "secret-not-decoded": secretNotDecoded,
+  "mac-over-base64": macOverBase64,
+  "wrong-application": wrongApplication,
+};
+
+/** Recomputes the signature the mistaken ways people make tokens; reports what matches. */
+export function diagnoseToken(inspection: TokenInspection, ctx: Omit<TokenCase, "inspection">): Diagnosis[] {
+  const c: TokenCase = { ...ctx, inspection };
+  const found: Diagnosis[] = [];
+  for (const [mistake, detect] of Object.entries(TOKEN_DETECTORS) as [TokenMistake, TokenDetector][]) {
+    const detail = detect(c);
+    if (detail !== null) found.push({ mistake, detail });
+  }
+  return found;
+}
