@@ -2,7 +2,7 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run on `serve`, default 10), --only startup,batch,memory,load (some sections).
+// load run on `serve`, default 10), --only startup,batch,memory,load,scan (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +20,7 @@ const LINES = arg("--lines", 200_000);
 const RUNS = arg("--runs", 5);
 const STARTUP_RUNS = arg("--startup-runs", 40);
 const MEMORY_LINES = 1_000_000;
-// `--only startup,batch,memory,load` runs some sections (for checking one figure again);
+// `--only startup,batch,memory,load,scan` runs some sections (for checking one figure again);
 // only a full run may be recorded with --write.
 const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "").split(",");
@@ -302,6 +302,48 @@ if (section("load")) {
   const healthOk = health.latency.p99 < 50 && health.errors === 0 && health.non2xx === 0;
   if (!loadOk || !healthOk) {
     console.error("serve under load is over a limit");
+    process.exitCode = 1;
+  }
+}
+
+if (section("scan")) {
+  // 5. Reading pasted text: `decode -` over 10 MB of one base64 run without ':' (a pasted
+  // file, no ticket in it: exit 6) against 10 MB of log lines (the same ticket on every
+  // hundredth line: exit 0). Scanning is linear, so the two take about the same time.
+  console.error("scanning pasted text ...");
+  const SIZE = 10 * 2 ** 20;
+  const run64 = createHash("sha256");
+  let base64 = "";
+  for (let i = 0; base64.length < SIZE; i++)
+    base64 += run64.update(String(i)).copy().digest("base64").replace(/=+$/, "");
+  base64 = base64.slice(0, SIZE);
+  const logs = [];
+  let logSize = 0;
+  for (let i = 0; logSize < SIZE; i++) {
+    const line =
+      i % 100 === 0
+        ? `2026-01-01T00:00:00Z INFO login user=bench ticket=${oneTicket} status=200\n`
+        : `2026-01-01T00:00:00Z INFO GET /api/v1/items?page=${i}&sort=name id=${i} status=200 ms=${i % 97}\n`;
+    logs.push(line);
+    logSize += line.length;
+  }
+  const decode = (input, expected) => () => {
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [cli, "decode", "-"], { env, input, stdio: ["pipe", "ignore", "pipe"] });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.status !== expected) throw new Error(`decode - exited ${r.status}, not ${expected}: ${r.stderr}`);
+    return ms;
+  };
+  const [logTime, base64Time] = interleaved([decode(logs.join(""), 0), decode(base64, 6)], RUNS);
+  rows.push(["scan: `decode -`, 10 MiB of log lines", `${logTime.toFixed(1)} ms`, "", ""]);
+  rows.push([
+    "scan: `decode -`, 10 MiB of one base64 run without ':'",
+    `${base64Time.toFixed(1)} ms`,
+    `${logTime.toFixed(1)} ms (10 MiB of log lines)`,
+    `${(base64Time / logTime).toFixed(2)}x the log lines (target at most 1.5x)`,
+  ]);
+  if (base64Time / logTime > 1.5) {
+    console.error("scanning a base64 run is over 1.5x the log lines");
     process.exitCode = 1;
   }
 }

@@ -36,9 +36,9 @@ function describeChar(ch: string): string {
       return "'%' (percent-encoding)";
     default: {
       const code = ch.codePointAt(0) ?? 0;
-      return code < 0x20 || code === 0x7f
-        ? `control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`
-        : `'${ch}'`;
+      const hex = code.toString(16).toUpperCase().padStart(4, "0");
+      if (code < 0x20 || code === 0x7f) return `control character U+${hex}`;
+      return /\s/.test(ch) ? `a whitespace character U+${hex}` : `'${ch}'`;
     }
   }
 }
@@ -57,6 +57,14 @@ export function base64Problem(text: string, options: { secret?: boolean } = {}):
   }
   const bad = /[^A-Za-z0-9+/=]/.exec(text);
   if (bad) {
+    if (/\s/.test(bad[0])) {
+      // Whitespace around a value is the usual slip (an editor's newline, a pasted space):
+      // say so in those words. Whitespace quotes nothing of a secret.
+      const what = describeChar(bad[0]).replace(/^an? /, "");
+      if (text.slice(bad.index).trim() === "") return `contains a trailing ${what}`;
+      if (text.slice(0, bad.index + 1).trim() === "") return `contains a leading ${what}`;
+      return `contains ${describeChar(bad[0])} at position ${bad.index + 1}`;
+    }
     // Never quote a character of a secret back.
     const what = options.secret ? "a character outside the base64 alphabet" : describeChar(bad[0]);
     return `contains ${what} at position ${bad.index + 1}`;

@@ -77,3 +77,27 @@ export function checkEndpoint(type: IdentityType, endpoint: string): CheckedEndp
   const checked = validateEndpoint(type, endpoint);
   return { endpoint: checked, note: checked === endpoint ? null : `number normalised to E.164: ${checked}` };
 }
+
+/**
+ * What someone signing or reading this endpoint should know, though it is accepted:
+ * whitespace around it, literal quotes (the identity JSON-encoded twice), a form other
+ * than Unicode NFC (the same name typed on another device is another user to Sinch).
+ */
+export function endpointWarnings(endpoint: string): string[] {
+  const warnings: string[] = [];
+  if (endpoint !== endpoint.trim()) {
+    warnings.push(`'identity.endpoint' has leading or trailing whitespace: ${JSON.stringify(endpoint)}`);
+  }
+  if (endpoint.length >= 2 && endpoint.startsWith('"') && endpoint.endsWith('"')) {
+    warnings.push(
+      `the endpoint is wrapped in literal quotes (${JSON.stringify(endpoint)}): the identity was JSON-encoded twice, and Sinch will take the quotes as part of the user's name`,
+    );
+  }
+  const nfc = endpoint.normalize("NFC");
+  if (nfc !== endpoint) {
+    warnings.push(
+      `the endpoint is not in Unicode NFC (${JSON.stringify(endpoint)}, composed: ${JSON.stringify(nfc)}): the same name typed elsewhere is usually composed, and Sinch compares bytes, so it would be another user`,
+    );
+  }
+  return warnings;
+}

@@ -21,32 +21,41 @@ const TICKET_START = /e[wy][A-Za-z0-9+/]/g;
 /** Characters of a ticket, standard or damaged (base64url, percent escapes). */
 const BASE64_CHAR = /[A-Za-z0-9+/=%_-]/;
 // Damage (standard base64 characters, percent escapes) stays part of the token.
-const JWT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.[A-Za-z0-9_+/=%-]{10,}/g;
-const URL_LIKE = /(?:[a-z][a-z0-9+.-]{0,30}:\/\/|(?<![\w/])\/)[^\s"'<>`]*[?#][^\s"'<>`]+/gi;
+const JWT_AT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.[A-Za-z0-9_+/=%-]{10,}/y;
+/** The characters of a token's first or second part, from where it starts. */
+const JWT_PART = /[A-Za-z0-9_+/%-]*/y;
+/** A stretch of text a URL can lie in: no whitespace, quotes or angle brackets. */
+const URL_RUN = /[^\s"'<>`]+/g;
+/** Where a URL starts inside such a stretch: a scheme, or a '/' after no word character or '/'. */
+const URL_START = /[a-z][a-z0-9+.-]{0,30}:\/\/|(?<![\w/])\//i;
 const AUTH_BEFORE = /authorization\s*:\s*(?:user|bearer)\s+$/i;
 /** 32 bytes of signature are 44 characters of base64. */
 const SIGNATURE_CHARS = 44;
 
-const lineStarts = new WeakMap<object, number[]>();
+/** Says where an index of a text is, in words. */
+type Locate = (index: number) => string;
 
-/** "line 2, column 5" (or "column 5" for one line), found in O(log n). */
-function position(text: string, index: number): string {
-  const key = Object(text) as object;
-  let starts = lineStarts.get(key);
-  if (!starts) {
-    starts = [0];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-    lineStarts.set(key, starts);
-  }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  const column = index - (starts[lo] as number) + 1;
-  return starts.length > 1 ? `line ${lo + 1}, column ${column}` : `column ${column}`;
+/**
+ * "line 2, column 5" (or "column 5" for one line) for indexes of `text`: the line starts
+ * are found once, on first use, and each answer in O(log n).
+ */
+function locator(text: string): Locate {
+  let starts: number[] | undefined;
+  return (index) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const column = index - (starts[lo] as number) + 1;
+    return starts.length > 1 ? `line ${lo + 1}, column ${column}` : `column ${column}`;
+  };
 }
 
 /**
@@ -110,22 +119,44 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
   return { end: i, ok: colon !== -1 && signature > 0 };
 }
 
+/**
+ * Registration tokens in `text`, left to right. Every start inside one run of part
+ * characters reaches the same '.', so when the first start of a run is no token, none
+ * after it in that run is: the search goes on after the run, which keeps it linear.
+ */
+function tokensIn(text: string): { index: number; token: string }[] {
+  const out: { index: number; token: string }[] = [];
+  let from = 0;
+  for (let at = text.indexOf("eyJ"); at !== -1; at = text.indexOf("eyJ", from)) {
+    JWT_AT.lastIndex = at;
+    const m = JWT_AT.exec(text);
+    if (m) {
+      out.push({ index: at, token: m[0] });
+      from = at + m[0].length;
+    } else {
+      JWT_PART.lastIndex = at;
+      JWT_PART.exec(text);
+      from = Math.max(JWT_PART.lastIndex, at + 1);
+    }
+  }
+  return out;
+}
+
 /** Tickets and tokens in plain text (no URL in it), with where they start. */
-function scanText(text: string, base: string, offset: number, notes: string[]): Found[] {
+function scanText(text: string, locate: Locate, notes: string[]): Found[] {
   const found: Found[] = [];
   /** Tokens found first; ticket starts inside one are skipped (both lists run left to right). */
   const taken: [number, number][] = [];
   let next = 0;
   const seen = new Set<string>();
-  JWT.lastIndex = 0;
-  for (let m = JWT.exec(text); m; m = JWT.exec(text)) {
-    const before = text.slice(Math.max(0, m.index - 40), m.index);
+  for (const { index, token } of tokensIn(text)) {
+    const before = text.slice(Math.max(0, index - 40), index);
     found.push({
-      ticket: m[0],
+      ticket: token,
       notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
-      where: position(base, offset + m.index),
+      where: locate(index),
     });
-    taken.push([m.index, m.index + m[0].length]);
+    taken.push([index, index + token.length]);
   }
   TICKET_START.lastIndex = 0;
   for (let m = TICKET_START.exec(text); m; m = TICKET_START.exec(text)) {
@@ -142,13 +173,14 @@ function scanText(text: string, base: string, offset: number, notes: string[]): 
     found.push({
       ticket: text.slice(start, ticket.end),
       notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
-      where: position(base, offset + start),
+      where: locate(start),
     });
   }
   return found;
 }
 
 function decodeComponent(value: string): string {
+  if (!value.includes("%")) return value;
   try {
     // decodeURIComponent leaves `+` alone: in a query it may be a space or a `+`, and
     // turning it into a space here would destroy a ticket that was never form-encoded.
@@ -176,22 +208,47 @@ function urlParameters(url: string): { name: string; value: string; raw: string;
   return out;
 }
 
-function scanUrls(text: string, base: string, offset: number, notes: string[]): { found: Found[]; rest: string } {
+/**
+ * URLs with a query or fragment in `text`: each runs from its start (a scheme, or a
+ * path's '/') to the end of its stretch, and holds a '?' or '#' with something after it.
+ * One look at each stretch, so the search is linear however long a stretch is.
+ */
+function urlsIn(text: string): { index: number; url: string }[] {
+  const out: { index: number; url: string }[] = [];
+  URL_RUN.lastIndex = 0;
+  for (let run = URL_RUN.exec(text); run; run = URL_RUN.exec(text)) {
+    const stretch = run[0];
+    const last = stretch.length - 2;
+    const mark = last < 0 ? -1 : Math.max(stretch.lastIndexOf("?", last), stretch.lastIndexOf("#", last));
+    // The start must end before the last mark; what comes before the stretch is a
+    // separator, never a word character or '/', so it can be left out.
+    const start = mark < 1 ? null : URL_START.exec(stretch.slice(0, mark));
+    if (start) out.push({ index: run.index + start.index, url: stretch.slice(start.index) });
+  }
+  return out;
+}
+
+function scanUrls(text: string, locate: Locate, notes: string[]): { found: Found[]; rest: string } {
   const found: Found[] = [];
-  let rest = text;
-  URL_LIKE.lastIndex = 0;
-  for (let m = URL_LIKE.exec(text); m; m = URL_LIKE.exec(text)) {
+  /** The text with each URL that held a ticket blanked out, in pieces. */
+  const rest: string[] = [];
+  let kept = 0;
+  for (const { index, url } of urlsIn(text)) {
     let hit = false;
-    for (const p of urlParameters(m[0])) {
+    for (const p of urlParameters(url)) {
       const step = `read the ${p.part} parameter${p.name ? ` '${p.name}'` : ""} of a URL${p.value !== p.raw ? " (percent-encoding undone)" : ""}`;
-      for (const f of scanText(p.value, p.value, 0, [...notes, step])) {
-        found.push({ ...f, where: position(base, offset + m.index) });
+      for (const f of scanText(p.value, () => locate(index), [...notes, step])) {
+        found.push(f);
         hit = true;
       }
     }
-    if (hit) rest = rest.slice(0, m.index) + " ".repeat(m[0].length) + rest.slice(m.index + m[0].length);
+    if (hit) {
+      rest.push(text.slice(kept, index), " ".repeat(url.length));
+      kept = index + url.length;
+    }
   }
-  return { found, rest };
+  rest.push(text.slice(kept));
+  return { found, rest: rest.join("") };
 }
 
 function scanJson(value: unknown, path: string, found: Found[]): void {
@@ -223,8 +280,9 @@ export function findTickets(text: string): Found[] {
       // not JSON after all: read it as text
     }
   }
-  const urls = scanUrls(text, text, 0, []);
-  found.push(...urls.found, ...scanText(urls.rest, text, 0, []));
+  const locate = locator(text);
+  const urls = scanUrls(text, locate, []);
+  found.push(...urls.found, ...scanText(urls.rest, locate, []));
   return distinct(found);
 }
 

@@ -1,3 +1,4 @@
+import { describeFromNow } from "./describe.js";
 import { InvalidInputError } from "./errors.js";
 
 /**
@@ -152,26 +153,7 @@ export function isoFromMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-const RELATIVE_STEPS: [string, number][] = [
-  ["year", 365 * 86400],
-  ["month", 30 * 86400],
-  ["day", 86400],
-  ["hour", 3600],
-  ["minute", 60],
-  ["second", 1],
-];
-
-/**
- * "3 hours ago", "in 5 minutes": a rough English reading of `ms` relative to `now`.
- * (Written out rather than with Intl.RelativeTimeFormat, whose locale data costs
- * milliseconds to load on every run.)
- */
+/** "3 hours ago", "in 5 minutes", "now": `ms` as seen from `now` (see `describeFromNow`). */
 export function describeRelative(ms: number, now: Date): string {
-  const delta = (ms - now.getTime()) / 1000;
-  const abs = Math.abs(delta);
-  if (abs < 1) return "now";
-  const [unit, size] = RELATIVE_STEPS.find(([, s]) => abs >= s) ?? ["second", 1];
-  const n = Math.trunc(abs / size);
-  const phrase = `${n} ${unit}${n === 1 ? "" : "s"}`;
-  return delta < 0 ? `${phrase} ago` : `in ${phrase}`;
+  return describeFromNow(ms, now.getTime());
 }

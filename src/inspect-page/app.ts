@@ -1,6 +1,7 @@
 // The inspect page: sends what is pasted to the local API, shows the answer. No secret
 // ever reaches it; every value from the answer goes in through textContent.
 
+import { describeFromNow, describeSpan } from "../core/describe.js";
 import type { Segment, TimeLine, View } from "./api-types.js";
 
 interface Check {
@@ -160,15 +161,9 @@ function renderRows(rows: [string, string][]): void {
   for (const [label, value] of rows) dl.append(el("dt", label), el("dd", value));
 }
 
-function span(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 90) return `${s} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  if (s < 172800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86400)} days`;
-}
-const relative = (at: number, now: number) =>
-  Math.abs(at - now) < 1000 ? "now" : at < now ? `${span(now - at)} ago` : `in ${span(at - now)}`;
+// The command line's own rounding, so that the page and the terminal say the same.
+const span = describeSpan;
+const relative = describeFromNow;
 
 /** The time line, to scale: the skew window after now, the valid span, each instant. */
 function renderTime(time: TimeLine | null): void {

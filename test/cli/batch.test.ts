@@ -188,6 +188,41 @@ describe("verify --batch", () => {
   });
 });
 
+describe("batch input and output, as scripts chain them", () => {
+  it("verify --batch reads sign --output-format csv: the header is a header, each row's ticket is read", async () => {
+    const csv = (
+      await runCli(["sign", "--count", "3", "--endpoint-template", "u{n}", "--output-format", "csv"], { env })
+    ).stdout;
+    expect(csv.split("\n")[0]).toBe("type,endpoint,userTicket");
+    const r = await runCli(["verify", "--batch", "-"], { env, stdin: csv });
+    expect(r.stderr).toContain("verified 3 tickets: 3 valid, 0 invalid");
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout).map((l) => [l.line, l.code, l.identity.endpoint])).toEqual([
+      [2, "valid", "u1"],
+      [3, "valid", "u2"],
+      [4, "valid", "u3"],
+    ]);
+  });
+
+  it.each([["sign"], ["verify"]])("%s --batch of a directory exits 2 naming it", async (command) => {
+    const dir = mkdtempSync(join(tmpdir(), "st-batch-dir-"));
+    const r = await runCli([command as string, "--batch", dir], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: cannot read batch input ${dir}: it is a directory\n`);
+    expect(r.stdout).toBe("");
+  });
+
+  it("verify --batch --quiet prints no lines: the summary on stderr and the exit code", async () => {
+    const out = (await runCli(["sign", "--count", "2", "--endpoint-template", "u{n}"], { env })).stdout;
+    const ok = await runCli(["verify", "--batch", "-", "--quiet"], { env, stdin: out });
+    expect(ok).toMatchObject({ code: 0, stdout: "" });
+    expect(ok.stderr).toMatch(/^note: verified 2 tickets: 2 valid, 0 invalid\n$/);
+    const bad = await runCli(["verify", "--batch", "-", "--quiet"], { env, stdin: `${out}garbage\n` });
+    expect(bad).toMatchObject({ code: 8, stdout: "" });
+    expect(bad.stderr).toMatch(/^note: verified 3 tickets: 2 valid, 1 invalid \(malformed: 1\)\n$/);
+  });
+});
+
 describe("chunked reading", () => {
   it("numbers lines the same however the input is split into reads", async () => {
     const text = "a\r\nb\n\nccc\nd";

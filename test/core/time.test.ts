@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeSpan } from "../../src/core/describe.js";
 import { describeRelative, formatUtc, parseDuration, parseTime, toMillis } from "../../src/core/time.js";
 import { NOW } from "../helpers/constants.js";
 
@@ -69,4 +70,20 @@ describe("describeRelative", () => {
     expect(describeRelative(NOW.getTime() + 5 * 60_000, NOW)).toBe("in 5 minutes");
     expect(describeRelative(NOW.getTime(), NOW)).toBe("now");
   });
+
+  it("rounds as describeSpan does, so that one output never says 2h beside 1 hour", () => {
+    for (const ms of [7199_600, 7170_000, 3599_500, 86399_999, 90_499, 1_500, 499]) {
+      const span = describeSpan(ms);
+      const words = describeRelative(NOW.getTime() + ms, NOW);
+      const spoken =
+        span === "0s"
+          ? "now"
+          : `in ${span.replace(/(\d+)([dhms])/g, (_m, n: string, u: string) => `${n} ${UNIT[u]}${n === "1" ? "" : "s"}`)}`;
+      expect(words, `${ms} ms: ${span}`).toBe(spoken);
+    }
+    expect(describeRelative(NOW.getTime() + 7199_600, NOW)).toBe("in 2 hours");
+    expect(describeRelative(NOW.getTime() - 5_430_000, NOW)).toBe("1 hour 30 minutes ago");
+  });
 });
+
+const UNIT: Record<string, string> = { d: "day", h: "hour", m: "minute", s: "second" };

@@ -87,3 +87,62 @@ describe("batch runs long enough to use a worker thread", () => {
     expect(stripAnsi(r.screen.slice(last + erase.length))).toMatch(/^note: signed 1500000 tickets in/);
   });
 });
+
+describe("input that is not UTF-8", () => {
+  const latin1Csv = Buffer.from("name,endpoint\r\nok,alice\r\nx,J\xf6rg\r\n", "latin1");
+
+  it("sign --batch stops at the first line that is not UTF-8, naming it and --input-encoding", () => {
+    const dir = tempHome();
+    const input = join(dir, "u.csv");
+    writeFileSync(input, latin1Csv);
+    const r = runBin(["sign", "--batch", input, "--created", CREATED], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/line 3 is not UTF-8: byte 0xF6 at offset 3 .*--input-encoding latin1\|cp1252/);
+    expect(r.stdout).not.toContain("\ufffd");
+    // Lines before it may already be signed.
+    for (const line of r.stdout.split("\n").filter(Boolean)) expect(JSON.parse(line).endpoint).toBe("alice");
+  });
+
+  it.each([
+    ["latin1", "J\u00f6rg", "\xf6"],
+    ["cp1252", "\u20ac uro", "\x80 uro"],
+  ])("--input-encoding %s converts to UTF-8, with a note", (encoding, endpoint, raw) => {
+    const dir = tempHome();
+    const input = join(dir, "u.txt");
+    writeFileSync(input, Buffer.from(`alice\n${raw.startsWith("\x80") ? raw : `J${raw}rg`}\n`, "latin1"));
+    const r = runBin(["sign", "--batch", input, "--created", CREATED, "--input-encoding", encoding], { env: env() });
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).endpoint),
+    ).toEqual(["alice", endpoint]);
+    expect(r.stderr).toMatch(/note: read the input as .*converted to UTF-8/);
+  });
+
+  it("sign refuses an argument whose bytes are not UTF-8, naming the byte offset", () => {
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${CLI}" sign "$(printf 'J\\366rg')"`], {
+      env: env(),
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/the endpoint argument is not UTF-8: byte offset 1 /);
+    expect(r.stdout).toBe("");
+  });
+
+  it("sign --payload refuses a file that is not UTF-8, naming the byte offset", () => {
+    const dir = tempHome();
+    const payload = join(dir, "p.json");
+    writeFileSync(
+      payload,
+      Buffer.from(
+        '{"identity":{"type":"username","endpoint":"J\xf6rg"},"applicationKey":"k","created":"2026-01-02T03:04:05Z"}',
+        "latin1",
+      ),
+    );
+    const r = runBin(["sign", "--payload", payload], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/payload file .*p\.json is not UTF-8: byte 0xF6 at offset 44/);
+  });
+});

@@ -1,6 +1,8 @@
 /** The built binary, run as users run it: real processes, pipes, env and a temporary HOME. */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTicket, decodeTicket, verifyTicket } from "../../src/index.js";
 import { CLI, cleanEnv, requireBuild, runBin, runInTerminal, tempHome } from "../helpers/bin.js";
@@ -150,5 +152,34 @@ describe("prompts in a terminal", () => {
     expect(stripAnsi(noInput.screen)).toMatch(/missing endpoint/);
     const ci = await runInTerminal(`${process.execPath} ${CLI} sign`, [], { ...env(), CI: "1" });
     expect(ci.code).toBe(2);
+  });
+});
+
+describe("--env-file, which Node takes for itself", () => {
+  /** The directory of a `node` of this major version: this one, or one from the npm registry. */
+  function nodeDir(major: number): string {
+    if (process.versions.node.startsWith(`${major}.`)) return dirname(process.execPath);
+    const r = spawnSync("npx", ["--yes", "--package", `node@${major}`, "sh", "-c", 'dirname "$(command -v node)"'], {
+      encoding: "utf8",
+      timeout: 120000,
+    });
+    if (r.status !== 0) throw new Error(`cannot get node@${major} from npm: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  it.each([20, 22, 24])("is a usage error naming --dotenv when the binary runs on Node %i", (major) => {
+    const dir = nodeDir(major);
+    const env = cleanEnv({ ...creds, PATH: `${dir}:/usr/bin:/bin` });
+    expect(spawnSync("node", ["--version"], { env, encoding: "utf8" }).stdout).toMatch(new RegExp(`^v${major}\\.`));
+    for (const args of [
+      ["sign", "--env-file", "/missing", "alice"],
+      ["sign", "alice", "--env-file=/missing"],
+    ]) {
+      // The built file run as users run it: through its shebang, found on PATH.
+      const r = spawnSync(CLI, args, { env, encoding: "utf8", cwd: tmpdir() });
+      expect(r.stderr).not.toMatch(/^node:/);
+      expect(r.stderr).toMatch(/--env-file is not accepted.*--dotenv <path>/);
+      expect([r.status, r.stdout]).toEqual([2, ""]);
+    }
   });
 });

@@ -52,7 +52,7 @@ describe("the packed package", () => {
     const manifest = JSON.parse(readFileSync(join(project, "node_modules", "sinch-ticket", "package.json"), "utf8"));
     expect(manifest.bin).toEqual({ "sinch-ticket": "bin/sinch-ticket.cjs" });
     const script = readFileSync(join(project, "node_modules", "sinch-ticket", "bin", "sinch-ticket.cjs"), "utf8");
-    expect(script.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(script.startsWith("#!/usr/bin/env -S node --\n")).toBe(true);
   });
 
   it("installs a working sinch-ticket binary", () => {

@@ -45,6 +45,19 @@ export function detectKind(first: { number: number; text: string }): InputKind {
   return { kind: "plain" };
 }
 
+/**
+ * A CSV header naming a `userTicket` column (what `sign --output-format csv` prints)
+ * starts CSV input for verify: that line is skipped and each row's ticket is read from
+ * that column. Anything else is one ticket per line.
+ */
+export function detectTicketColumn(first: { number: number; text: string }): { header: number; column: number } | null {
+  if (first.text.trimStart().startsWith("{")) return null;
+  const header = parseCsvLine(first.text);
+  if (!Array.isArray(header) || header.length < 2) return null;
+  const column = header.findIndex((h) => h.trim().toLowerCase() === "userticket");
+  return column === -1 ? null : { header: first.number, column };
+}
+
 type Identity = { type: string; endpoint: string } | { error: string };
 
 function readIdentity(kind: InputKind, text: string, defaultType: string): Identity {
@@ -102,6 +115,8 @@ export interface VerifyJobOptions {
   clockSkew?: number;
   maxAge?: number;
   ignoreTime: boolean;
+  /** CSV input: the header's line number and the ticket's column. */
+  csv?: { header: number; column: number } | null;
 }
 
 export type JobOptions = SignJobOptions | VerifyJobOptions;
@@ -213,8 +228,10 @@ function verifyJob(o: VerifyJobOptions): Job {
     const out = new Output();
     const errors: string[] = [];
     const counts: Record<string, number> = {};
-    eachLine(chunk, (text, number, long) => {
-      if (!long && text.trim() === "") return;
+    eachLine(chunk, (line, number, long) => {
+      if (!long && line.trim() === "") return;
+      if (o.csv && number === o.csv.header) return;
+      const text = o.csv && !long ? csvColumn(line, o.csv.column) : line;
       if (long) {
         errors.push(tooLong({ number }));
         counts.malformed = (counts.malformed ?? 0) + 1;
@@ -250,6 +267,12 @@ function verifyJob(o: VerifyJobOptions): Job {
     });
     return { out: out.done(), errors, counts };
   };
+}
+
+/** A row's field in that column; the row as it is when it is no CSV row with that many fields. */
+function csvColumn(line: string, column: number): string {
+  const fields = parseCsvLine(line);
+  return Array.isArray(fields) && fields[column] !== undefined ? fields[column] : line;
 }
 
 export function makeJob(options: JobOptions): Job {

@@ -1,11 +1,11 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import { fromMillis, type PreciseTime } from "../../core/time.js";
 import type { CommandContext } from "../terminal/context.js";
 import { ExitCode, usageError } from "../terminal/exit.js";
 import type { InStream } from "../terminal/io.js";
-import { type ChunkResult, detectKind, type JobOptions, makeJob } from "./jobs.js";
+import { type ChunkResult, detectKind, detectTicketColumn, type JobOptions, makeJob } from "./jobs.js";
 import { type Chunk, firstLine, readChunks } from "./lines.js";
 import { ChunkPipeline } from "./pipeline.js";
 import { Progress } from "./progress.js";
@@ -26,13 +26,19 @@ async function openInput(
   ctx: CommandContext,
 ): Promise<{ stream: InStream; close: () => Promise<void> }> {
   if (source === "-") return { stream: ctx.io.stdin, close: async () => {} };
+  let handle: FileHandle;
   try {
-    const handle = await open(resolve(ctx.io.cwd, source), "r");
-    const stream = handle.createReadStream({ highWaterMark: 32 * 1024 });
-    return { stream, close: () => handle.close().catch(() => {}) };
+    handle = await open(resolve(ctx.io.cwd, source), "r");
   } catch (error) {
     throw usageError(`cannot read batch input ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  // A directory opens for reading; it fails only at the first read, far from here.
+  if ((await handle.stat()).isDirectory()) {
+    await handle.close();
+    throw usageError(`cannot read batch input ${source}: it is a directory`);
+  }
+  const stream = handle.createReadStream({ highWaterMark: 32 * 1024 });
+  return { stream, close: () => handle.close().catch(() => {}) };
 }
 
 async function* generated(count: number, template: string): AsyncGenerator<Chunk> {
@@ -51,6 +57,7 @@ async function runBatch(
   ctx: CommandContext,
   verb: string,
   header = "",
+  quiet = false,
 ): Promise<{ counts: Record<string, number>; closed: boolean; seconds: number }> {
   const started = Date.now();
   const sink = new Sink(ctx.io.stdout);
@@ -59,8 +66,9 @@ async function runBatch(
   let pipeline: ChunkPipeline | null = null;
   const emit = async (results: ChunkResult[]) => {
     for (const r of results) {
-      for (const e of r.errors) ctx.ui.error(e);
       for (const [k, n] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + n;
+      if (quiet) continue;
+      for (const e of r.errors) ctx.ui.error(e);
       for (const piece of r.out) await sink.write(piece);
     }
   };
@@ -100,17 +108,26 @@ export interface SignBatchOptions {
   outputFormat: "ndjson" | "csv";
   applicationKey: string;
   applicationSecret: string;
+  /** How the input's bytes are read: UTF-8 (strict) unless said otherwise. */
+  inputEncoding?: "latin1" | "cp1252";
 }
+
+const ENCODING_NAMES = { latin1: "Latin-1 (ISO-8859-1)", cp1252: "Windows-1252" } as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
 export async function signBatch(options: SignBatchOptions, ctx: CommandContext): Promise<number> {
   const input = options.source === undefined ? null : await openInput(options.source, ctx);
+  if (input && options.inputEncoding) {
+    ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
+  }
   const created = options.created ?? fromMillis(ctx.io.now().getTime());
   try {
     const { counts, closed, seconds } = await runBatch(
-      input ? readChunks(input.stream) : generated(options.count ?? 0, options.template ?? ""),
+      input
+        ? readChunks(input.stream, options.inputEncoding ?? "utf8")
+        : generated(options.count ?? 0, options.template ?? ""),
       (first) => ({
         job: "sign",
         applicationKey: options.applicationKey,
@@ -149,6 +166,8 @@ export interface VerifyBatchOptions {
   clockSkew?: number;
   maxAge?: number;
   ignoreTime: boolean;
+  /** No result lines and no per-line errors: the summary and the exit code only. */
+  quiet?: boolean;
 }
 
 /** `verify --batch`: one NDJSON result per ticket line, a summary on stderr. */
@@ -157,8 +176,9 @@ export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandConte
   try {
     const { counts, closed } = await runBatch(
       readChunks(input.stream),
-      () => ({
+      (first) => ({
         job: "verify",
+        csv: first ? detectTicketColumn(first) : null,
         applicationSecret: options.applicationSecret,
         profiles: options.profiles,
         applicationKey: options.applicationKey,
@@ -169,6 +189,8 @@ export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandConte
       }),
       ctx,
       "verified",
+      "",
+      options.quiet === true,
     );
     if (closed) return ExitCode.ok;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -176,7 +198,8 @@ export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandConte
     const failures = Object.entries(counts)
       .filter(([c]) => c !== "valid")
       .map(([c, n]) => `${c}: ${n}`);
-    ctx.ui.note(
+    // The summary is what --quiet keeps.
+    ctx.ui.summary(
       `verified ${plural(total, "ticket")}: ${valid} valid, ${total - valid} invalid${failures.length ? ` (${failures.join(", ")})` : ""}`,
     );
     return valid === total ? ExitCode.ok : ExitCode.batchFailures;

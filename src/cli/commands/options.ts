@@ -1,5 +1,5 @@
 import { type Command, type CommandUnknownOpts, Option, type OptionValues } from "@commander-js/extra-typings";
-import { secretRefused } from "../credentials/resolver.js";
+import { envFileRefused, secretRefused } from "../credentials/resolver.js";
 import type { CommandContext } from "../terminal/context.js";
 import { usageError } from "../terminal/exit.js";
 
@@ -10,6 +10,16 @@ import { usageError } from "../terminal/exit.js";
 export function secretOption() {
   return new Option("--secret [value]").hideHelp().argParser(() => {
     throw secretRefused();
+  });
+}
+
+/**
+ * `--env-file`: Node takes it for itself wherever it appears (the binary's shebang ends
+ * Node's options with `--` so that it reaches the tool); refused, naming `--dotenv`.
+ */
+export function envFileOption() {
+  return new Option("--env-file [path]").hideHelp().argParser(() => {
+    throw envFileRefused();
   });
 }
 
@@ -30,7 +40,8 @@ export function addCredentialOptions<Args extends unknown[], Opts extends Option
   command: Command<Args, Opts, Globals>,
 ) {
   return addSecretSourceOptions(command.option("--key <key>", "application key"))
-    .option("--env-file <path>", "read variables from this file instead of ./.env")
+    .option("--dotenv <path>", "read variables from this .env file instead of ./.env")
+    .addOption(envFileOption())
     .option("--profile <name>", "config file profile to use")
     .option("--demo", "use built-in demo credentials (for trying the tool)");
 }
@@ -41,7 +52,18 @@ export function addCredentialOptions<Args extends unknown[], Opts extends Option
  * default value (`--format jwt --style dotnet`).
  */
 export const FORMAT_OPTIONS = {
-  ticket: ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"],
+  ticket: [
+    "type",
+    "style",
+    "created",
+    "expiresIn",
+    "payload",
+    "batch",
+    "count",
+    "endpointTemplate",
+    "outputFormat",
+    "inputEncoding",
+  ],
   jwt: ["ttl", "now", "nonce", "instanceExpiresIn"],
 } as const;
 
@@ -68,6 +90,27 @@ export function checkFormatOptions(command: CommandUnknownOpts): void {
 /** A command as program.ts creates it: a name and a summary, no arguments or options yet. */
 // biome-ignore lint/complexity/noBannedTypes: commander's own type for "no options yet"
 export type NewCommand = Command<[], {}, {}>;
+
+/** What decode and verify find a ticket or token in, for their help. */
+export function pastedInputHelp<C extends CommandUnknownOpts>(command: C): C {
+  return command.addHelpText(
+    "after",
+    `
+What may be pasted (the argument, or standard input):
+  a bare ticket or registration token, with quotes, whitespace or a 'user ' prefix;
+  a URL holding it in a query parameter or fragment (percent-encoded or not);
+  a curl command or an HTTP request with an Authorization header;
+  a JSON document with it in any field ({"userTicket": "..."} included);
+  a log line with text around it.
+What was removed to get at it is said in a note; damage inside it is diagnosed.`,
+  );
+}
+
+/** The exit codes a command can end with, for its help (after its examples). */
+export function exitCodesHelp<C extends CommandUnknownOpts>(command: C, codes: [number, string][]): C {
+  const lines = codes.map(([code, meaning]) => `  ${String(code).padEnd(4)}${meaning}`);
+  return command.addHelpText("after", `Exit codes:\n${lines.join("\n")}\n`);
+}
 
 /** Examples under a command's help, as `$ sinch-ticket ...` lines. */
 export function examples<C extends CommandUnknownOpts>(command: C, lines: string[]): C {

@@ -13,11 +13,13 @@ export interface CredentialFlags {
   key?: string;
   secretFile?: string;
   secretStdin?: boolean;
-  envFile?: string;
+  dotenv?: string;
   profile?: string;
   demo?: boolean;
   /** Refused: secrets never go on the command line. */
   secret?: string | boolean;
+  /** Refused: Node's own flag; `--dotenv` is the tool's. */
+  envFile?: string | boolean;
 }
 
 export interface Resolved {
@@ -55,6 +57,11 @@ export function secretRefused(): ExitError {
 
 export function refuseSecretFlag(flags: CredentialFlags): void {
   if (flags.secret !== undefined) throw secretRefused();
+  if (flags.envFile !== undefined) throw envFileRefused();
+}
+
+export function envFileRefused(): ExitError {
+  return usageError("--env-file is not accepted (Node reads that flag itself): use --dotenv <path>");
 }
 
 /** A profile a ticket can pick by its application key. */
@@ -88,7 +95,7 @@ export class CredentialResolver {
   /** The .env file's variables (never applied to the environment); dotenv loads on demand. */
   async dotenv(): Promise<Record<string, string>> {
     if (this.dotenvCache) return this.dotenvCache;
-    const explicit = this.flags.envFile;
+    const explicit = this.flags.dotenv;
     const path = resolve(this.io.cwd, explicit ?? ".env");
     let text = "";
     try {

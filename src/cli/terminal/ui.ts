@@ -81,4 +81,9 @@ export class Ui {
   note(message: string): void {
     if (!this.quiet) this.io.stderr.write(`${this.err("dim", "note:")} ${message}\n`);
   }
+
+  /** A note that `--quiet` keeps: the one line a batch run ends with. */
+  summary(message: string): void {
+    this.io.stderr.write(`${this.err("dim", "note:")} ${message}\n`);
+  }
 }

@@ -1,5 +1,5 @@
 import { describeSpan } from "../describe.js";
-import { isIdentityType } from "../endpoint.js";
+import { endpointWarnings, isIdentityType } from "../endpoint.js";
 import type { TicketInspection } from "./inspect.js";
 import type { TicketContent } from "./payload.js";
 
@@ -24,19 +24,13 @@ export function ticketWarnings(inspection: TicketInspection, content: TicketCont
       `the endpoint has non-ASCII characters: Sinch's JS SDK reads ticket data as Latin-1 and will show the user id garbled (${JSON.stringify(Buffer.from(identity.endpoint, "utf8").toString("latin1"))}), while Sinch's servers read it correctly`,
     );
   }
+  warnings.push(...endpointWarnings(identity.endpoint));
   for (const [name, value] of [
-    ["identity.endpoint", identity.endpoint],
     ["identity.type", identity.type],
     [content.applicationKeyField, content.applicationKey],
   ] as const) {
     if (value !== value.trim()) warnings.push(`'${name}' has leading or trailing whitespace: ${JSON.stringify(value)}`);
-    else if (name !== "identity.endpoint" && /\s/.test(value))
-      warnings.push(`'${name}' contains whitespace: ${JSON.stringify(value)}`);
-  }
-  if (identity.endpoint.length >= 2 && identity.endpoint.startsWith('"') && identity.endpoint.endsWith('"')) {
-    warnings.push(
-      `the endpoint is wrapped in literal quotes (${JSON.stringify(identity.endpoint)}): the identity was JSON-encoded twice, and Sinch will take the quotes as part of the user's name`,
-    );
+    else if (/\s/.test(value)) warnings.push(`'${name}' contains whitespace: ${JSON.stringify(value)}`);
   }
   if (!isIdentityType(identity.type)) {
     warnings.push(`identity type '${identity.type}' is not one Sinch documents (username, email, number)`);

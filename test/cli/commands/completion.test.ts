@@ -51,7 +51,7 @@ describe("completion from the command definitions", () => {
   it("asks for file names where an option takes a file", async () => {
     for (const words of [
       ["sign", "--payload", ""],
-      ["verify", "--env-file", "x"],
+      ["verify", "--dotenv", "x"],
       ["sign", "--batch", ""],
     ]) {
       expect(await offered(words)).toEqual([":files"]);

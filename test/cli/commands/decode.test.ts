@@ -11,7 +11,7 @@ describe("decode", () => {
     const out = stripAnsi(r.stdout);
     expect(out).toContain('identity     username "buildo"');
     expect(out).toContain("application  YOUR_APPLICATION_KEY (field 'applicationKey')");
-    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years ago)");
+    expect(out).toContain("created      2016-05-26T15:18:14.762Z (10 years 187 days ago)");
     expect(out).toContain("layout       js (Sinch's JS SDK generator)");
     expect(out).toContain(`json         ${v.json}`);
     expect(r.stderr).toContain("decode does not check the signature");

@@ -16,6 +16,7 @@ const VALUES: Record<string, string> = {
   count: "2",
   endpointTemplate: "u{n}",
   outputFormat: "csv",
+  inputEncoding: "latin1",
   ttl: "10m",
   now: "2026-01-01T00:00:00Z",
   nonce: "n",

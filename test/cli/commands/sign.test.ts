@@ -74,6 +74,19 @@ describe("sign", () => {
     }
   });
 
+  it.each([
+    [" alice ", /'identity.endpoint' has leading or trailing whitespace: " alice "/],
+    ['"alice"', /the endpoint is wrapped in literal quotes \("\\"alice\\""\)/],
+    ["Jo\u0308rg", /the endpoint is not in Unicode NFC .*"J\u00f6rg"/],
+  ])("warns about the endpoint %j as decode does, and still signs it as given", async (endpoint, warning) => {
+    const r = await runCli(["sign", "--", endpoint], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(warning);
+    expect(decodeTicket(r.stdout.trim()).identity.endpoint).toBe(endpoint);
+    const decoded = await runCli(["decode", r.stdout.trim()]);
+    expect(decoded.stderr).toMatch(warning);
+  });
+
   it("normalises a phone number with a note on stderr", async () => {
     const r = await runCli(["sign", "-t", "number", "+46 70-000 00 00"], { env });
     expect(r.code).toBe(0);

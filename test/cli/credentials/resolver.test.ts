@@ -52,17 +52,28 @@ describe("credentials", () => {
     expect(keyOf(r.stdout)).toBe(KEY);
   });
 
-  it("reads --env-file, and fails plainly when it is missing", async () => {
+  it("reads --dotenv, and fails plainly when it is missing", async () => {
     const d = dir();
     writeFileSync(
       join(d, "staging.env"),
       `SINCH_APPLICATION_KEY="quoted key"\nSINCH_APPLICATION_SECRET=${SECRET} # comment\n`,
     );
-    const r = await runCli(["sign", "a", "--env-file", join(d, "staging.env")], { cwd: "/" });
+    const r = await runCli(["sign", "a", "--dotenv", join(d, "staging.env")], { cwd: "/" });
     expect(keyOf(r.stdout)).toBe("quoted key");
-    const missing = await runCli(["sign", "a", "--env-file", join(d, "nope.env")], { cwd: "/" });
+    const missing = await runCli(["sign", "a", "--dotenv", join(d, "nope.env")], { cwd: "/" });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read env file .*nope.env \(ENOENT\)/);
+  });
+
+  it.each([
+    [["sign", "--env-file", "/missing", "alice"]],
+    [["sign", "alice", "--env-file=/missing"]],
+    [["verify", "--env-file"]],
+  ])("refuses --env-file, naming --dotenv: %j", async (argv) => {
+    const r = await runCli(argv, { cwd: "/" });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/--env-file is not accepted.*--dotenv <path>/);
   });
 
   it("chooses the profile by --profile, SINCH_PROFILE, defaultProfile, then default", async () => {
@@ -150,6 +161,21 @@ describe("credentials", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/secret from SINCH_APPLICATION_SECRET is not standard base64/);
     expect(r.stderr).not.toContain("this is");
+  });
+
+  it.each([
+    [`${SECRET} `, "a trailing space"],
+    [`${SECRET}\t`, "a trailing tab"],
+    [` ${SECRET}`, "a leading space"],
+    [`${SECRET}\n\n`, "a trailing line break"],
+    [`${SECRET.slice(0, 8)} ${SECRET.slice(8)}`, "a space at position 9"],
+  ])("names whitespace around or in a secret file plainly: %j", async (content, words) => {
+    const d = dir();
+    writeFileSync(join(d, "secret"), content);
+    const r = await runCli(["sign", "a", "--key", KEY, "--secret-file", join(d, "secret")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`is not standard base64 of at least one byte: it contains ${words}`);
+    expect(r.stderr).not.toContain(SECRET.slice(0, 8));
   });
 
   it("says what to do when nothing provides a key or secret", async () => {

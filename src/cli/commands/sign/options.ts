@@ -51,7 +51,13 @@ export function signOptions(command: NewCommand, now: () => Date) {
         new Option("--count <n>", "sign n generated identities (with --endpoint-template)").argParser(countArg),
       )
       .option("--endpoint-template <text>", "endpoint for --count, {n} replaced by 1..n")
-      .addOption(new Option("--output-format <format>", "batch output (default: ndjson)").choices(["ndjson", "csv"])),
+      .addOption(new Option("--output-format <format>", "batch output (default: ndjson)").choices(["ndjson", "csv"]))
+      .addOption(
+        new Option("--input-encoding <encoding>", "batch input that is not UTF-8: convert it from this").choices([
+          "latin1",
+          "cp1252",
+        ] as const),
+      ),
   );
 }
 

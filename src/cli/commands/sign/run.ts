@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkEndpoint, checkIdentityType, type IdentityType } from "../../../core/endpoint.js";
+import { checkEndpoint, checkIdentityType, endpointWarnings, type IdentityType } from "../../../core/endpoint.js";
 import { TicketError } from "../../../core/errors.js";
 import { createTicket } from "../../../core/ticket/sign.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
@@ -10,6 +10,7 @@ import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { readAll, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
+import { firstInvalidUtf8, replacementOffset } from "../../terminal/utf8.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 import type { SignFlags } from "./options.js";
 
@@ -32,11 +33,18 @@ function validator(type: IdentityType): (value: string) => string | true {
 
 async function readPayload(source: string, ctx: CommandContext): Promise<string> {
   if (source === "-") return stripOneNewline(await readAll(ctx.io.stdin));
+  let bytes: Buffer;
   try {
-    return stripOneNewline(readFileSync(resolve(ctx.io.cwd, source), "utf8"));
+    bytes = readFileSync(resolve(ctx.io.cwd, source));
   } catch (error) {
     throw usageError(`cannot read payload file ${source} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== -1) {
+    const byte = (bytes[bad] as number).toString(16).toUpperCase().padStart(2, "0");
+    throw usageError(`payload file ${source} is not UTF-8: byte 0x${byte} at offset ${bad}; save it as UTF-8`);
+  }
+  return stripOneNewline(bytes.toString("utf8"));
 }
 
 /** The secret (required) and the key (when resolved) for signing. */
@@ -98,14 +106,20 @@ function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
   if (flags.batch === undefined && flags.count === undefined) {
     if (flags.endpointTemplate !== undefined) throw usageError("--endpoint-template goes with --count <n>");
     if (flags.outputFormat !== undefined) throw usageError("--output-format goes with --batch or --count");
+    if (flags.inputEncoding !== undefined) throw usageError("--input-encoding goes with --batch");
     return null;
   }
   if (endpointArg !== undefined) throw usageError("give either an endpoint or --batch/--count, not both");
   if (flags.batch !== undefined) {
     if (flags.batch === "-" && flags.secretStdin)
       throw usageError("--batch - and --secret-stdin both want standard input");
-    return { source: flags.batch, outputFormat };
+    return {
+      source: flags.batch,
+      outputFormat,
+      ...(flags.inputEncoding !== undefined ? { inputEncoding: flags.inputEncoding } : {}),
+    };
   }
+  if (flags.inputEncoding !== undefined) throw usageError("--input-encoding goes with --batch");
   if (flags.endpointTemplate === undefined)
     throw usageError("--count needs --endpoint-template <text> (with {n} for 1..n)");
   if (!flags.endpointTemplate.includes("{n}")) {
@@ -160,6 +174,12 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
   } else {
     if (!key) throw missingKey();
     let endpoint = endpointArg;
+    const notUtf8 = endpoint === undefined ? -1 : replacementOffset(endpoint);
+    if (notUtf8 !== -1) {
+      throw usageError(
+        `the endpoint argument is not UTF-8: byte offset ${notUtf8} could not be read (or is U+FFFD): pass the endpoint in UTF-8`,
+      );
+    }
     if (endpoint === undefined) {
       if (!canPrompt(io, flags.input !== false)) {
         throw usageError("missing endpoint: sinch-ticket sign <endpoint> (the user the ticket is for)");
@@ -177,6 +197,8 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
       ...(created !== undefined ? { created } : {}),
       ...(expiresIn !== undefined ? { expiresIn } : {}),
     });
+    // Signed as given, but said: decode of this ticket will say the same.
+    for (const warning of endpointWarnings(endpoint)) ui.warn(warning);
   }
 
   for (const note of result.notes) ui.note(note);

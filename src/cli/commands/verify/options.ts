@@ -19,7 +19,7 @@ export function verifyOptions(command: NewCommand, now: () => Date) {
         new Option("--now <time>", "verify as of this time (ISO 8601 with zone, or -2h)").argParser(timeArg(now)),
       )
       .option("--ignore-time", "skip the created and expiry checks")
-      .option("-q, --quiet", "print nothing; the exit code tells")
+      .option("-q, --quiet", "print nothing; the exit code tells (with --batch: the summary only)")
       .option("--batch <file|->", "verify one ticket per line (bare, or NDJSON with userTicket)")
       .option("--json", "print one JSON object"),
   );

@@ -40,7 +40,13 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
       await Promise.all([...byKey].map(async ([k, p]) => [k, (await p.secret()).value] as const)),
     );
     const code = await (await import("../../batch/run.js")).verifyBatch(
-      { ...options, applicationSecret: secret?.value ?? null, source: flags.batch, profiles },
+      {
+        ...options,
+        applicationSecret: secret?.value ?? null,
+        source: flags.batch,
+        profiles,
+        quiet: flags.quiet === true,
+      },
       ctx,
     );
     demoNotice(ctx, "verified", key, secret);
