@@ -26,6 +26,12 @@ interface Profiles {
 }
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
+// Kept in the page only: out of the address bar, the history and any screenshot.
+if (token !== "") {
+  const address = new URL(location.href);
+  address.searchParams.delete("token");
+  history.replaceState(history.state, "", address);
+}
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = $<HTMLTextAreaElement>("ticket");
 const profile = $<HTMLSelectElement>("profile");
@@ -71,6 +77,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 let profileKeys = new Map<string, string | null>();
 let chosenByHand = false;
 let lastKey: string | null = null;
+/** The text the profile choice was last made for. */
+let followedText: string | null = null;
 
 async function loadProfiles(): Promise<void> {
   const embedded = document.body.dataset.profiles;
@@ -271,6 +279,17 @@ function render(answer: Answer): void {
   $("json").textContent = JSON.stringify({ decode: answer.decode, verify: answer.verify }, null, 2);
 }
 
+/** The profile follows the ticket's application, as verify chooses it, unless chosen by hand. */
+function follow(text: string, applicationKey: string | null): void {
+  if (applicationKey !== lastKey) {
+    // Another application's ticket: its own profile is chosen again.
+    chosenByHand = false;
+    lastKey = applicationKey;
+  }
+  preselect(applicationKey);
+  followedText = text;
+}
+
 let sequence = 0;
 async function run(verify: boolean): Promise<void> {
   const mine = ++sequence;
@@ -285,6 +304,14 @@ async function run(verify: boolean): Promise<void> {
     return;
   }
   try {
+    if (verify && followedText !== text) {
+      // Verify came before this text was decoded (within the pause after typing, or with
+      // the decode still on its way): the profile is chosen for this ticket first, shown,
+      // and then used, never the one chosen for the text before.
+      const decoded = await api<Answer>("/api/inspect", { text, profile: null, verify: false });
+      if (mine !== sequence) return;
+      follow(text, decoded.view.applicationKey);
+    }
     const selected = profile.value;
     const answer = await api<Answer>("/api/inspect", {
       text,
@@ -292,12 +319,7 @@ async function run(verify: boolean): Promise<void> {
       verify,
     });
     if (mine !== sequence) return;
-    if (answer.view.applicationKey !== lastKey) {
-      // Another application's ticket: its own profile is chosen again, as verify does.
-      chosenByHand = false;
-      lastKey = answer.view.applicationKey;
-    }
-    if (!verify) preselect(answer.view.applicationKey);
+    if (!verify) follow(text, answer.view.applicationKey);
     render(answer);
     if (verify) renderVerdict(answer);
     else

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 
 /** Limits set on purpose: a development server still faces whatever a browser sends. */
@@ -6,63 +8,122 @@ export const LIMITS = {
   bodyBytes: 16 * 1024,
   /** All request headers together (431 above). */
   headerBytes: 16 * 1024,
-  /** Time to receive a whole request (408 after). */
+  /** Time for a request's headers and body to arrive (408 after). */
   requestMs: 10_000,
   /** Idle keep-alive connections are closed after this. */
-  keepAliveMs: 5_000,
+  keepAliveMs: 10_000,
+  /** How often connections still receiving a request are looked at. */
+  checkMs: 500,
 };
 
 export interface AppOptions {
   /** Access-log lines, a request's each, gathered per turn of the event loop. */
   log: (lines: string) => void;
+  /** The body types the routes take, for the 415 answer ("JSON (application/json)"). */
+  bodyTypes: string;
 }
 
 /** What a request may add to its access-log line (never a secret, a password or a ticket). */
 declare module "fastify" {
   interface FastifyRequest {
     identity?: string;
+    /** Said after the status when the answer is not the whole story ("cut short by shutdown"). */
+    logNote?: string;
   }
+}
+
+/** A request that cannot be finished because the server is stopping (503, logged as cut short). */
+export class CutShort extends Error {
+  statusCode = 503;
+  constructor() {
+    super("the server is stopping: try again");
+  }
+}
+
+const RECEIVED = Symbol("received");
+const OPENED = Symbol("opened");
+const REFUSED = Symbol("refused");
+type TimedRequest = IncomingMessage & { [RECEIVED]?: number; [REFUSED]?: boolean };
+type TimedSocket = Socket & { [OPENED]?: number; _httpMessage?: ServerResponse | null };
+
+const TOO_SLOW = `request not received within ${LIMITS.requestMs / 1000} s`;
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, TOO_SLOW],
+  HPE_HEADER_OVERFLOW: [431, `request headers larger than ${LIMITS.headerBytes / 1024} KiB`],
+};
+
+/** The path of a request target without its query string (where the tutorial puts the password). */
+function pathOf(url: string | undefined): string {
+  if (!url) return "-";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** The time of a log line, made once per millisecond: under load, many lines share one. */
+let stampMs = 0;
+let stamp = "";
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
 }
 
 /**
  * The HTTP stack of the local servers: Fastify with explicit limits, case-insensitive
- * paths with an optional trailing slash, JSON errors (never a stack or an internal
- * message), a JSON 404, and an access log of method, path (without the query, which may
- * hold a password), status and time.
+ * paths with an optional trailing slash, one JSON error shape `{"error": "..."}` (never a
+ * stack or an internal message, the HTTP parser's own errors included), a JSON 404, and
+ * an access log of method, path (without the query), status and the real time taken.
+ *
+ * Slow clients: Node's own request timeout starts at a request's first byte and is checked
+ * every 30 s by default; here it is checked every second, and the first request of a
+ * connection must have wholly arrived within 10 s of the connection opening (a client
+ * that waits 9 s before its first byte does not get 10 s more).
  */
 export function createApp(options: AppOptions): FastifyInstance {
+  // Connections whose first request has not wholly arrived, with that request once its
+  // headers are in. Looked at every half second: what is late gets a 408.
+  const receiving = new Map<TimedSocket, TimedRequest | null>();
   const app = Fastify({
     logger: false,
     bodyLimit: LIMITS.bodyBytes,
-    http: { maxHeaderSize: LIMITS.headerBytes },
-    requestTimeout: LIMITS.requestMs,
-    keepAliveTimeout: LIMITS.keepAliveMs,
+    // The server is made here so that Fastify's handler is its one request listener, and
+    // a request's arrival is noted on the way in (a second listener costs every request).
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          maxHeaderSize: LIMITS.headerBytes,
+          connectionsCheckingInterval: 1000,
+          requestTimeout: LIMITS.requestMs,
+          headersTimeout: LIMITS.requestMs,
+          keepAliveTimeout: LIMITS.keepAliveMs,
+        },
+        (request: TimedRequest, response) => {
+          request[RECEIVED] = performance.now();
+          const socket = request.socket as TimedSocket;
+          if (receiving.get(socket) === null) receiving.set(socket, request);
+          handler(request, response);
+        },
+      );
+      server.on("connection", (socket: TimedSocket) => {
+        socket[OPENED] = performance.now();
+        receiving.set(socket, null);
+        socket.once("close", () => receiving.delete(socket));
+      });
+      return server;
+    },
     forceCloseConnections: "idle",
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === "ECONNRESET" || socket.destroyed) return;
+      const [status, message] = CLIENT_ERRORS[error.code ?? ""] ?? [400, "malformed HTTP request"];
+      refuse(socket, status, message);
+    },
   });
-  // Declared up front, so that every request object keeps one shape.
-  app.decorateRequest("identity", undefined);
-  // Only JSON (built in) and forms (registered by the routes that take them).
-  app.removeContentTypeParser("text/plain");
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const message =
-      status === 500
-        ? "internal error"
-        : status === 413
-          ? `request body larger than ${LIMITS.bodyBytes / 1024} KiB`
-          : status === 415
-            ? "unsupported body type: send JSON or a form (application/x-www-form-urlencoded)"
-            : error.validation
-              ? `invalid request: ${error.message}`
-              : error.message;
-    reply.code(status).send({ error: message });
-  });
-  app.setNotFoundHandler((_request, reply) => {
-    reply.code(404).send({ error: "not found" });
-  });
   // Under load, a write per request would cost a good share of the request itself: the
   // lines of one turn of the event loop are written together.
   let pending = "";
@@ -71,15 +132,96 @@ export function createApp(options: AppOptions): FastifyInstance {
     pending = "";
     if (lines) options.log(lines);
   };
+  const logLine = (method: string, url: string | undefined, status: number, ms: number, tail: string) => {
+    if (pending === "") setImmediate(flush);
+    pending += `${timestamp()} ${method} ${pathOf(url)} ${status} ${ms.toFixed(1)}ms${tail}\n`;
+  };
+
+  /** Answers a connection in the one JSON shape, outside Fastify (the parser gave up), and closes it. */
+  function refuse(socket: TimedSocket, status: number, message: string, waiting?: TimedRequest | null): void {
+    const response = socket._httpMessage;
+    const request = (response?.req ?? waiting ?? undefined) as TimedRequest | undefined;
+    if (socket.writable && !response?.headersSent) {
+      const body = JSON.stringify({ error: message });
+      socket.write(
+        `HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    const started = request?.[RECEIVED] ?? socket[OPENED] ?? performance.now();
+    if (request) request[REFUSED] = true;
+    logLine(request?.method ?? "-", request?.url, status, performance.now() - started, "");
+    socket.destroy();
+  }
+
+  const check = setInterval(() => {
+    const late = performance.now() - LIMITS.requestMs;
+    for (const [socket, request] of receiving) {
+      if (request?.complete || socket.destroyed) {
+        receiving.delete(socket);
+      } else if ((socket[OPENED] ?? 0) < late) {
+        receiving.delete(socket);
+        refuse(socket, 408, TOO_SLOW, request);
+      }
+    }
+  }, LIMITS.checkMs);
+  check.unref();
+
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    clearInterval(check);
+    flush();
+    done();
+  });
+
+  // Declared up front, so that every request object keeps one shape.
+  app.decorateRequest("identity", undefined);
+  app.decorateRequest("logNote", undefined);
+  app.removeContentTypeParser("text/plain");
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (error instanceof CutShort) {
+      request.logNote = "cut short by shutdown";
+      return reply.code(503).send({ error: error.message });
+    }
+    const message =
+      status === 500
+        ? "internal error"
+        : status === 413
+          ? `request body larger than ${LIMITS.bodyBytes / 1024} KiB`
+          : status === 415
+            ? `unsupported body type: send ${options.bodyTypes}`
+            : error.validation
+              ? `invalid request: ${error.message}`
+              : error.message;
+    return reply.code(status).send({ error: message });
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ error: "not found" });
+  });
   // Logged as the answer is sent (an onResponse hook would cost a listener per request).
   app.addHook("onSend", (request, reply, payload, done) => {
-    const path = request.url.split("?")[0] ?? "";
-    const ms = reply.elapsedTime.toFixed(1);
-    if (pending === "") setImmediate(flush);
-    pending += `${new Date().toISOString()} ${request.method} ${path} ${reply.statusCode} ${ms}ms${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}\n`;
+    const raw = request.raw as TimedRequest;
+    if (raw[REFUSED]) return done(null, payload);
+    const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
+    const note =
+      request.logNote ??
+      (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
+    logLine(
+      request.method,
+      request.url,
+      reply.statusCode,
+      performance.now() - (raw[RECEIVED] ?? performance.now()),
+      `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
+    );
     done(null, payload);
   });
-  app.addHook("onClose", async () => flush());
   app.get("/healthz", async () => ({ ok: true }));
   return app;
 }

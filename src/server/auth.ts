@@ -1,16 +1,18 @@
 import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
 import bcrypt from "bcryptjs";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { createApp } from "./app.js";
 import { BcryptPool } from "./bcrypt-pool.js";
+import { FailureLimit, type Outcome } from "./failure-limit.js";
 import type { Users } from "./htpasswd.js";
 
 export const AUTH_PATH = "/api/auth";
 /** Failed logins allowed for one username from one address per window, then 429. */
 export const FAILURES_ALLOWED = 5;
 export const FAILURE_WINDOW_MS = 60_000;
+/** Address-and-username pairs counted at once, at most (see FailureLimit). */
+export const FAILURE_PAIRS = 50_000;
 
 export interface AuthServerOptions {
   /** The users, read again on SIGHUP; null accepts any user with any password. */
@@ -29,15 +31,23 @@ interface Login {
   password?: string;
 }
 
+const JSON_TYPE = "application/json; charset=utf-8";
 const field = { type: "string", maxLength: 1024 } as const;
 const loginSchema = { type: "object", properties: { username: field, password: field } } as const;
 /** The tutorial sends no body at all: the name and password are in the query string. */
 const bodySchema = { ...loginSchema, type: ["object", "null"] } as const;
 const errorSchema = { type: "object", properties: { error: { type: "string" } }, required: ["error"] } as const;
 
-/** bcrypt's answer for a user that does not exist, after as long as for one that does. */
+/**
+ * The hash an unknown user's password is checked against: a random salt and a random
+ * digest at the file's highest cost. Checking a password against it costs the same work
+ * as against a real entry (the cost is in the hash), and never matches; making it costs
+ * no bcrypt work at all, so nothing of bcrypt runs outside the pool's workers.
+ */
 function dummyHash(cost: number): string {
-  return bcrypt.hashSync("not a password of anyone", Math.max(cost, 4));
+  const random = new Uint8Array(23);
+  crypto.getRandomValues(random);
+  return bcrypt.genSaltSync(Math.max(cost, 4)) + bcrypt.encodeBase64(random, 23);
 }
 
 /**
@@ -45,9 +55,19 @@ function dummyHash(cost: number): string {
  * username and password (query string, form or JSON) answers `{"userTicket": "..."}`.
  */
 export async function createAuthServer(options: AuthServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: options.log });
+  const app = createApp({ log: options.log, bodyTypes: "JSON or a form (application/x-www-form-urlencoded)" });
   await app.register(formbody, { bodyLimit: 16 * 1024 });
   if (options.cors.length > 0) {
+    // An OPTIONS that is no preflight gets the one error shape, not the plugin's text.
+    app.addHook("onRequest", (request, reply, done) => {
+      if (
+        request.method !== "OPTIONS" ||
+        (request.headers.origin && request.headers["access-control-request-method"])
+      ) {
+        return done();
+      }
+      reply.code(400).send({ error: "a CORS preflight needs Origin and Access-Control-Request-Method headers" });
+    });
     await app.register(cors, {
       origin: options.cors.includes("*") ? "*" : options.cors,
       methods: ["POST"],
@@ -55,38 +75,76 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
       maxAge: 600,
     });
   }
-  await app.register(rateLimit, { global: false });
-  const loginKey = new WeakMap<FastifyRequest, string>();
-  const failures = app.createRateLimit({
-    max: FAILURES_ALLOWED,
-    timeWindow: FAILURE_WINDOW_MS,
-    keyGenerator: (request) => `${request.ip}\n${loginKey.get(request) ?? ""}`,
-  });
-  let dummy: { cost: number; hash: string } | null = null;
+  const failures = new FailureLimit(FAILURES_ALLOWED, FAILURE_WINDOW_MS, FAILURE_PAIRS);
+  // A browser always says which page sent a request: with --cors, a page of another origin
+  // may not log in at all (not even to fail and lock a user out).
+  const origins = options.cors.includes("*") ? null : new Set(options.cors);
+  const refuseOrigin: onRequestHookHandler | undefined =
+    origins === null || origins.size === 0
+      ? undefined
+      : (request, reply, done) => {
+          const origin = request.headers.origin;
+          if (origin === undefined || origins.has(origin)) return done();
+          reply.code(403).send({ error: "this origin may not log in here: only those given with --cors" });
+        };
   const pool = new BcryptPool(options.bcryptWorker);
   app.addHook("onClose", () => pool.close());
+  const makeDummy = (cost: number) => ({ cost, hash: dummyHash(cost) });
+  const startUsers = options.users();
+  let dummy = startUsers ? makeDummy(startUsers.cost) : null;
 
   const passwordMatches = async (users: Users, username: string, password: string): Promise<boolean> => {
     const hash = users.hashes.get(username);
     if (hash !== undefined) return pool.compare(password, hash);
-    if (dummy?.cost !== users.cost) dummy = { cost: users.cost, hash: dummyHash(users.cost) };
+    // After a reload with another highest cost, a dummy of that cost.
+    if (dummy?.cost !== users.cost) dummy = makeDummy(users.cost);
     await pool.compare(password, dummy.hash);
     return false;
   };
 
   const sign = options.sign;
+  const login = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    users: Users,
+    username: string,
+    password: string,
+    answer: Record<string, string>,
+  ): Promise<FastifyReply> => {
+    // The attempt holds its place from now, before the password is judged: parallel
+    // guesses cannot all pass the limit while the first ones are being checked.
+    const attempt = await failures.attempt(`${request.ip}\n${username}`);
+    if (!attempt.allowed) {
+      reply.header("retry-after", String(attempt.retryAfterSeconds));
+      return attempt.status === 429
+        ? reply.code(429).send({ error: "too many failed logins for this user: try again later" })
+        : reply.code(503).send({ error: "too many logins being counted: try again later" });
+    }
+    let outcome: Outcome = "unjudged";
+    try {
+      outcome = (await passwordMatches(users, username, password)) ? "right" : "wrong";
+    } finally {
+      attempt.end(outcome);
+    }
+    if (outcome === "wrong") return reply.code(403).send({ error: "unknown user or wrong password" });
+    request.identity = username;
+    // Written as it is: a schema-driven serializer adds work without adding safety here.
+    return reply.type(JSON_TYPE).send(JSON.stringify(answer));
+  };
   app.route<{ Querystring: Login; Body: Login | undefined }>({
     method: "POST",
     url: AUTH_PATH,
+    ...(refuseOrigin ? { onRequest: refuseOrigin } : {}),
     schema: {
       querystring: loginSchema,
       body: bodySchema,
       response: {
-        200: { type: "object", additionalProperties: { type: "string" } },
         "4xx": errorSchema,
+        "5xx": errorSchema,
       },
     },
-    handler: async (request, reply) => {
+    // Not async: --any-user answers without a promise; a password check is awaited below.
+    handler: (request, reply) => {
       const username = request.body?.username ?? request.query.username;
       const password = request.body?.password ?? request.query.password;
       if (username === undefined || password === undefined || username === "") {
@@ -102,20 +160,9 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
       if (users === null) {
         // --any-user: no password can be wrong, so there are no failures to count.
         request.identity = username;
-        return answer;
+        return reply.type(JSON_TYPE).send(JSON.stringify(answer));
       }
-      loginKey.set(request, username);
-      const status = await failures(request, { increment: false });
-      if (!status.isAllowed && status.remaining === 0) {
-        reply.header("retry-after", String(Math.max(1, status.ttlInSeconds)));
-        return reply.code(429).send({ error: "too many failed logins for this user: try again later" });
-      }
-      if (!(await passwordMatches(users, username, password))) {
-        await failures(request);
-        return reply.code(403).send({ error: "unknown user or wrong password" });
-      }
-      request.identity = username;
-      return answer;
+      return login(request, reply, users, username, password, answer);
     },
   });
   app.route({

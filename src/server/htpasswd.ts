@@ -19,7 +19,7 @@ function scheme(hash: string): string {
   if (hash.startsWith("$apr1$")) return "MD5 ($apr1$, htpasswd -m)";
   if (hash.startsWith("{SHA}")) return "SHA-1 ({SHA}, htpasswd -s)";
   if (/^\$[156]\$/.test(hash)) return "crypt(3) with MD5 or SHA-2";
-  if (hash.startsWith("$2")) return "a malformed bcrypt hash";
+  if (hash.startsWith("$2")) return "malformed bcrypt";
   return "crypt or plain text";
 }
 

@@ -8,7 +8,8 @@ import { type RunningServer, startServer } from "../helpers/serve.js";
 
 /**
  * The inspect page in Debian's Chromium (playwright-core): what a support engineer does
- * with it, by mouse and by keyboard, and what it costs to load. Every request the page
+ * with it, by mouse and by keyboard, and its weight (its load time is measured by `npm run
+ * bench`, not here). Every request the page
  * makes is recorded: none may leave 127.0.0.1.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -77,38 +78,63 @@ async function paste(page: Page, text: string): Promise<void> {
 }
 
 describe.skipIf(!haveChromium)("the inspect page", () => {
-  it("loads in under 100 KB and is interactive in under 200 ms", async () => {
-    // Five fresh loads (a new browser context each: nothing cached); the median counts.
-    const loads: { bytes: number; ready: number }[] = [];
-    for (let i = 0; i < 5; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(server.url);
-      await page.locator("body[data-ready=true]").waitFor();
-      // In the page: time from navigation start until it is set up and answers input, and
-      // the bytes of the page and everything it loaded.
-      loads.push(
-        await page.evaluate<{ bytes: number; ready: number }>(`({
-          ready: performance.getEntriesByName("inspect-ready")[0]?.startTime ?? -1,
-          bytes: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
-            .reduce((sum, e) => sum + e.transferSize, 0),
-        })`),
-      );
-      await context.close();
-    }
-    const ready = loads.map((l) => l.ready).sort((a, b) => a - b);
-    const median = ready[2] as number;
-    console.log(
-      `inspect page: ${loads[0]?.bytes} bytes transferred; interactive at ${ready.map((r) => r.toFixed(0)).join(", ")} ms (median ${median.toFixed(0)})`,
+  it("loads in under 100 KB, everything from its own server", async () => {
+    // A fresh load (a new browser context: nothing cached). How long it takes is measured
+    // by `npm run bench`, against a trivial page served the same way, never here.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(server.url);
+    await page.locator("body[data-ready=true]").waitFor();
+    const bytes = await page.evaluate<number>(
+      `[...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+        .reduce((sum, e) => sum + e.transferSize, 0)`,
     );
-    for (const load of loads) {
-      expect(load.bytes).toBeGreaterThan(5000);
-      expect(load.bytes).toBeLessThan(100 * 1024);
-    }
-    expect(ready[0]).toBeGreaterThan(0);
-    expect(median).toBeLessThan(200);
+    expect(bytes).toBeGreaterThan(5000);
+    expect(bytes).toBeLessThan(100 * 1024);
+    await context.close();
   });
+
+  it("takes the token out of the address bar and history once it has it", async () => {
+    const page = await open();
+    expect(new URL(page.url()).search).toBe("");
+    expect(await page.evaluate("location.href")).not.toContain("token");
+    // The page still works with it: the token is kept in the page, not in the URL.
+    await paste(page, ticketFor("erin"));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Valid");
+    await page.context().close();
+  });
+
+  for (const how of ["the Verify button", "Ctrl+Enter"]) {
+    it(`verifies with the profile chosen for the ticket even when ${how} comes right after the paste`, async () => {
+      const page = await open();
+      // Every answer of the API comes late, as on a loaded machine: whatever the order in
+      // which the page's requests go out, the decode's answer is not back before Verify.
+      await page.route("**/api/inspect", async (route) => {
+        await new Promise((r) => setTimeout(r, 400));
+        await route.continue();
+      });
+      const input = page.getByLabel("Ticket", { exact: true });
+      // A ticket of the other application, then at once (before the decode's 150 ms pause).
+      await input.fill(ticketFor("frank", OTHER_KEY, OTHER_SECRET));
+      if (how === "Ctrl+Enter") await page.keyboard.press("Control+Enter");
+      else await page.getByRole("button", { name: "Verify" }).click();
+      const status = page.getByRole("status");
+      // Two answers, each held back 400 ms: give the verdict time to come.
+      const slow = { timeout: 15_000 };
+      await expect.poll(() => status.innerText(), slow).toMatch(/Valid|Bad signature|mismatch|Malformed/);
+      expect(await status.innerText()).toContain("Valid");
+      expect(await page.locator("#profile").inputValue()).toBe("profile:other");
+      // A ticket of the first application next: its own profile again.
+      await input.fill(ticketFor("gina"));
+      await page.getByRole("button", { name: "Verify" }).click();
+      await expect.poll(() => page.locator("#rows").innerText(), slow).toContain('"gina"');
+      expect(await page.locator("#profile").inputValue()).toBe("");
+      await expect.poll(() => status.innerText(), slow).toContain("Valid");
+      await page.context().close();
+    });
+  }
 
   it("shows the identity of a pasted ticket, and the verdict on Verify", async () => {
     const page = await open();

@@ -19,7 +19,21 @@ export function isKeychainReference(value: unknown): value is KeychainReference 
 
 export interface ConfigFile {
   defaultProfile?: string;
+  /** With no prototype: every name, `__proto__` and `constructor` included, is an own key. */
   profiles: Record<string, Profile>;
+}
+
+/** An empty set of profiles, with no prototype (see `profileNamed`). */
+export function noProfiles(): Record<string, Profile> {
+  return Object.create(null) as Record<string, Profile>;
+}
+
+/**
+ * The profile of that name, looked up as an own key only: `constructor`, `__proto__` and
+ * `toString` are names like any other, absent unless the file defines them.
+ */
+export function profileNamed(config: ConfigFile | null | undefined, name: string): Profile | undefined {
+  return config && Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
 /** `SINCH_TICKET_CONFIG`, else `$XDG_CONFIG_HOME/sinch-ticket/config.json`, else `~/.config/...`. */
@@ -47,7 +61,9 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
   if (profiles === null || typeof profiles !== "object" || Array.isArray(profiles)) {
     throw configError(path, "'profiles' must be an object");
   }
+  const own = noProfiles();
   for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) {
+    own[name] = profile as Profile;
     if (profile === null || typeof profile !== "object" || Array.isArray(profile)) {
       throw configError(path, `profile '${name}' must be an object`);
     }
@@ -63,7 +79,7 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
       throw configError(path, `'applicationSecret' of profile '${name}' must be a string or {"keychain": true}`);
     }
   }
-  return { ...record, profiles: profiles as Record<string, Profile> } as ConfigFile;
+  return { ...record, profiles: own } as ConfigFile;
 }
 
 export interface LoadedConfig {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { ExitCode, ExitError } from "../terminal/exit.js";
-import { type ConfigFile, readConfig } from "./config-file.js";
+import { type ConfigFile, noProfiles, readConfig } from "./config-file.js";
 
 const LOCK_TIMEOUT_MS = 10_000;
 const STALE_LOCK_MS = 30_000;
@@ -81,7 +81,7 @@ export async function updateConfig<T>(
   const undo: (() => Promise<void>)[] = [];
   try {
     const loaded = readConfig(path);
-    const config: ConfigFile = loaded?.config ?? { profiles: {} };
+    const config: ConfigFile = loaded?.config ?? { profiles: noProfiles() };
     const result = await change(config, (step) => undo.push(step));
     const { defaultProfile, profiles, ...rest } = config;
     const ordered = { ...(defaultProfile ? { defaultProfile } : {}), profiles, ...rest };

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { base64Problem } from "../../core/base64.js";
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
-import { configPath, isKeychainReference, type LoadedConfig, readConfig } from "./config-file.js";
+import { configPath, isKeychainReference, type LoadedConfig, profileNamed, readConfig } from "./config-file.js";
 import { KEYCHAIN_SERVICE, Keychain, keychainTimeout } from "./keychain.js";
 
 export type CredentialSource = "flag" | "env" | "dotenv" | "config" | "demo";
@@ -173,7 +173,7 @@ export class CredentialResolver {
   private async profileValue(field: "key" | "secret"): Promise<Resolved | null> {
     const loaded = await this.config();
     const profile = await this.profile();
-    if (!loaded?.config.profiles[profile.name]) {
+    if (!profileNamed(loaded?.config, profile.name)) {
       if (profile.explicit) {
         const path = await this.configPath();
         throw new ExitError(
@@ -198,7 +198,7 @@ export class CredentialResolver {
     name: string,
   ): Promise<{ key: Resolved | null; secret: (() => Promise<Resolved>) | null; secretProblem: string | null }> {
     const path = await this.configPath();
-    const entry = (await this.config())?.config.profiles[name];
+    const entry = profileNamed((await this.config())?.config, name);
     const origin = `profile '${name}' in ${path}`;
     const key: Resolved | null = entry?.applicationKey
       ? { value: entry.applicationKey, source: "config", origin }
@@ -298,7 +298,7 @@ export class CredentialResolver {
    * flags and the environment say; an unknown profile is an error.
    */
   async profileCredentials(name: string): Promise<{ key: Resolved | null; secret: Resolved | null }> {
-    if (!(await this.config())?.config.profiles[name]) {
+    if (!profileNamed((await this.config())?.config, name)) {
       throw usageError(`no profile '${name}' in config file ${await this.configPath()}`);
     }
     const { key, secret } = await this.fromProfile(name);

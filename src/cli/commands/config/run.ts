@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { base64Problem, decodeSecret } from "../../../core/base64.js";
-import { type ConfigFile, isKeychainReference } from "../../credentials/config-file.js";
+import { type ConfigFile, isKeychainReference, profileNamed } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
 import { type Keychain, KeychainError } from "../../credentials/keychain.js";
 import { CredentialResolver, type Resolved } from "../../credentials/resolver.js";
@@ -93,7 +93,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
   const interactive = canPrompt(io, flags.input !== false);
   const existing = await credentials.config();
   reportConfigWarnings(ctx, credentials);
-  const exists = existing?.config.profiles[profile] !== undefined;
+  const exists = profileNamed(existing?.config, profile) !== undefined;
 
   if (exists && !flags.force) {
     if (!interactive) {
@@ -124,7 +124,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
   const finalKey = key;
   const finalSecret = secret;
   const where = await updateConfig(path, async (config, onFailure) => {
-    const previous = config.profiles[profile];
+    const previous = profileNamed(config, profile);
     if (previous !== undefined && !exists && !flags.force) {
       throw usageError(`profile '${profile}' was created by another process meanwhile: add --force to replace it`);
     }
@@ -248,7 +248,7 @@ export async function configList(flags: ConfigListFlags, ctx: CommandContext): P
 }
 
 function requireProfile(config: ConfigFile, name: string, path: string): void {
-  if (config.profiles[name] === undefined) {
+  if (profileNamed(config, name) === undefined) {
     const known = Object.keys(config.profiles);
     throw new ExitError(
       ExitCode.usage,
@@ -277,7 +277,7 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
   requireProfile(config, name, path);
   await updateConfig(path, async (c, onFailure) => {
     requireProfile(c, name, path);
-    if (isKeychainReference(c.profiles[name]?.applicationSecret)) {
+    if (isKeychainReference(profileNamed(c, name)?.applicationSecret)) {
       await dropKeychainEntry(credentials.keychain(), name, onFailure, ctx);
     }
     delete c.profiles[name];
@@ -299,7 +299,7 @@ export async function configMigrate(flags: ConfigMigrateFlags, ctx: CommandConte
     const done: string[] = [];
     for (const name of names) {
       requireProfile(c, name, path);
-      const entry = c.profiles[name] as NonNullable<ConfigFile["profiles"][string]>;
+      const entry = profileNamed(c, name) as NonNullable<ConfigFile["profiles"][string]>;
       const secret = entry.applicationSecret;
       if (to === "keychain" && typeof secret === "string") {
         await storeInKeychain(keychain, name, secret, onFailure);

@@ -1,0 +1,132 @@
+import { fileURLToPath } from "node:url";
+import bcrypt from "bcryptjs";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAuthServer } from "../../src/server/auth.js";
+import { type Attempt, FailureLimit } from "../../src/server/failure-limit.js";
+import { HtpasswdError, parseHtpasswd, type Users } from "../../src/server/htpasswd.js";
+import { createInspectServer } from "../../src/server/inspect.js";
+import { requireBuild } from "../helpers/bin.js";
+
+// The parts of `serve` and `inspect` that are best seen from inside: the failed-login
+// limit's bookkeeping, where bcrypt runs, and the messages of the servers' own errors.
+
+describe("the failed-login limit", () => {
+  it("holds a place from the start of a check; a right password gives it to the next in line", async () => {
+    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
+    const first = await Promise.all(Array.from({ length: 5 }, () => limit.attempt("a")));
+    expect(first.every((a) => a.allowed)).toBe(true);
+    // A sixth waits while five are being checked...
+    const got: { sixth?: Attempt } = {};
+    const waiting = limit.attempt("a").then((a) => {
+      got.sixth = a;
+    });
+    await Promise.resolve();
+    expect(got.sixth).toBeUndefined();
+    // ...and goes ahead when one of them was right.
+    const [right, ...wrong] = first;
+    if (right?.allowed) right.end("right");
+    await waiting;
+    const sixth = got.sixth;
+    expect(sixth).toMatchObject({ allowed: true });
+    // Five wrong ones lock the pair: the sixth, still being checked, is the last.
+    for (const a of wrong) if (a.allowed) a.end("wrong");
+    const seventh = limit.attempt("a");
+    if (sixth?.allowed) sixth.end("wrong");
+    expect(await seventh).toEqual({ allowed: false, status: 429, retryAfterSeconds: 60 });
+  });
+
+  it("refuses every waiting attempt, unchecked, once the failures fill the limit", async () => {
+    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
+    const all = Array.from({ length: 50 }, () => limit.attempt("a"));
+    const started = await Promise.all(all.slice(0, 5));
+    for (const a of started) if (a.allowed) a.end("wrong");
+    const rest = await Promise.all(all.slice(5));
+    expect(rest.map((a) => a.allowed)).toEqual(new Array(45).fill(false));
+  });
+
+  it("never forgets a lock for other keys: when full, new keys are refused until windows end", async () => {
+    let now = 0;
+    const limit = new FailureLimit(5, 60_000, 1000, 1000, () => now);
+    for (let i = 0; i < 5; i++) {
+      const a = await limit.attempt("locked");
+      if (a.allowed) a.end("wrong");
+    }
+    now = 1000;
+    for (let i = 0; i < 999; i++) {
+      const a = await limit.attempt(`other-${i}`);
+      expect(a.allowed).toBe(true);
+      if (a.allowed) a.end("wrong");
+    }
+    expect(await limit.attempt("one-too-many")).toEqual({ allowed: false, status: 503, retryAfterSeconds: 59 });
+    expect(await limit.attempt("locked")).toMatchObject({ allowed: false, status: 429 });
+    expect(limit.size).toBe(1000);
+    // The lock's window ends first, then the others'.
+    now = 60_000;
+    expect((await limit.attempt("locked")).allowed).toBe(true);
+    now = 61_000;
+    expect((await limit.attempt("new")).allowed).toBe(true);
+    expect(limit.size).toBe(2);
+  });
+});
+
+describe("bcrypt only on worker threads", () => {
+  const spies: ReturnType<typeof vi.spyOn>[] = [];
+  afterEach(() => {
+    for (const s of spies.splice(0)) s.mockRestore();
+  });
+
+  it("makes the dummy hash for unknown users without bcrypt work on the main thread, at start and after a reload", async () => {
+    requireBuild();
+    const worker = fileURLToPath(new URL("../../dist/bcrypt-worker.cjs", import.meta.url));
+    const entry = (cost: number) => `alice:${bcrypt.hashSync("right", cost)}`;
+    let users: Users = parseHtpasswd(entry(5), "users");
+    const reloaded = parseHtpasswd(entry(6), "users");
+    for (const name of ["hashSync", "hash", "compareSync", "compare"] as const) {
+      spies.push(vi.spyOn(bcrypt, name));
+    }
+    const app = await createAuthServer({
+      users: () => users,
+      sign: (name) => ({ userTicket: name }),
+      cors: [],
+      log: () => {},
+      bcryptWorker: worker,
+    });
+    const login = (username: string, password: string) =>
+      app.inject({ method: "POST", url: `/api/auth?username=${username}&password=${password}` });
+    expect((await login("mallory", "x")).statusCode).toBe(403);
+    expect((await login("alice", "right")).statusCode).toBe(200);
+    users = reloaded;
+    expect((await login("mallory", "y")).statusCode).toBe(403);
+    await app.close();
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
+});
+
+describe("messages of the servers' own errors", () => {
+  it("names a malformed bcrypt entry without doubling the article", () => {
+    expect(() => parseHtpasswd("alice:$2y$10$tooshort\n", "users")).toThrow(HtpasswdError);
+    expect(() => parseHtpasswd("alice:$2y$10$tooshort\n", "users")).toThrow(
+      "users line 1: user 'alice' has a malformed bcrypt entry; only bcrypt is accepted (create it with htpasswd -B)",
+    );
+  });
+
+  it("inspect's 415 names only what it accepts (JSON)", async () => {
+    const app = await createInspectServer({
+      token: "t",
+      assets: { html: "", script: "", style: "" },
+      profiles: async () => ({}),
+      inspect: async () => ({}),
+    });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const r = await fetch(`http://127.0.0.1:${port}/api/inspect`, {
+      method: "POST",
+      headers: { authorization: "Bearer t", "content-type": "application/x-www-form-urlencoded" },
+      body: "text=abc",
+    });
+    await app.close();
+    expect(r.status).toBe(415);
+    const { error } = (await r.json()) as { error: string };
+    expect(error).toBe("unsupported body type: send JSON (application/json)");
+  });
+});
