@@ -3,10 +3,15 @@
 // the same headers, token check and Host check. Prints its URL (with the token) first.
 // BENCH_COOP=1 adds `Cross-Origin-Opener-Policy: same-origin`, to show what that header
 // costs a first load.
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { createInspectServer } = require("../dist/server.cjs");
+// The build names the servers' file by its content's hash.
+const dist = new URL("../dist/", import.meta.url);
+const serverFile = readdirSync(dist).find((name) => /^server-[\w-]+\.cjs$/.test(name));
+if (!serverFile) throw new Error("no server file in dist/: run `npm run build` first");
+const { createInspectServer } = require(new URL(serverFile, dist).pathname);
 const token = "bench-token-bench-token-bench-token";
 const html = `<!doctype html>
 <html lang="en">

@@ -43,7 +43,7 @@ export function replaceHelpSection(readme, section) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const readme = readFileSync("README.md", "utf8");
-  const updated = replaceHelpSection(readme, helpSection("dist/cli.cjs"));
+  const updated = replaceHelpSection(readme, helpSection("bin/sinch-ticket.cjs"));
   if (process.argv.includes("--check")) {
     if (updated !== readme) {
       console.error("README.md's command reference differs from --help: run node scripts/readme-help.mjs");

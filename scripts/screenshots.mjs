@@ -38,7 +38,7 @@ for (let i = 0; !ticket.includes("+"); i++) {
 }
 const pasted = `2026-11-29T09:14:03Z WARN auth rejected ticket=${ticket.replaceAll("+", " ")} status=401 client=web`;
 
-const child = spawn(process.execPath, [join(root, "dist", "cli.cjs"), "inspect", "--no-open"], {
+const child = spawn(process.execPath, [join(root, "bin", "sinch-ticket.cjs"), "inspect", "--no-open"], {
   env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
   stdio: ["ignore", "pipe", "inherit"],
 });

@@ -1,6 +1,6 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import pkg from "../../package.json" with { type: "json" };
-import type { TicketError } from "../core/errors.js";
+import { TicketError } from "../core/errors.js";
 import { callback } from "./commands/callback/command.js";
 import { COMPLETE_COMMAND, completion } from "./commands/completion/command.js";
 import { config } from "./commands/config/command.js";
@@ -13,7 +13,7 @@ import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
 import type { CommandContext } from "./terminal/context.js";
-import { ExitCode, type ExitError, usageError } from "./terminal/exit.js";
+import { ExitCode, ExitError, usageError } from "./terminal/exit.js";
 import { envFlag, type Io } from "./terminal/io.js";
 import { Ui } from "./terminal/ui.js";
 
@@ -36,14 +36,14 @@ function oneLine(message: string): string {
 }
 
 /** `sinch-ticket config init`: how a user calls the command. */
-function commandPath(command: Command): string {
+function commandPath(command: CommandUnknownOpts): string {
   const names: string[] = [];
-  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  for (let c: CommandUnknownOpts | null = command; c; c = c.parent) names.unshift(c.name());
   return names.join(" ");
 }
 
 /** "sign, decode, ..." : a command's visible subcommands. */
-function commandList(parent: Command): string {
+function commandList(parent: CommandUnknownOpts): string {
   return parent
     .createHelp()
     .visibleCommands(parent)
@@ -55,7 +55,7 @@ function commandList(parent: Command): string {
  * Every command reports through the injected io and never exits the process itself.
  * Commands still waiting for their definition are configured once they have it.
  */
-function configure(command: Command, ctx: CommandContext, pending: ReadonlyMap<string, unknown>): void {
+function configure(command: CommandUnknownOpts, ctx: CommandContext, pending: ReadonlyMap<string, unknown>): void {
   const { io } = ctx;
   command
     .exitOverride()
@@ -84,11 +84,13 @@ const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, insp
  * a command's options are added when it is about to run, or when help or completion
  * needs them, so a run builds only its own command.
  */
-export function buildProgram(ctx: CommandContext): { program: Command; defineAll: () => void } {
+export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts; defineAll: () => void } {
   const pending = new Map(COMMANDS.map((c) => [c.name, c]));
-  const define = (command: Command) => {
-    const definition = pending.get(command.name());
-    if (!definition) return;
+  const created = new Map(COMMANDS.map(({ name, summary }) => [name, new Command(name).description(summary)]));
+  const define = (group: CommandUnknownOpts) => {
+    const definition = pending.get(group.name());
+    const command = created.get(group.name());
+    if (!definition || !command) return;
     pending.delete(definition.name);
     definition.define(command, ctx);
     configure(command, ctx, pending);
@@ -101,15 +103,15 @@ export function buildProgram(ctx: CommandContext): { program: Command; defineAll
     .version(pkg.version, "-V, --version", "print the version")
     .option("--no-color", "no colours in output")
     .addHelpText("after", CREDENTIALS_HELP);
-  for (const { name, summary } of COMMANDS) program.addCommand(new Command(name).description(summary));
+  for (const command of created.values()) program.addCommand(command);
   program
     .addCommand(
       new Command("help")
         .description("show help for a command")
         .argument("[command...]", "the command, e.g. sign or config init")
-        .action((names: string[]) => {
+        .action((names) => {
           defineAll();
-          let topic = program;
+          let topic: CommandUnknownOpts = program;
           for (const name of names) {
             const next = topic.commands.find((c) => c.name() === name);
             if (!next) {
@@ -161,33 +163,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/**
- * Commands are bundled in files of their own, each with its own copy of the error
- * classes, so errors are recognised by their shape rather than by `instanceof`.
- */
-function isExitError(error: unknown): error is ExitError {
-  return error instanceof Error && error.name === "ExitError" && typeof (error as ExitError).exitCode === "number";
-}
-
-function isTicketError(error: unknown): error is TicketError {
-  return (
-    error instanceof Error &&
-    ["TicketError", "MalformedTicketError", "InvalidInputError"].includes(error.name) &&
-    typeof (error as TicketError).code === "string"
-  );
-}
-
 function handleError(error: unknown, ctx: CommandContext): number {
   const { io, ui } = ctx;
   if (error instanceof CommanderError) {
     // commander has already said what was wrong (or shown the help or version asked for).
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (isExitError(error)) {
+  if (error instanceof ExitError) {
     if (error.message) ui.error(error.message);
     return error.exitCode;
   }
-  if (isTicketError(error)) {
+  if (error instanceof TicketError) {
     ui.error(error.message);
     return error.code === "malformed" ? ExitCode.malformed : ExitCode.usage;
   }

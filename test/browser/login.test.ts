@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import bcrypt from "bcryptjs";
-import { build } from "esbuild";
 import { type Browser, chromium } from "playwright-core";
+import { build } from "rolldown";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyTicket } from "../../src/index.js";
 import { cleanEnv, requireBuild } from "../helpers/bin.js";
@@ -31,38 +31,37 @@ let pageOrigin: string;
 async function sdkBundle(): Promise<string> {
   const sdk = join(here, "sdk");
   const result = await build({
-    entryPoints: [fileURLToPath(import.meta.resolve("sinch-rtc/lib/sinch.node.min.js"))],
-    bundle: true,
+    input: fileURLToPath(import.meta.resolve("sinch-rtc/lib/sinch.node.min.js")),
     platform: "browser",
-    format: "iife",
-    globalName: "SinchClient",
-    write: false,
     logLevel: "silent",
-    alias: {
-      xmlhttprequest: join(sdk, "xhr.js"),
-      pubnub: join(sdk, "pubnub.cjs"),
-      wrtc: join(sdk, "empty.cjs"),
-      atob: join(sdk, "atob.cjs"),
-      btoa: join(sdk, "btoa.cjs"),
+    resolve: {
+      alias: {
+        xmlhttprequest: join(sdk, "xhr.js"),
+        pubnub: join(sdk, "pubnub.cjs"),
+        wrtc: join(sdk, "empty.cjs"),
+        atob: join(sdk, "atob.cjs"),
+        btoa: join(sdk, "btoa.cjs"),
+      },
     },
     // Node's `global`, which a dependency (localStorage) looks at.
-    define: { global: "globalThis" },
+    transform: { define: { global: "globalThis" } },
     plugins: [
       {
         // The Node build declares its own `navigator` (a stand-in); in a page, the page's.
         name: "page-navigator",
-        setup(b) {
-          b.onLoad({ filter: /sinch\.node\.min\.js$/ }, (args) => {
-            const source = readFileSync(args.path, "utf8");
-            const original = "navigator=navigator||{";
-            if (!source.includes(original)) throw new Error("sinch-rtc source changed: navigator fallback not found");
-            return { contents: source.replace(original, "navigator=globalThis.navigator||{"), loader: "js" };
-          });
+        load(id) {
+          if (!/sinch\.node\.min\.js$/.test(id)) return null;
+          const source = readFileSync(id, "utf8");
+          const original = "navigator=navigator||{";
+          if (!source.includes(original)) throw new Error("sinch-rtc source changed: navigator fallback not found");
+          return source.replace(original, "navigator=globalThis.navigator||{");
         },
       },
     ],
+    output: { format: "iife", name: "SinchClient" },
+    write: false,
   });
-  return result.outputFiles[0]?.text ?? "";
+  return result.output[0].code;
 }
 
 beforeAll(async () => {

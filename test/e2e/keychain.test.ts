@@ -247,8 +247,9 @@ describe("a store that is locked, silent or missing", () => {
     // The bundle alone, with no node_modules anywhere above it.
     const dir = mkdtempSync(join(tmpdir(), "st-nobinding-"));
     try {
-      cpSync(join(CLI, ".."), join(dir, "dist"), { recursive: true });
-      const cli = join(dir, "dist", "cli.cjs");
+      cpSync(join(CLI, "..", "..", "dist"), join(dir, "dist"), { recursive: true });
+      cpSync(join(CLI, ".."), join(dir, "bin"), { recursive: true });
+      const cli = join(dir, "bin", "sinch-ticket.cjs");
       const env = sessionEnv();
       expect(init(env, "kc-bound", SECRET).code).toBe(0);
       const run = (args: string[], input = "") => {

@@ -17,6 +17,7 @@ const npm = (args: string[], cwd: string) =>
 
 let project: string;
 let files: string[];
+let tarball: string;
 
 beforeAll(() => {
   requireBuild();
@@ -26,20 +27,32 @@ beforeAll(() => {
     files: { path: string }[];
   }[];
   files = packed[0]!.files.map((f) => f.path);
+  tarball = join(out, packed[0]!.filename);
   project = mkdtempSync(join(tmpdir(), "st-project-"));
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  npm(["install", "--offline", "--no-audit", "--no-fund", join(out, packed[0]!.filename)], project);
+  npm(["install", "--offline", "--no-audit", "--no-fund", tarball], project);
 }, 120_000);
 
 describe("the packed package", () => {
   it("ships the built files and nothing of the sources or tests", () => {
+    expect(files).toContain("bin/sinch-ticket.cjs");
     expect(files).toContain("dist/cli.cjs");
-    expect(files).toContain("dist/sign.cjs");
-    expect(files).toContain("dist/prompts.cjs");
+    expect(files).toContain("dist/batch-worker.cjs");
+    expect(files).toContain("dist/bcrypt-worker.cjs");
+    expect(files).toContain("dist/inspect/app.js");
     expect(files).toContain("dist/index.js");
+    expect(files).toContain("dist/index.cjs");
     expect(files).toContain("dist/types/index.d.ts");
+    expect(files).toContain("dist/types/index.d.cts");
     expect(files).toContain("dist/THIRD_PARTY_LICENSES.txt");
     expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
+  });
+
+  it("names bin/sinch-ticket.cjs, a script with a shebang, as the binary", () => {
+    const manifest = JSON.parse(readFileSync(join(project, "node_modules", "sinch-ticket", "package.json"), "utf8"));
+    expect(manifest.bin).toEqual({ "sinch-ticket": "bin/sinch-ticket.cjs" });
+    const script = readFileSync(join(project, "node_modules", "sinch-ticket", "bin", "sinch-ticket.cjs"), "utf8");
+    expect(script.startsWith("#!/usr/bin/env -S node --\n")).toBe(true);
   });
 
   it("installs a working sinch-ticket binary", () => {
@@ -52,6 +65,22 @@ describe("the packed package", () => {
       },
     );
     expect(ticket).toMatch(/^ey[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
+  });
+
+  it("installs globally, and the global command runs each kind of command", () => {
+    const prefix = mkdtempSync(join(tmpdir(), "st-global-"));
+    npm(["install", "--global", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", tarball], prefix);
+    const bin = join(prefix, "bin", "sinch-ticket");
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: prefix };
+    const ticket = execFileSync(bin, ["sign", "--demo", "--no-input", "alice"], { encoding: "utf8", env });
+    const verdict = execFileSync(bin, ["verify", "--demo", "--json", ticket.trim()], { encoding: "utf8", env });
+    expect(JSON.parse(verdict)).toMatchObject({ valid: true, code: "valid" });
+    // A batch run starts its worker thread from the installed files.
+    const lines = execFileSync(bin, ["sign", "--demo", "--count", "3000", "--endpoint-template", "u{n}"], {
+      encoding: "utf8",
+      env,
+    });
+    expect(lines.trim().split("\n")).toHaveLength(3000);
   });
 
   it("exports the library with its types", () => {

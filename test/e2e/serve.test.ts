@@ -214,7 +214,12 @@ describe("serve refuses to start, exit 2, one line", () => {
     [["--htpasswd", "/nonexistent/users"], /cannot read htpasswd file \/nonexistent\/users \(ENOENT\)/],
     [["--htpasswd", "x", "--any-user"], /cannot be used with option '--any-user'/],
     [["--any-user", "--port", "70000"], /Expected a port number/],
-    [["--any-user", "--format", "jwt", "--expires-in", "1h"], /with --format jwt use --ttl/],
+    [
+      ["--any-user", "--format", "jwt", "--expires-in", "1h"],
+      /--expires-in is for user tickets; it does not go with --format jwt/,
+    ],
+    [["--any-user", "--format", "jwt", "--style", "dotnet"], /--style is for user tickets/],
+    [["--any-user", "--ttl", "1h"], /--ttl goes with --format jwt/],
   ])("%j", (args, message) => {
     const r = runBin(["serve", ...args], { env: cleanEnv(creds) });
     expect(r.code).toBe(2);

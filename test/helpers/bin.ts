@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
+/** The installed command: bin/sinch-ticket.cjs, which starts the build in dist/. */
+export const CLI = fileURLToPath(new URL("../../bin/sinch-ticket.cjs", import.meta.url));
+const BUILT = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
 
 export function requireBuild(): void {
-  if (!existsSync(CLI)) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does)");
+  if (!existsSync(BUILT)) throw new Error("dist/cli.cjs is missing: run `npm run build` first (npm test does)");
 }
 
 export function tempHome(): string {

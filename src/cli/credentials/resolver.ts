@@ -202,15 +202,16 @@ export class CredentialResolver {
     return this.profileValue("webhookSecret");
   }
 
-  private async profileValue(
-    field: "applicationKey" | "applicationSecret" | "webhookSecret",
-  ): Promise<Resolved | null> {
+  /**
+   * The chosen profile's key, secret or webhook secret, if it has one; a profile named but
+   * missing is an error. `lenient` leaves a secret that is not strict base64 unchecked.
+   */
+  private async profileValue(field: "key" | "secret" | "webhookSecret", lenient = false): Promise<Resolved | null> {
     const loaded = await this.config();
     const profile = await this.profile();
-    const path = await this.configPath();
-    const entry = profileNamed(loaded?.config, profile.name);
-    if (!entry) {
+    if (!profileNamed(loaded?.config, profile.name)) {
       if (profile.explicit) {
+        const path = await this.configPath();
         throw new ExitError(
           ExitCode.usage,
           loaded
@@ -220,16 +221,55 @@ export class CredentialResolver {
       }
       return null;
     }
-    const value = entry[field];
-    if (isKeychainReference(value)) {
-      const account = field === "webhookSecret" ? webhookKeychainAccount(profile.name) : profile.name;
+    if (field === "webhookSecret") return this.profileWebhookSecret(profile.name);
+    const own = await this.fromProfile(profile.name, lenient);
+    return field === "key" ? own.key : ((await own.secret?.()) ?? null);
+  }
+
+  /** A profile's webhook secret (in the file or the keychain), used as the text it is. */
+  private async profileWebhookSecret(name: string): Promise<Resolved | null> {
+    const stored = profileNamed((await this.config())?.config, name)?.webhookSecret;
+    if (!stored) return null;
+    if (isKeychainReference(stored)) {
       return {
-        value: await this.keychainSecret(account),
+        value: await this.keychainSecret(webhookKeychainAccount(name)),
         source: "config",
-        origin: `keychain: profile '${profile.name}'`,
+        origin: `keychain: profile '${name}'`,
       };
     }
-    return value ? { value, source: "config", origin: `profile '${profile.name}' in ${path}` } : null;
+    return { value: stored, source: "config", origin: `profile '${name}' in ${await this.configPath()}` };
+  }
+
+  /**
+   * A config profile's key and secret, each with where it came from: the one place a
+   * profile becomes credentials. The secret is read when asked for (a keychain-held one is
+   * one call to the store) and checked to be standard base64 unless `lenient`.
+   */
+  private async fromProfile(
+    name: string,
+    lenient = false,
+  ): Promise<{ key: Resolved | null; secret: (() => Promise<Resolved>) | null; secretProblem: string | null }> {
+    const path = await this.configPath();
+    const entry = profileNamed((await this.config())?.config, name);
+    const origin = `profile '${name}' in ${path}`;
+    const key: Resolved | null = entry?.applicationKey
+      ? { value: entry.applicationKey, source: "config", origin }
+      : null;
+    const stored = entry?.applicationSecret;
+    if (!stored) return { key, secret: null, secretProblem: null };
+    const checked = (found: Resolved): Resolved => {
+      if (lenient && found.value !== "") return found;
+      const problem = base64Problem(found.value, { secret: true });
+      if (problem) throw badSecret(found.origin, problem);
+      return found;
+    };
+    if (isKeychainReference(stored)) {
+      const secret = async () =>
+        checked({ value: await this.keychainSecret(name), source: "config", origin: `keychain: profile '${name}'` });
+      return { key, secret, secretProblem: null };
+    }
+    const secretProblem = base64Problem(stored, { secret: true });
+    return { key, secret: async () => checked({ value: stored, source: "config", origin }), secretProblem };
   }
 
   async key(): Promise<Resolved | null> {
@@ -239,7 +279,7 @@ export class CredentialResolver {
     }
     const env = await this.lookup(KEY_VAR);
     if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
-    const profile = await this.profileValue("applicationKey");
+    const profile = await this.profileValue("key");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
   }
@@ -250,20 +290,16 @@ export class CredentialResolver {
    * which Node and Java decode leniently; the caller warns).
    */
   async secret(options: { lenient?: boolean } = {}): Promise<Resolved | null> {
-    const found = await this.findSecret();
+    const found = await this.findSecret(options.lenient ?? false);
     if (found && options.lenient && found.value !== "") return found;
     if (found) {
       const problem = base64Problem(found.value, { secret: true });
-      if (problem) {
-        throw usageError(
-          `the application secret from ${found.origin} is not standard base64 of at least one byte: it ${problem}`,
-        );
-      }
+      if (problem) throw badSecret(found.origin, problem);
     }
     return found;
   }
 
-  private async findSecret(): Promise<Resolved | null> {
+  private async findSecret(lenient: boolean): Promise<Resolved | null> {
     if (this.flags.secretFile !== undefined) {
       let text: string;
       try {
@@ -284,7 +320,7 @@ export class CredentialResolver {
     }
     const env = await this.lookup(SECRET_VAR);
     if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
-    const profile = await this.profileValue("applicationSecret");
+    const profile = await this.profileValue("secret", lenient);
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
   }
@@ -306,30 +342,11 @@ export class CredentialResolver {
    * is read when asked for (a keychain-held one is one call to the store).
    */
   async profilesByKey(): Promise<Map<string, KeyedProfile>> {
-    const loaded = await this.config();
-    const path = await this.configPath();
     const byKey = new Map<string, KeyedProfile>();
-    for (const [name, entry] of Object.entries(loaded?.config.profiles ?? {})) {
-      const { applicationKey, applicationSecret } = entry;
-      if (!applicationKey || !applicationSecret || byKey.has(applicationKey)) continue;
-      const inKeychain = isKeychainReference(applicationSecret);
-      if (!inKeychain && base64Problem(applicationSecret, { secret: true }) !== null) continue;
-      const origin = `profile '${name}' in ${path}`;
-      byKey.set(applicationKey, {
-        name,
-        key: { value: applicationKey, source: "config", origin },
-        secret: inKeychain
-          ? async () => {
-              const value = await this.keychainSecret(name);
-              const problem = base64Problem(value, { secret: true });
-              if (problem)
-                throw usageError(
-                  `the secret of profile '${name}' in the keychain is not standard base64: it ${problem}`,
-                );
-              return { value, source: "config", origin: `keychain: profile '${name}'` };
-            }
-          : async () => ({ value: applicationSecret, source: "config", origin }),
-      });
+    for (const name of Object.keys((await this.config())?.config.profiles ?? {})) {
+      const { key, secret, secretProblem } = await this.fromProfile(name);
+      if (!key || !secret || secretProblem || byKey.has(key.value)) continue;
+      byKey.set(key.value, { name, key, secret });
     }
     return byKey;
   }
@@ -339,27 +356,11 @@ export class CredentialResolver {
    * flags and the environment say; an unknown profile is an error.
    */
   async profileCredentials(name: string): Promise<{ key: Resolved | null; secret: Resolved | null }> {
-    const loaded = await this.config();
-    const path = await this.configPath();
-    const entry = profileNamed(loaded?.config, name);
-    if (!entry) throw usageError(`no profile '${name}' in config file ${path}`);
-    const origin = `profile '${name}' in ${path}`;
-    const key: Resolved | null = entry.applicationKey
-      ? { value: entry.applicationKey, source: "config", origin }
-      : null;
-    const stored = entry.applicationSecret;
-    let secret: Resolved | null = null;
-    if (isKeychainReference(stored)) {
-      secret = { value: await this.keychainSecret(name), source: "config", origin: `keychain: profile '${name}'` };
-    } else if (stored) {
-      secret = { value: stored, source: "config", origin };
+    if (!profileNamed((await this.config())?.config, name)) {
+      throw usageError(`no profile '${name}' in config file ${await this.configPath()}`);
     }
-    if (secret) {
-      const problem = base64Problem(secret.value, { secret: true });
-      if (problem)
-        throw usageError(`the application secret of profile '${name}' is not standard base64: it ${problem}`);
-    }
-    return { key, secret };
+    const { key, secret } = await this.fromProfile(name);
+    return { key, secret: secret ? await secret() : null };
   }
 
   /** Warnings about the config file, once it has been read. */
@@ -367,6 +368,10 @@ export class CredentialResolver {
     const warning = this.configCache?.permissionWarning;
     return warning ? [warning] : [];
   }
+}
+
+function badSecret(origin: string, problem: string): ExitError {
+  return usageError(`the application secret from ${origin} is not standard base64 of at least one byte: it ${problem}`);
 }
 
 export function missingSecret(): ExitError {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { TicketError } from "../../core/errors.js";
 import { type PreciseTime, parseDuration, parseTime, toMillis } from "../../core/time.js";
 

@@ -1,5 +1,5 @@
 import type { Identity } from "../endpoint.js";
-import { jsString, newtonsoftString } from "../json-text.js";
+import { jsString, newtonsoftString, type StringWriter } from "../json-text.js";
 import type { TicketContent } from "./payload.js";
 
 /** Layouts the tool writes (see formats.md): the C# tutorial's and Sinch's JS generator's. */
@@ -21,17 +21,33 @@ export interface TicketFields {
 }
 
 /**
+ * A layout's JSON text around the identity: a ticket is `head`, the quoted type,
+ * `,"endpoint":`, the quoted endpoint, then `tail`. `quote` writes a string literal as the
+ * layout's producer does. The one place each layout's field order and spelling is written.
+ */
+export interface TicketFrame {
+  head: string;
+  tail: string;
+  quote: StringWriter;
+}
+
+export function ticketFrame(style: TicketStyle | "sinch-issued", f: Omit<TicketFields, "identity">): TicketFrame {
+  const quote = style === "js" ? jsString : newtonsoftString;
+  const expires = f.expiresIn === undefined || f.expiresIn === null ? "" : `,"expiresIn":${f.expiresIn}`;
+  const key = quote(f.applicationKey);
+  const created = quote(f.created);
+  return style === "dotnet"
+    ? { head: `{"identity":{"type":`, tail: `},"applicationkey":${key},"created":${created}${expires}}`, quote }
+    : { head: `{"applicationKey":${key},"identity":{"type":`, tail: `},"created":${created}${expires}}`, quote };
+}
+
+/**
  * The exact JSON text of a ticket in one layout. `sinch-issued` is the layout of tickets
  * Sinch's own user API issues; it is here so decode can recognise it.
  */
 export function ticketJson(style: TicketStyle | "sinch-issued", f: TicketFields): string {
-  const expires = f.expiresIn === undefined || f.expiresIn === null ? "" : `,"expiresIn":${f.expiresIn}`;
-  if (style === "dotnet") {
-    const s = newtonsoftString;
-    return `{"identity":{"type":${s(f.identity.type)},"endpoint":${s(f.identity.endpoint)}},"applicationkey":${s(f.applicationKey)},"created":${s(f.created)}${expires}}`;
-  }
-  const s = style === "js" ? jsString : newtonsoftString;
-  return `{"applicationKey":${s(f.applicationKey)},"identity":{"type":${s(f.identity.type)},"endpoint":${s(f.identity.endpoint)}},"created":${s(f.created)}${expires}}`;
+  const { head, tail, quote } = ticketFrame(style, f);
+  return `${head}${quote(f.identity.type)},"endpoint":${quote(f.identity.endpoint)}${tail}`;
 }
 
 /** The layouts decode recognises (formats.md, "Layouts seen in the wild"). */

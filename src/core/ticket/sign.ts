@@ -2,15 +2,9 @@ import { createHmac } from "node:crypto";
 import { checkEndpoint, checkIdentityType, type IdentityType } from "../endpoint.js";
 import { InvalidInputError, MalformedTicketError } from "../errors.js";
 import { type SecretInput, secretKey } from "../secret.js";
-import { formatUtc, fromMillis, isoFromMillis, type PreciseTime, parseTime, toMillis } from "../time.js";
-import {
-  CREATED_DIGITS,
-  type DetectedStyle,
-  detectStyle,
-  JS_DEFAULT_EXPIRES_IN,
-  type TicketStyle,
-  ticketJson,
-} from "./layout.js";
+import { fromMillis, isoFromMillis, type PreciseTime, parseTime, toMillis } from "../time.js";
+import { TicketSigner } from "./batch-signer.js";
+import { type DetectedStyle, detectStyle, type TicketStyle } from "./layout.js";
 import { readPayload, type TicketContent } from "./payload.js";
 
 /** base64(HMAC-SHA256(secret, bytes)); a string secret is the base64 application secret. */
@@ -77,38 +71,26 @@ export function createTicket(options: CreateTicketOptions): CreatedTicket {
   const key = secretKey(options.applicationSecret);
   if (options.payload !== undefined) return signPayload(options.payload, key);
   if (!options.identity) throw new InvalidInputError("invalid_endpoint", "no identity given to sign a ticket for");
-  if (typeof options.applicationKey !== "string" || options.applicationKey === "") {
-    throw new InvalidInputError("invalid_key", "the application key is empty");
-  }
-  const style = options.style ?? "dotnet";
-  if (style !== "dotnet" && style !== "js") {
-    throw new InvalidInputError("invalid_option", `'${String(style)}' is not a ticket style: use dotnet or js`);
-  }
+  const createdTime = resolveCreated(options.created, options.now ?? new Date());
+  const signer = new TicketSigner({
+    applicationKey: options.applicationKey,
+    applicationSecret: key,
+    ...(options.style !== undefined ? { style: options.style } : {}),
+    created: createdTime,
+    ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
+  });
   const type = checkIdentityType(options.identity.type ?? "username");
   const checked = checkEndpoint(type, options.identity.endpoint);
-  const now = options.now ?? new Date();
-  const createdTime = resolveCreated(options.created, now);
-  const created = formatUtc(createdTime, CREATED_DIGITS[style]);
-  let expiresIn = options.expiresIn ?? (style === "js" ? JS_DEFAULT_EXPIRES_IN : null);
-  if (expiresIn !== null && (!Number.isSafeInteger(expiresIn) || expiresIn < 0)) {
-    throw new InvalidInputError("invalid_duration", "expiresIn must be a whole number of seconds, 0 or more");
-  }
-  expiresIn = expiresIn ?? null;
-  const json = ticketJson(style, {
-    applicationKey: options.applicationKey,
-    identity: { type, endpoint: checked.endpoint },
-    created,
-    expiresIn,
-  });
-  const ms = toMillis(createdTime);
+  const json = signer.json(type, checked.endpoint);
+  const { expiresIn } = signer;
   return {
-    userTicket: signTicketJson(json, key),
+    userTicket: signer.signChecked(type, checked.endpoint),
     format: "ticket",
-    style,
+    style: signer.style,
     payload: JSON.parse(json) as Record<string, unknown>,
     json,
-    created,
-    expiresAt: expiresIn === null ? null : isoFromMillis(ms + expiresIn * 1000),
+    created: signer.created,
+    expiresAt: expiresIn === null ? null : isoFromMillis(toMillis(createdTime) + expiresIn * 1000),
     notes: checked.note ? [checked.note] : [],
   };
 }

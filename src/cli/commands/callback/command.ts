@@ -1,13 +1,5 @@
-import { Argument, Command, Option } from "commander";
-import { CALLBACK_EVENTS } from "../../../core/request/callbacks.js";
-import { portArg } from "../../terminal/options.js";
-import {
-  addCredentialOptions,
-  addWebhookSecretOption,
-  type CommandDefinition,
-  examples,
-  exitCodesHelp,
-} from "../options.js";
+import { type CommandDefinition, examples, exitCodesHelp } from "../options.js";
+import { listenCommand, sendCommand } from "./options.js";
 
 type Run = typeof import("./run.js");
 
@@ -26,15 +18,7 @@ export const callback: CommandDefinition = {
     const run = async (work: (run: Run) => Promise<number>) => {
       ctx.exitCode = await work(await import("./run.js"));
     };
-    const send = new Command("send")
-      .description("POST a sample callback, signed as Sinch signs it, to a URL.")
-      .addArgument(new Argument("<event>", "the callback to send").choices(Object.keys(CALLBACK_EVENTS)))
-      .requiredOption("--url <url>", "the receiver's URL")
-      .option("--body-file <file|->", "send this body instead of the sample (bytes, as given)")
-      .option("--print", "print the signed request as raw HTTP instead of sending it")
-      .option("--json", "print one JSON object with the receiver's answer");
-    addWebhookSecretOption(send);
-    addCredentialOptions(send);
+    const send = sendCommand();
     send.addHelpText("after", SEND_HELP);
     examples(send, [
       "callback send ace --url http://localhost:3000/sinch/callback",
@@ -46,19 +30,9 @@ export const callback: CommandDefinition = {
       [2, "usage or configuration error (a missing secret, an unreadable --body-file)"],
       [9, "the receiver answered with another status, or could not be reached"],
     ]);
-    send.action((event: string, flags) => run((r) => r.callbackSend(event, flags, ctx)));
+    send.action((event, flags) => run((r) => r.callbackSend(event, flags, ctx)));
 
-    const listen = new Command("listen")
-      .description("Receive callbacks, check each signature, and pass them on to your backend.")
-      .option("--host <host>", "address to listen on", "127.0.0.1")
-      .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portArg).default(0))
-      .option(
-        "--forward-to <url>",
-        "pass each request on, unchanged, to this backend (its path is put before the request's)",
-      )
-      .option("--json", "one NDJSON object per request on standard output");
-    addWebhookSecretOption(listen);
-    addCredentialOptions(listen);
+    const listen = listenCommand();
     listen.addHelpText(
       "after",
       `

@@ -19,7 +19,6 @@ import {
 } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
 import {
-  type CredentialFlags,
   CredentialResolver,
   missingKey,
   missingSecret,
@@ -32,20 +31,7 @@ import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { requestJson, verdictLine } from "../../views/request-verdict.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-export interface CallbackSendFlags extends CredentialFlags {
-  url: string;
-  bodyFile?: string;
-  print?: boolean;
-  json?: boolean;
-}
-
-export interface CallbackListenFlags extends CredentialFlags {
-  host: string;
-  port: number;
-  forwardTo?: string;
-  json?: boolean;
-}
+import type { CallbackListenFlags, CallbackSendFlags } from "./options.js";
 
 function httpUrl(text: string, option: string): URL {
   let url: URL;

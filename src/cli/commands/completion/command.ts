@@ -1,6 +1,6 @@
-import { Argument } from "commander";
+import { Argument } from "@commander-js/extra-typings";
 import { type CommandDefinition, examples } from "../options.js";
-import { completionScript, SHELLS, type Shell } from "./scripts.js";
+import { completionScript, SHELLS } from "./scripts.js";
 
 /** The hidden command the completion scripts call with the words typed so far. */
 export const COMPLETE_COMMAND = "__complete";
@@ -10,13 +10,13 @@ export const completion: CommandDefinition = {
   name: "completion",
   summary: "Print a shell completion script (bash, zsh or fish); see the README to install it.",
   define(command, ctx) {
-    command.addArgument(new Argument("<shell>", "the shell").choices(SHELLS));
-    examples(command, [
+    const defined = command.addArgument(new Argument("<shell>", "the shell").choices(SHELLS));
+    examples(defined, [
       "completion bash > ~/.local/share/bash-completion/completions/sinch-ticket",
       'completion zsh > "${fpath[1]}/_sinch-ticket"',
       "completion fish > ~/.config/fish/completions/sinch-ticket.fish",
     ]);
-    command.action((shell: Shell) => {
+    defined.action((shell) => {
       ctx.io.stdout.write(completionScript(shell));
       ctx.exitCode = 0;
     });

@@ -1,4 +1,4 @@
-import type { Command, Option } from "commander";
+import type { CommandUnknownOpts as Command, Option } from "@commander-js/extra-typings";
 import { CredentialResolver } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 

@@ -3,17 +3,13 @@ import { base64Problem, decodeSecret } from "../../../core/base64.js";
 import { type ConfigFile, isKeychainReference, profileNamed } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
 import { type Keychain, KeychainError } from "../../credentials/keychain.js";
-import {
-  type CredentialFlags,
-  CredentialResolver,
-  type Resolved,
-  webhookKeychainAccount,
-} from "../../credentials/resolver.js";
+import { CredentialResolver, type Resolved, webhookKeychainAccount } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { printRows } from "../../views/decoded.js";
 import { reportConfigWarnings } from "../shared.js";
+import type { ConfigInitFlags, ConfigListFlags, ConfigMigrateFlags, ConfigShowFlags } from "./options.js";
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -51,17 +47,6 @@ async function dropKeychainEntry(
     if (!(error instanceof KeychainError) || error.problem !== "unavailable") throw error;
     ctx.ui.warn(`the keychain entry of profile '${profile}' was not deleted: ${error.reason}`);
   }
-}
-
-export interface ConfigInitFlags {
-  profile?: string;
-  force?: boolean;
-  key?: string;
-  secretFile?: string;
-  secretStdin?: boolean;
-  secret?: string | boolean;
-  input?: boolean;
-  store?: "file" | "keychain";
 }
 
 /**
@@ -181,10 +166,6 @@ export function maskSecret(secret: string): { masked: string; fingerprint: strin
   return { masked: `******** (${bytes.length} bytes)`, fingerprint: `sha256:${fingerprint}` };
 }
 
-export interface ConfigShowFlags extends CredentialFlags {
-  json?: boolean;
-}
-
 function describeSource(r: Resolved | null): string {
   return r ? `${r.source}: ${r.origin}` : "not set";
 }
@@ -233,7 +214,7 @@ async function loadExisting(
 }
 
 /** `config list`: the profiles in the file (keys, never secrets). */
-export async function configList(flags: { json?: boolean }, ctx: CommandContext): Promise<number> {
+export async function configList(flags: ConfigListFlags, ctx: CommandContext): Promise<number> {
   const { path, config } = await loadExisting(ctx);
   const profiles = Object.entries(config?.profiles ?? {}).map(([name, p]) => ({
     name,
@@ -309,11 +290,6 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
   });
   ctx.ui.note(`removed profile '${name}' from ${path}`);
   return ExitCode.ok;
-}
-
-export interface ConfigMigrateFlags {
-  to?: "keychain" | "file";
-  profile?: string;
 }
 
 /** `config migrate`: moves secrets between the config file and the keychain. */

@@ -1,19 +1,20 @@
 import { type CommandDefinition, examples, exitCodesHelp, pastedInputHelp } from "../options.js";
+import { decodeOptions } from "./options.js";
 
 /** `sinch-ticket decode [ticket]`: what a ticket or token says, checking nothing. */
 export const decode: CommandDefinition = {
   name: "decode",
   summary: "Show what a ticket or registration token contains. Checks nothing: use verify for that.",
   define(command, ctx) {
-    command.argument("[ticket]", "the ticket, or - to read standard input").option("--json", "print one JSON object");
-    pastedInputHelp(command);
-    examples(command, ["decode 'eyJ...:3/BO...='", "decode --json < ticket.txt"]);
-    exitCodesHelp(command, [
+    const defined = decodeOptions(command);
+    pastedInputHelp(defined);
+    examples(defined, ["decode 'eyJ...:3/BO...='", "decode --json < ticket.txt"]);
+    exitCodesHelp(defined, [
       [0, "read: the ticket or token is shown (its signature is not checked)"],
       [2, "usage error: no input, or two different tickets in it"],
       [6, "malformed: what is wrong is said, and what could be read is shown"],
     ]);
-    command.action(async (ticket: string | undefined, flags) => {
+    defined.action(async (ticket, flags) => {
       ctx.exitCode = await (await import("./run.js")).decode(ticket, flags, ctx);
     });
   },

@@ -4,10 +4,7 @@ import { printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
 import { decodedRows, describedJson, malformedMessage, printRows } from "../../views/decoded.js";
-
-export interface DecodeFlags {
-  json?: boolean;
-}
+import type { DecodeFlags } from "./options.js";
 
 export async function decode(ticketArg: string | undefined, flags: DecodeFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;

@@ -4,17 +4,13 @@ import { join } from "node:path";
 import type { PageAssets } from "../../../server/inspect.js";
 import { isKeychainReference } from "../../credentials/config-file.js";
 import { KeychainError } from "../../credentials/keychain.js";
-import { type CredentialFlags, CredentialResolver, type Resolved } from "../../credentials/resolver.js";
+import { CredentialResolver, type Resolved } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { ExitError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 import { analyze, type VerifyCredentials } from "./analyze.js";
-
-export interface InspectFlags extends CredentialFlags {
-  port: number;
-  open: boolean;
-}
+import type { InspectFlags } from "./options.js";
 
 declare const __dirname: string;
 

@@ -1,12 +1,5 @@
-import { Command, Option } from "commander";
-import { durationArg } from "../../terminal/options.js";
-import {
-  addCredentialOptions,
-  addWebhookSecretOption,
-  type CommandDefinition,
-  examples,
-  exitCodesHelp,
-} from "../options.js";
+import { type CommandDefinition, examples, exitCodesHelp } from "../options.js";
+import { signCommand, verifyCommand } from "./options.js";
 
 type Run = typeof import("./run.js");
 
@@ -34,41 +27,15 @@ export const request: CommandDefinition = {
     const run = async (work: (run: Run) => Promise<number>) => {
       ctx.exitCode = await work(await import("./run.js"));
     };
-    const sign = new Command("sign")
-      .description("Sign a request with the application key and secret: the x-timestamp and Authorization headers.")
-      .argument("<method>", "HTTP method, e.g. POST")
-      .argument("<url-or-path>", "the URL, or the path, the request goes to")
-      .option("--body-file <file|->", "the request body (bytes, as sent), or - for standard input")
-      .option("--content-type <type>", "the Content-Type sent (default application/json with a body)")
-      .option(
-        "--timestamp <time>",
-        "x-timestamp: ISO 8601 with a zone, signed exactly as written, or -2m (default now)",
-      )
-      .option("--with-query", "sign the path with its ?query, as Sinch's .NET SDK does")
-      .addOption(new Option("--curl", "print a complete curl command instead").conflicts("json"))
-      .option("--json", "print one JSON object with the string to sign");
-    addCredentialOptions(sign);
+    const sign = signCommand();
     examples(sign, [
       "request sign POST https://verification.api.sinch.com/verification/v1/verifications --body-file body.json",
       "request sign GET https://calling.api.sinch.com/calling/v1/configuration/numbers --curl",
       "request sign POST /verification/v1/verifications --body-file - --json < body.json",
     ]);
-    sign.action((method: string, target: string, flags) => run((r) => r.requestSign(method, target, flags, ctx)));
+    sign.action((method, target, flags) => run((r) => r.requestSign(method, target, flags, ctx)));
 
-    const verify = new Command("verify")
-      .description("Verify a pasted request, callback or webhook (raw HTTP or curl); explain a bad signature.")
-      .argument("[text]", "the request, or - to read standard input")
-      .addOption(
-        new Option("--max-skew <duration>", "how far the signed time may be from now")
-          .argParser(durationArg)
-          .default(900, "15m"),
-      )
-      .option("--ignore-time", "skip the timestamp check")
-      .option("--with-query", "the signed path includes its ?query (Sinch's .NET SDK)")
-      .option("-q, --quiet", "print nothing; the exit code tells")
-      .option("--json", "print one JSON object");
-    addWebhookSecretOption(verify);
-    addCredentialOptions(verify);
+    const verify = verifyCommand();
     verify.addHelpText("after", VERIFY_HELP);
     examples(verify, [
       "request verify < request.txt",
@@ -84,7 +51,7 @@ export const request: CommandDefinition = {
       [6, "malformed: no signature header, or one that cannot be read"],
       [7, "application key mismatch"],
     ]);
-    verify.action((text: string | undefined, flags) => run((r) => r.requestVerify(text, flags, ctx)));
+    verify.action((text, flags) => run((r) => r.requestVerify(text, flags, ctx)));
 
     command.addCommand(sign).addCommand(verify);
   },

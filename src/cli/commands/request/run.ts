@@ -12,7 +12,6 @@ import {
 } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
 import {
-  type CredentialFlags,
   CredentialResolver,
   missingKey,
   missingSecret,
@@ -24,23 +23,7 @@ import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-export interface RequestSignFlags extends CredentialFlags {
-  bodyFile?: string;
-  contentType?: string;
-  timestamp?: string;
-  withQuery?: boolean;
-  curl?: boolean;
-  json?: boolean;
-}
-
-export interface RequestVerifyFlags extends CredentialFlags {
-  maxSkew: number;
-  ignoreTime?: boolean;
-  withQuery?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-}
+import type { RequestSignFlags, RequestVerifyFlags } from "./options.js";
 
 /**
  * The URL's or path's parts: what is signed (the path exactly as written: no dot segments

@@ -1,46 +1,19 @@
-import { Option } from "commander";
-import { IDENTITY_TYPES } from "../../../core/endpoint.js";
-import { TICKET_STYLES } from "../../../core/ticket/layout.js";
-import { durationArg, portArg } from "../../terminal/options.js";
-import { addCredentialOptions, type CommandDefinition, examples } from "../options.js";
+import { type CommandDefinition, checkFormatOptions, examples } from "../options.js";
+import { serveOptions } from "./options.js";
 
 /** `sinch-ticket serve`: the tutorial's auth backend, for front-end work and tests. */
 export const serve: CommandDefinition = {
   name: "serve",
   summary: "Run the tutorial's auth backend: POST /api/auth with a user's name and password answers a ticket.",
   define(command, ctx) {
-    command
-      .option("--host <host>", "address to listen on", "127.0.0.1")
-      .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portArg).default(8080))
-      .addOption(
-        new Option("--htpasswd <file>", "users and bcrypt passwords, as `htpasswd -B` writes them").conflicts(
-          "anyUser",
-        ),
-      )
-      .option("--any-user", "accept every user name with any password (front-end work only)")
-      .addOption(
-        new Option("--cors <origin>", "an origin allowed to call from a browser; repeat for more, * for any").argParser(
-          (value: string, previous: string[] = []) => [...previous, value],
-        ),
-      )
-      .addOption(
-        new Option("-t, --type <type>", "identity type of the user names").choices(IDENTITY_TYPES).default("username"),
-      )
-      .addOption(new Option("--style <layout>", "ticket layout").choices(TICKET_STYLES).default("dotnet"))
-      .addOption(new Option("--expires-in <duration>", "add expiresIn to each ticket").argParser(durationArg))
-      .addOption(
-        new Option("--format <format>", "ticket, or jwt for registration tokens")
-          .choices(["ticket", "jwt"])
-          .default("ticket"),
-      )
-      .addOption(new Option("--ttl <duration>", "jwt: token lifetime (default 10m)").argParser(durationArg));
-    addCredentialOptions(command);
-    examples(command, [
+    const defined = serveOptions(command);
+    examples(defined, [
       "serve --htpasswd users.htpasswd --cors http://localhost:5173",
       "serve --any-user --port 0",
       "serve --htpasswd users.htpasswd --format jwt --ttl 1h",
     ]);
-    command.action(async (flags) => {
+    defined.action(async (flags) => {
+      checkFormatOptions(command);
       ctx.exitCode = await (await import("./run.js")).serve(flags, ctx);
     });
   },

@@ -1,30 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeSecret } from "../../../core/base64.js";
-import type { IdentityType } from "../../../core/endpoint.js";
 import { TicketSigner } from "../../../core/ticket/batch-signer.js";
-import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
-import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-export interface ServeFlags extends CredentialFlags {
-  host: string;
-  port: number;
-  htpasswd?: string;
-  anyUser?: boolean;
-  cors?: string[];
-  type: IdentityType;
-  style: TicketStyle;
-  expiresIn?: number;
-  format: "ticket" | "jwt";
-  ttl?: number;
-}
+import type { ServeFlags } from "./options.js";
 
 declare const __BCRYPT_WORKER__: string | undefined;
 declare const __dirname: string;
@@ -46,15 +32,49 @@ function readUsers(path: string, cwd: string): Users {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/**
+ * What `POST /api/auth` answers for a user name: a registration token, or a ticket. One
+ * signer per millisecond: what does not change between tickets is written once, and every
+ * ticket is byte-identical to `sign --created <the same time>`.
+ */
+export function authSigner(
+  flags: Pick<ServeFlags, "format" | "type" | "style" | "expiresIn">,
+  applicationKey: string,
+  applicationSecret: string,
+  ttl: number,
+  now: () => Date,
+): (username: string) => Record<string, string> {
+  const secretBytes = decodeSecret(applicationSecret);
+  let signer: { ms: number; signer: TicketSigner } | null = null;
+  return (username): Record<string, string> => {
+    if (flags.format === "jwt") {
+      return {
+        token: createRegistrationToken({ applicationKey, applicationSecret, userId: username, now: now(), ttl }).token,
+      };
+    }
+    const ms = now().getTime();
+    if (signer?.ms !== ms) {
+      signer = {
+        ms,
+        signer: new TicketSigner({
+          applicationKey,
+          applicationSecret: secretBytes,
+          style: flags.style,
+          now: new Date(ms),
+          ...(flags.expiresIn !== undefined ? { expiresIn: flags.expiresIn } : {}),
+        }),
+      };
+    }
+    return { userTicket: signer.signer.sign(flags.type, username).userTicket };
+  };
+}
+
 /** `sinch-ticket serve`: runs until SIGINT or SIGTERM, then drains and returns 0. */
 export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   if (!flags.htpasswd && !flags.anyUser) {
     throw usageError("serve needs --htpasswd <file> (users and bcrypt passwords) or --any-user");
   }
-  const ticketOnly = flags.format === "jwt" && (flags.expiresIn !== undefined || flags.style !== "dotnet");
-  if (ticketOnly) throw usageError("--style and --expires-in are for user tickets; with --format jwt use --ttl");
-  if (flags.format !== "jwt" && flags.ttl !== undefined) throw usageError("--ttl goes with --format jwt");
   const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
 
@@ -66,39 +86,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
   reportConfigWarnings(ctx, credentials);
 
   let users: Users | null = flags.htpasswd ? readUsers(flags.htpasswd, io.cwd) : null;
-  // One signer per millisecond: what does not change between tickets is written once,
-  // and every ticket is byte-identical to `sign --created <the same time>`.
-  const secretBytes = decodeSecret(secret.value);
-  let signer: { ms: number; signer: TicketSigner } | null = null;
-  const sign = (username: string): Record<string, string> => {
-    if (flags.format === "jwt") {
-      const made = createRegistrationToken({
-        applicationKey: key.value,
-        applicationSecret: secret.value,
-        userId: username,
-        now: io.now(),
-        ttl,
-      });
-      return { token: made.token };
-    }
-    const ms = io.now().getTime();
-    if (signer?.ms !== ms) {
-      const options = {
-        applicationKey: key.value,
-        applicationSecret: secretBytes,
-        style: flags.style,
-        now: new Date(ms),
-      };
-      signer = {
-        ms,
-        signer: new TicketSigner({
-          ...options,
-          ...(flags.expiresIn !== undefined ? { expiresIn: flags.expiresIn } : {}),
-        }),
-      };
-    }
-    return { userTicket: signer.signer.sign(flags.type, username).userTicket };
-  };
+  const sign = authSigner(flags, key.value, secret.value, ttl, () => io.now());
 
   const { createAuthServer } = await import("../../../server/index.js");
   const app = await createAuthServer({

@@ -1,68 +1,13 @@
-import { Option } from "commander";
-import { IDENTITY_TYPES } from "../../../core/endpoint.js";
-import { TICKET_STYLES } from "../../../core/ticket/layout.js";
-import { countArg, durationArg, preciseTimeArg, timeArg } from "../../terminal/options.js";
-import { addCredentialOptions, type CommandDefinition, examples } from "../options.js";
+import { type CommandDefinition, checkFormatOptions, examples } from "../options.js";
+import { signOptions } from "./options.js";
 
 /** `sinch-ticket sign [endpoint]`: a user ticket, a batch of them, or a registration token. */
 export const sign: CommandDefinition = {
   name: "sign",
   summary: "Sign a user ticket (or, with --format jwt, a registration token) for an endpoint.",
   define(command, ctx) {
-    const now = () => ctx.io.now();
-    command
-      .argument("[endpoint]", "the user the ticket is for (asked for when run by a person)")
-      .addOption(new Option("-t, --type <type>", "identity type (default: username)").choices(IDENTITY_TYPES))
-      .addOption(new Option("--style <layout>", "ticket layout (default: dotnet)").choices(TICKET_STYLES))
-      .addOption(
-        new Option(
-          "--created <time>",
-          "put this time in the ticket instead of now (ISO 8601 with zone, or -2h)",
-        ).argParser(preciseTimeArg(now)),
-      )
-      .addOption(new Option("--expires-in <duration>", "add expiresIn (3600, 90s, 15m, 1h, 2d)").argParser(durationArg))
-      .addOption(
-        new Option("--payload <file|->", "sign this exact JSON object text instead of building one").conflicts([
-          "batch",
-          "count",
-        ]),
-      )
-      .addOption(
-        new Option("--format <format>", "ticket, or jwt for a registration token of the newer SDKs")
-          .choices(["ticket", "jwt"])
-          .default("ticket"),
-      )
-      .addOption(
-        new Option("--ttl <duration>", "jwt: lifetime, exp - iat (default 10m, at least 60s)").argParser(durationArg),
-      )
-      .addOption(new Option("--now <time>", "jwt: the iat (default now)").argParser(timeArg(now)))
-      .addOption(new Option("--nonce <value>", "jwt: the nonce (default a random UUID)"))
-      .addOption(
-        new Option("--instance-expires-in <duration>", "jwt: sets sinch:rtc:instance:exp (at least 48h)").argParser(
-          durationArg,
-        ),
-      )
-      .option("--json", "print one JSON object instead of the bare ticket")
-      .option("--no-input", "never prompt")
-      .addOption(
-        new Option(
-          "--batch <file|->",
-          "sign one identity per line (NDJSON, CSV with an endpoint column, or plain)",
-        ).conflicts("count"),
-      )
-      .addOption(
-        new Option("--count <n>", "sign n generated identities (with --endpoint-template)").argParser(countArg),
-      )
-      .option("--endpoint-template <text>", "endpoint for --count, {n} replaced by 1..n")
-      .addOption(new Option("--output-format <format>", "batch output (default: ndjson)").choices(["ndjson", "csv"]))
-      .addOption(
-        new Option("--input-encoding <encoding>", "batch input that is not UTF-8: convert it from this").choices([
-          "latin1",
-          "cp1252",
-        ]),
-      );
-    addCredentialOptions(command);
-    examples(command, [
+    const defined = signOptions(command, () => ctx.io.now());
+    examples(defined, [
       "sign --demo alice",
       "sign --type email --json alice@example.com",
       "sign --style js --expires-in 1h alice",
@@ -70,7 +15,8 @@ export const sign: CommandDefinition = {
       "sign --count 1000 --endpoint-template 'user{n}' --output-format csv",
       "sign --format jwt --ttl 1h alice",
     ]);
-    command.action(async (endpoint: string | undefined, flags) => {
+    defined.action(async (endpoint, flags) => {
+      checkFormatOptions(defined);
       ctx.exitCode = await (await import("./run.js")).sign(endpoint, flags, ctx);
     });
   },

@@ -2,45 +2,17 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkEndpoint, checkIdentityType, endpointWarnings, type IdentityType } from "../../../core/endpoint.js";
 import { TicketError } from "../../../core/errors.js";
-import type { TicketStyle } from "../../../core/ticket/layout.js";
 import { createTicket } from "../../../core/ticket/sign.js";
-import type { PreciseTime } from "../../../core/time.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
-import { type CredentialFlags, CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { readAllBytes, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { firstInvalidUtf8, replacementOffset } from "../../terminal/utf8.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-/** The options of `sign`, as commander parsed and checked them. */
-export interface SignFlags extends CredentialFlags {
-  type?: IdentityType;
-  style?: TicketStyle;
-  created?: PreciseTime;
-  expiresIn?: number;
-  payload?: string;
-  format?: "ticket" | "jwt";
-  json?: boolean;
-  /** false with --no-input */
-  input?: boolean;
-  batch?: string;
-  count?: number;
-  endpointTemplate?: string;
-  outputFormat?: "ndjson" | "csv";
-  inputEncoding?: "latin1" | "cp1252";
-  ttl?: number;
-  now?: Date;
-  nonce?: string;
-  instanceExpiresIn?: number;
-}
-
-/** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
+import type { SignFlags } from "./options.js";
 
 const TYPE_CHOICES = [
   { name: "username", value: "username" as const, description: "an application user name (most common)" },
@@ -93,12 +65,6 @@ async function signingCredentials(ctx: CommandContext, flags: SignFlags) {
 /** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
 async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const ticketOnly = (
-    ["type", "style", "created", "expiresIn", "payload", "batch", "count", "endpointTemplate", "outputFormat"] as const
-  ).find((k) => flags[k] !== undefined);
-  if (ticketOnly) {
-    throw usageError(`${flagName(ticketOnly)} is for user tickets; it does not go with --format jwt`);
-  }
   const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
   const instanceExpiresIn = flags.instanceExpiresIn;
@@ -171,8 +137,6 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
   const { io, ui } = ctx;
   const now = io.now();
   if (flags.format === "jwt") return signToken(endpointArg, flags, ctx);
-  const jwtOnly = (["ttl", "now", "nonce", "instanceExpiresIn"] as const).find((k) => flags[k] !== undefined);
-  if (jwtOnly) throw usageError(`${flagName(jwtOnly)} goes with --format jwt`);
   const style = flags.style ?? "dotnet";
   let type = flags.type;
   const { created, expiresIn } = flags;

@@ -1,21 +1,11 @@
 import { examine, judge } from "../../../core/judge.js";
-import { type CredentialFlags, CredentialResolver, missingSecret } from "../../credentials/resolver.js";
+import { CredentialResolver, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { readTicketArgument } from "../../terminal/ticket-input.js";
 import { printVerdict, verifyJson } from "../../views/verdict.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-
-/** The options of `verify`, as commander parsed them. */
-export interface VerifyFlags extends CredentialFlags {
-  clockSkew?: number;
-  maxAge?: number;
-  now?: Date;
-  ignoreTime?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-  batch?: string;
-}
+import type { VerifyFlags } from "./options.js";
 
 export async function verify(ticketArg: string | undefined, flags: VerifyFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;

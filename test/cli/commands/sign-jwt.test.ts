@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRegistrationToken, decodeRegistrationToken } from "../../src/index.js";
-import { runCli, stripAnsi } from "../helpers/io.js";
-import { vectors } from "../helpers/vectors.js";
+import { createRegistrationToken, decodeRegistrationToken } from "../../../src/index.js";
+import { runCli, stripAnsi } from "../../helpers/io.js";
+import { vectors } from "../../helpers/vectors.js";
 
 const v = vectors.registrationTokens[1]!;
 const env = { SINCH_APPLICATION_KEY: v.applicationKey, SINCH_APPLICATION_SECRET: v.applicationSecret };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { analyze, segmentsOf } from "../../src/cli/commands/inspect/analyze.js";
-import { createTicket } from "../../src/index.js";
-import { KEY, NOW, SECRET } from "../helpers/constants.js";
+import { analyze, segmentsOf } from "../../../src/cli/commands/inspect/analyze.js";
+import { createTicket } from "../../../src/index.js";
+import { KEY, NOW, SECRET } from "../../helpers/constants.js";
 
 const ticket = (endpoint: string) =>
   createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint }, now: NOW }).userTicket;

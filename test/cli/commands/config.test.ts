@@ -2,9 +2,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeTicket } from "../../src/index.js";
-import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { runCli, scriptedPrompter } from "../helpers/io.js";
+import { decodeTicket } from "../../../src/index.js";
+import { KEY, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { runCli, scriptedPrompter } from "../../helpers/io.js";
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), "st-config-"));

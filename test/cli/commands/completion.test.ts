@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/io.js";
+import { runCli } from "../../helpers/io.js";
 
 /** What `__complete` answers for the words typed after the program name. */
 async function offered(words: string[], env: Record<string, string> = {}): Promise<string[]> {

@@ -1,0 +1,123 @@
+// `npm run build` (rolldown -c, then tsc for the library's declarations) writes dist/:
+// - cli.cjs, the command line, with our code in one shared file beside it; what only some
+//   runs need (batch mode, the prompts, the servers, dotenv, open) is imported on demand,
+//   each from a file of its own, and each module is in one file only;
+// - batch-worker.cjs and bcrypt-worker.cjs, worker threads; inspect/, the inspect page;
+// - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
+// BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
+import { readdirSync, readFileSync } from "node:fs";
+import { defineConfig, type Plugin } from "rolldown";
+
+const minify = process.env.BUILD_DEBUG !== "1";
+/** Outside the shared file: the entries, batch mode and the prompts' module (inquirer). */
+const lazy = /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts)/;
+const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
+
+/**
+ * Start-up: chalk asks node:tty only whether a descriptor is a terminal and commander needs
+ * node:child_process only for executable subcommands (none here); both modules load Node's
+ * network stack, so they get stand-ins (scripts/shims/) that load them on first use. And
+ * chalk itself loads when something is first painted.
+ */
+const startup: Plugin = {
+  name: "startup",
+  resolveId(source, importer) {
+    const shim = { "node:tty": "tty.cjs", "node:child_process": "child-process.cjs" }[source];
+    if (shim && /node_modules[\\/](chalk|commander)[\\/]/.test(importer ?? ""))
+      return `${import.meta.dirname}/scripts/shims/${shim}`;
+  },
+  load(id) {
+    if (/terminal[\\/]chalk-module\.ts$/.test(id)) {
+      return 'let chalk; export function chalkModule() { return (chalk ??= require("chalk")); }';
+    }
+  },
+};
+
+/** The licences of the packages bundled into the command line travel with it. */
+const licences: Plugin = {
+  name: "licences",
+  generateBundle(_, bundle) {
+    const dirs = new Set<string>();
+    for (const chunk of Object.values(bundle)) {
+      for (const id of chunk.type === "chunk" ? chunk.moduleIds : []) {
+        const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id);
+        if (m?.[1]) dirs.add(m[1]);
+      }
+    }
+    const notices = [...dirs].sort().map((dir) => {
+      const pkg = JSON.parse(readFileSync(`${dir}/package.json`, "utf8"));
+      const file = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.|$)/i.test(f));
+      const text = file ? readFileSync(`${dir}/${file}`, "utf8").trim() : "(no licence file in the package)";
+      return `${pkg.name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}`;
+    });
+    const source = `sinch-ticket bundles the following packages into dist/.\n\n${notices.join(`\n\n${"-".repeat(72)}\n\n`)}\n`;
+    this.emitFile({ type: "asset", fileName: "THIRD_PARTY_LICENSES.txt", source });
+  },
+};
+
+export default defineConfig([
+  {
+    input: {
+      cli: "src/cli/main.ts",
+      "batch-worker": "src/cli/batch/worker.ts",
+      "bcrypt-worker": "src/server/bcrypt-worker.ts",
+    },
+    platform: "node",
+    // Native, optional, and loaded only for a profile whose secret is in the keychain.
+    external: ["@napi-rs/keyring"],
+    transform: {
+      target: "node20.12",
+      define: { __BATCH_WORKER__: '"batch-worker.cjs"', __BCRYPT_WORKER__: '"bcrypt-worker.cjs"' },
+    },
+    plugins: [startup, licences],
+    // CommonJS: the quickest to start; import() of a file of ours becomes require().
+    output: {
+      dir: "dist",
+      format: "cjs",
+      entryFileNames: "[name].cjs",
+      chunkFileNames: "[name]-[hash].cjs",
+      minify,
+      comments: { legal: false },
+      dynamicImportInCjs: false,
+      cleanDir: true,
+      // Our own code and what it imports statically in one file: start-up pays per file
+      // more than per line, and batch mode's Node built-ins cost as much as the rest.
+      codeSplitting: {
+        groups: [{ name: "app", test: (id) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id) }],
+      },
+    },
+  },
+  {
+    input: "src/inspect-page/app.ts",
+    platform: "browser",
+    transform: { target: ["chrome120", "firefox120", "safari17"] },
+    plugins: [
+      {
+        name: "page",
+        buildStart() {
+          this.emitFile(asset("index.html", "src/inspect-page/index.html"));
+          this.emitFile(asset("app.css", "src/inspect-page/app.css"));
+        },
+      },
+    ],
+    output: { dir: "dist/inspect", format: "iife", entryFileNames: "app.js", minify, comments: { legal: false } },
+  },
+  {
+    input: "src/index.ts",
+    platform: "node",
+    transform: { target: "node20.12" },
+    // tsc writes the declarations to dist/types/; CommonJS consumers see them through this.
+    plugins: [
+      {
+        name: "cts",
+        buildStart() {
+          this.emitFile({ type: "asset", fileName: "types/index.d.cts", source: 'export * from "./index.js";\n' });
+        },
+      },
+    ],
+    output: [
+      { file: "dist/index.js", format: "esm" },
+      { file: "dist/index.cjs", format: "cjs" },
+    ],
+  },
+]);

@@ -1,0 +1,39 @@
+import { Option } from "@commander-js/extra-typings";
+import { IDENTITY_TYPES } from "../../../core/endpoint.js";
+import { TICKET_STYLES } from "../../../core/ticket/layout.js";
+import { durationArg, portArg } from "../../terminal/options.js";
+import { addCredentialOptions, type NewCommand } from "../options.js";
+
+/** `serve`'s arguments and options. */
+export function serveOptions(command: NewCommand) {
+  return addCredentialOptions(
+    command
+      .option("--host <host>", "address to listen on", "127.0.0.1")
+      .addOption(new Option("--port <port>", "port; 0 picks a free one").argParser(portArg).default(8080))
+      .addOption(
+        new Option("--htpasswd <file>", "users and bcrypt passwords, as `htpasswd -B` writes them").conflicts(
+          "anyUser",
+        ),
+      )
+      .option("--any-user", "accept every user name with any password (front-end work only)")
+      .addOption(
+        new Option("--cors <origin>", "an origin allowed to call from a browser; repeat for more, * for any").argParser(
+          (value: string, previous: string[] = []) => [...previous, value],
+        ),
+      )
+      .addOption(
+        new Option("-t, --type <type>", "identity type of the user names").choices(IDENTITY_TYPES).default("username"),
+      )
+      .addOption(new Option("--style <layout>", "ticket layout").choices(TICKET_STYLES).default("dotnet"))
+      .addOption(new Option("--expires-in <duration>", "add expiresIn to each ticket").argParser(durationArg))
+      .addOption(
+        new Option("--format <format>", "ticket, or jwt for registration tokens")
+          .choices(["ticket", "jwt"])
+          .default("ticket"),
+      )
+      .addOption(new Option("--ttl <duration>", "jwt: token lifetime (default 10m)").argParser(durationArg)),
+  );
+}
+
+/** The options of `serve`, as commander parsed and checked them. */
+export type ServeFlags = ReturnType<ReturnType<typeof serveOptions>["opts"]>;

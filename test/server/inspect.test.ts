@@ -1,0 +1,109 @@
+/**
+ * The routes of `inspect`'s server, answered in-process with Fastify's inject; the
+ * binary-level tests in test/e2e/inspect.test.ts run the same server for real. A server
+ * that is not listening has port 0, so the Host it answers is 127.0.0.1:0.
+ */
+import type { FastifyInstance } from "fastify";
+import { afterEach, describe, expect, it } from "vitest";
+import { createInspectServer } from "../../src/server/inspect.js";
+
+const TOKEN = "t".repeat(32);
+const HOST = { host: "127.0.0.1:0" };
+const assets = { html: '<html data-profiles=""></html>', script: "console.log(1)", style: "body{}" };
+
+let app: FastifyInstance | null = null;
+let calls: [string, string | null, boolean][] = [];
+afterEach(async () => {
+  await app?.close();
+  app = null;
+  calls = [];
+});
+
+async function server(): Promise<FastifyInstance> {
+  app = await createInspectServer({
+    token: TOKEN,
+    assets,
+    profiles: async () => [{ name: 'q"<&>', applicationKey: "k" }],
+    inspect: async (text, profile, verify) => {
+      calls.push([text, profile, verify]);
+      return { read: text.length };
+    },
+  });
+  return app;
+}
+
+describe("the inspect server's routes", () => {
+  it("serves the page with its profiles in an escaped attribute, only with the token", async () => {
+    const s = await server();
+    const page = await s.inject({ url: `/?token=${TOKEN}`, headers: HOST });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(page.body).toBe(
+      '<html data-profiles="[{&quot;name&quot;:&quot;q\\&quot;&lt;&amp;&gt;&quot;,&quot;applicationKey&quot;:&quot;k&quot;}]"></html>',
+    );
+    const refused = await s.inject({ url: "/", headers: HOST });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain("needs the address");
+    const wrong = await s.inject({ url: `/?token=${"x".repeat(32)}`, headers: HOST });
+    expect(wrong.statusCode).toBe(403);
+  });
+
+  it("serves the script and the style sheet without the token", async () => {
+    const s = await server();
+    const script = await s.inject({ url: "/app.js", headers: HOST });
+    expect([script.statusCode, script.body, script.headers["content-type"]]).toEqual([
+      200,
+      assets.script,
+      "text/javascript; charset=utf-8",
+    ]);
+    const style = await s.inject({ url: "/app.css", headers: HOST });
+    expect([style.statusCode, style.body]).toEqual([200, assets.style]);
+  });
+
+  it("answers the API with the token in the query or as a bearer token, 401 without", async () => {
+    const s = await server();
+    expect((await s.inject({ url: "/api/profiles", headers: HOST })).statusCode).toBe(401);
+    const bearer = await s.inject({ url: "/api/profiles", headers: { ...HOST, authorization: `Bearer ${TOKEN}` } });
+    expect(bearer.json()).toEqual([{ name: 'q"<&>', applicationKey: "k" }]);
+    const post = (payload: unknown) =>
+      s.inject({ method: "POST", url: `/api/inspect?token=${TOKEN}`, headers: HOST, payload: payload as object });
+    expect((await post({ text: "abc" })).json()).toEqual({ read: 3 });
+    expect((await post({ text: "abcd", profile: "prod", verify: false })).json()).toEqual({ read: 4 });
+    expect(calls).toEqual([
+      ["abc", null, true],
+      ["abcd", "prod", false],
+    ]);
+  });
+
+  it("refuses a body out of its schema with 400, before inspecting anything", async () => {
+    const s = await server();
+    const post = (payload: object) =>
+      s.inject({ method: "POST", url: `/api/inspect?token=${TOKEN}`, headers: HOST, payload });
+    for (const bad of [{}, { text: "x".repeat(12001) }, { text: "x", verify: "no" }]) {
+      expect((await post(bad)).statusCode, JSON.stringify(bad).slice(0, 40)).toBe(400);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses any Host but 127.0.0.1 or localhost on its own port", async () => {
+    const s = await server();
+    for (const host of ["evil.example", "127.0.0.1:8080", "localhost", "127.0.0.2:0"]) {
+      const r = await s.inject({ url: `/api/profiles?token=${TOKEN}`, headers: { host } });
+      expect(r.statusCode, host).toBe(403);
+    }
+    expect((await s.inject({ url: `/api/profiles?token=${TOKEN}`, headers: { host: "localhost:0" } })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it("sends no-store, a strict CSP and no CORS headers on every answer", async () => {
+    const s = await server();
+    for (const url of ["/", `/?token=${TOKEN}`, "/app.js", "/api/profiles"]) {
+      const r = await s.inject({ url, headers: { ...HOST, origin: "http://evil.example" } });
+      expect(r.headers["cache-control"], url).toBe("no-store");
+      expect(r.headers["content-security-policy"], url).toMatch(/default-src 'none'/);
+      expect(r.headers["x-frame-options"], url).toBe("DENY");
+      expect(r.headers["access-control-allow-origin"], url).toBeUndefined();
+    }
+  });
+});
