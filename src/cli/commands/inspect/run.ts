@@ -91,6 +91,8 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
   });
   const port = await listenOrExplain(app, HOST, flags.port);
   const url = `http://${HOST}:${port}/?token=${token}`;
+  // SIGINT and SIGTERM are handled before the address is printed (see serve).
+  const stopped = runUntilStopped(app, ctx);
   ui.print(url);
 
   if (!flags.open) {
@@ -106,5 +108,5 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
     }
   }
   ui.note("Ctrl-C stops the page's server");
-  return runUntilStopped(app, ctx);
+  return stopped;
 }

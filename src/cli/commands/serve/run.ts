@@ -104,10 +104,9 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     ui.warn(`listening on ${flags.host}: this is a development server, not for other machines to rely on`);
   }
   demoNotice(ctx, "tickets are signed", key, secret);
-  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
-  ui.print(`http://${host}:${port}`);
-
-  return runUntilStopped(app, ctx, () => {
+  // SIGINT and SIGTERM are handled before the ready line: a script that stops the server as
+  // soon as it reads the URL must not meet the default action (death by the signal).
+  const stopped = runUntilStopped(app, ctx, () => {
     if (!flags.htpasswd) return;
     try {
       users = readUsers(flags.htpasswd, io.cwd);
@@ -116,4 +115,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
       ui.warn(`kept the previous users: ${(error as Error).message}`);
     }
   });
+  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
+  ui.print(`http://${host}:${port}`);
+  return stopped;
 }
