@@ -1,4 +1,5 @@
 import { InvalidInputError } from "./errors.js";
+import { INVISIBLE, nameInvisible } from "./repair.js";
 
 const ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -38,6 +39,8 @@ function describeChar(ch: string): string {
       const code = ch.codePointAt(0) ?? 0;
       const hex = code.toString(16).toUpperCase().padStart(4, "0");
       if (code < 0x20 || code === 0x7f) return `control character U+${hex}`;
+      // A character that does not show is named, never quoted as it is.
+      if (INVISIBLE.test(ch)) return nameInvisible(ch);
       return /\s/.test(ch) ? `a whitespace character U+${hex}` : `'${ch}'`;
     }
   }
