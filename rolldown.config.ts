@@ -9,8 +9,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Plugin } from "rolldown";
 
 const minify = process.env.BUILD_DEBUG !== "1";
-/** Outside the shared file: the entries, batch mode and the prompts' module (inquirer). */
-const lazy = /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts)/;
+/**
+ * Outside the shared file: the entries, batch mode, the prompts' module (inquirer), and the
+ * work of the commands that are not about one ticket (config, serve, inspect, request,
+ * callback) with what only they use: each is loaded when its command runs. Callback's HTTP
+ * client alone (node:http, node:https) would cost every command's start-up as much as the
+ * rest of our code.
+ */
+const lazy =
+  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 
 /**
