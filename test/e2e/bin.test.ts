@@ -159,9 +159,13 @@ describe("--env-file, which Node takes for itself", () => {
   /** The directory of a `node` of this major version: this one, or one from the npm registry. */
   function nodeDir(major: number): string {
     if (process.versions.node.startsWith(`${major}.`)) return dirname(process.execPath);
+    // Without the npm_* variables of an `npx -c` this suite may itself run under (CI runs
+    // it on other Node versions that way): a nested npx would take its -c for its own.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
     const r = spawnSync("npx", ["--yes", "--package", `node@${major}`, "sh", "-c", 'dirname "$(command -v node)"'], {
       encoding: "utf8",
       timeout: 120000,
+      env,
     });
     if (r.status !== 0) throw new Error(`cannot get node@${major} from npm: ${r.stderr}`);
     return r.stdout.trim();
