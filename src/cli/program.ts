@@ -1,4 +1,4 @@
-import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import pkg from "../../package.json" with { type: "json" };
 import { TicketError } from "../core/errors.js";
 import { callback } from "./commands/callback/command.js";
@@ -12,6 +12,7 @@ import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
+import { Command, CommanderError } from "./terminal/commander.js";
 import type { CommandContext } from "./terminal/context.js";
 import { ExitCode, ExitError, usageError } from "./terminal/exit.js";
 import { envFlag, type Io } from "./terminal/io.js";

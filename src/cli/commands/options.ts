@@ -1,5 +1,6 @@
-import { type Command, type CommandUnknownOpts, Option, type OptionValues } from "@commander-js/extra-typings";
+import type { Command, CommandUnknownOpts, OptionValues } from "@commander-js/extra-typings";
 import { envFileRefused, secretRefused } from "../credentials/resolver.js";
+import { Option } from "../terminal/commander.js";
 import type { CommandContext } from "../terminal/context.js";
 import { usageError } from "../terminal/exit.js";
 

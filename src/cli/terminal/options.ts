@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { TicketError } from "../../core/errors.js";
 import { type PreciseTime, parseDuration, parseTime, toMillis } from "../../core/time.js";
+import { InvalidArgumentError } from "./commander.js";
 
 /** Runs a core parser; its message becomes commander's "argument ... is invalid" error. */
 function asInvalidArgument<T>(parse: () => T): T {

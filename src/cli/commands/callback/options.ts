@@ -1,5 +1,5 @@
-import { Argument, Command, Option } from "@commander-js/extra-typings";
 import { CALLBACK_EVENTS } from "../../../core/request/callbacks.js";
+import { Argument, Command, Option } from "../../terminal/commander.js";
 import { portArg } from "../../terminal/options.js";
 import { addCredentialOptions, addWebhookSecretOption } from "../options.js";
 

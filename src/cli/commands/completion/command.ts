@@ -1,4 +1,4 @@
-import { Argument } from "@commander-js/extra-typings";
+import { Argument } from "../../terminal/commander.js";
 import { type CommandDefinition, examples } from "../options.js";
 import { completionScript, SHELLS } from "./scripts.js";
 

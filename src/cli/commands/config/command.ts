@@ -1,4 +1,4 @@
-import { Command } from "@commander-js/extra-typings";
+import { Command } from "../../terminal/commander.js";
 import { type CommandDefinition, examples } from "../options.js";
 import { initCommand, listCommand, migrateCommand, showCommand } from "./options.js";
 

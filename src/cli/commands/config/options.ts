@@ -1,4 +1,4 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "../../terminal/commander.js";
 import { addCredentialOptions, addSecretSourceOptions } from "../options.js";
 
 /** `config init`'s options. */

@@ -1,4 +1,4 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "../../terminal/commander.js";
 import { durationArg } from "../../terminal/options.js";
 import { addCredentialOptions, addWebhookSecretOption } from "../options.js";
 

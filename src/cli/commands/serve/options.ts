@@ -1,6 +1,6 @@
-import { Option } from "@commander-js/extra-typings";
 import { IDENTITY_TYPES } from "../../../core/endpoint.js";
 import { TICKET_STYLES } from "../../../core/ticket/layout.js";
+import { Option } from "../../terminal/commander.js";
 import { durationArg, portArg } from "../../terminal/options.js";
 import { addCredentialOptions, type NewCommand } from "../options.js";
 

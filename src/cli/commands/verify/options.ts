@@ -1,4 +1,4 @@
-import { Option } from "@commander-js/extra-typings";
+import { Option } from "../../terminal/commander.js";
 import { durationArg, timeArg } from "../../terminal/options.js";
 import { addCredentialOptions, type NewCommand } from "../options.js";
 
