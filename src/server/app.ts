@@ -17,8 +17,8 @@ export const LIMITS = {
 };
 
 export interface AppOptions {
-  /** Access-log lines, a request's each, gathered per turn of the event loop. */
-  log: (lines: string) => void;
+  /** Access-log lines, a request's each, gathered per turn of the event loop; none without. */
+  log?: (lines: string) => void;
   /** The body types the routes take, for the 415 answer ("JSON (application/json)"). */
   bodyTypes: string;
 }
@@ -130,7 +130,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const flush = () => {
     const lines = pending;
     pending = "";
-    if (lines) options.log(lines);
+    if (lines) options.log?.(lines);
   };
   const logLine = (method: string, url: string | undefined, status: number, ms: number, tail: string) => {
     if (pending === "") setImmediate(flush);
@@ -206,22 +206,23 @@ export function createApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: "not found" });
   });
   // Logged as the answer is sent (an onResponse hook would cost a listener per request).
-  app.addHook("onSend", (request, reply, payload, done) => {
-    const raw = request.raw as TimedRequest;
-    if (raw[REFUSED]) return done(null, payload);
-    const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
-    const note =
-      request.logNote ??
-      (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
-    logLine(
-      request.method,
-      request.url,
-      reply.statusCode,
-      performance.now() - (raw[RECEIVED] ?? performance.now()),
-      `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
-    );
-    done(null, payload);
-  });
+  if (options.log)
+    app.addHook("onSend", (request, reply, payload, done) => {
+      const raw = request.raw as TimedRequest;
+      if (raw[REFUSED]) return done(null, payload);
+      const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
+      const note =
+        request.logNote ??
+        (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
+      logLine(
+        request.method,
+        request.url,
+        reply.statusCode,
+        performance.now() - (raw[RECEIVED] ?? performance.now()),
+        `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
+      );
+      done(null, payload);
+    });
   app.get("/healthz", async () => ({ ok: true }));
   return app;
 }
