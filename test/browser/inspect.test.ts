@@ -160,17 +160,15 @@ describe.skipIf(!haveChromium)("the inspect page", () => {
       if (how === "Ctrl+Enter") await page.keyboard.press("Control+Enter");
       else await page.getByRole("button", { name: "Verify" }).click();
       const status = page.getByRole("status");
-      // Two answers, each held back 400 ms: give the verdict time to come.
-      const slow = { timeout: 15_000 };
-      await expect.poll(() => status.innerText(), slow).toMatch(/Valid|Bad signature|mismatch|Malformed/);
+      await expect.poll(() => status.innerText()).toMatch(/Valid|Bad signature|mismatch|Malformed/);
       expect(await status.innerText()).toContain("Valid");
       expect(await page.locator("#profile").inputValue()).toBe("profile:other");
       // A ticket of the first application next: its own profile again.
       await input.fill(ticketFor("gina"));
       await page.getByRole("button", { name: "Verify" }).click();
-      await expect.poll(() => page.locator("#rows").innerText(), slow).toContain('"gina"');
+      await expect.poll(() => page.locator("#rows").innerText()).toContain('"gina"');
       expect(await page.locator("#profile").inputValue()).toBe("");
-      await expect.poll(() => status.innerText(), slow).toContain("Valid");
+      await expect.poll(() => status.innerText()).toContain("Valid");
       await page.context().close();
     });
   }
