@@ -71,6 +71,15 @@ function timestamp(): string {
   return stamp;
 }
 
+/** Ajv's first complaint, naming the property it does not know ("must NOT have additional properties"). */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const unknown = first?.keyword === "additionalProperties" ? first.params.additionalProperty : undefined;
+  if (typeof unknown !== "string") return error.message;
+  const at = `${error.validationContext ?? "body"}${first?.instancePath ?? ""}`;
+  return `${at} has an unknown property ${JSON.stringify(unknown)}`;
+}
+
 /**
  * The HTTP stack of the local servers: Fastify with explicit limits, case-insensitive
  * paths with an optional trailing slash, one JSON error shape `{"error": "..."}` (never a
@@ -114,6 +123,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       });
       return server;
     },
+    // Fastify's Ajv coerces by default ({"text": 1} passes as "1", a one-item array as its
+    // item) and drops properties a schema does not allow: a request is judged as it was
+    // sent, or refused with 400.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     forceCloseConnections: "idle",
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
@@ -198,7 +211,7 @@ export function createApp(options: AppOptions): FastifyInstance {
           : status === 415
             ? `unsupported body type: send ${options.bodyTypes}`
             : error.validation
-              ? `invalid request: ${error.message}`
+              ? `invalid request: ${validationMessage(error)}`
               : error.message;
     return reply.code(status).send({ error: message });
   });
