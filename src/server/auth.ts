@@ -76,16 +76,23 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
     });
   }
   const failures = new FailureLimit(FAILURES_ALLOWED, FAILURE_WINDOW_MS, FAILURE_PAIRS);
-  // A browser always says which page sent a request: with --cors, a page of another origin
-  // may not log in at all (not even to fail and lock a user out).
+  // A browser always says which page sent a request (Origin); scripts send none. A page
+  // of an origin not given with --cors may not log in at all, not even to fail and lock a
+  // user out: without --cors that is every page (serve serves none, and without CORS
+  // headers no page could read the answer anyway, but a form's POST would still count).
   const origins = options.cors.includes("*") ? null : new Set(options.cors);
   const refuseOrigin: onRequestHookHandler | undefined =
-    origins === null || origins.size === 0
+    origins === null
       ? undefined
       : (request, reply, done) => {
           const origin = request.headers.origin;
           if (origin === undefined || origins.has(origin)) return done();
-          reply.code(403).send({ error: "this origin may not log in here: only those given with --cors" });
+          reply.code(403).send({
+            error:
+              origins.size === 0
+                ? "a browser page may not log in here: start serve with --cors <origin> for it"
+                : "this origin may not log in here: only those given with --cors",
+          });
         };
   const pool = new BcryptPool(options.bcryptWorker);
   app.addHook("onClose", () => pool.close());

@@ -125,6 +125,37 @@ describe("POST /api/auth", () => {
     expect(decodeTicket((r.json() as { userTicket: string }).userTicket).identity.endpoint).toBe("zoe");
   });
 
+  it("without --cors refuses every page's POST before any password, so no page can lock a user out", async () => {
+    const s = await server();
+    const fromPage = (origin: string, password: string) =>
+      s.inject({ method: "POST", url: `${AUTH_PATH}?username=alice&password=${password}`, headers: { origin } });
+    for (let i = 0; i < FAILURES_ALLOWED * 2; i++) {
+      const r = await fromPage("http://evil.example", "guess");
+      expect(r.statusCode).toBe(403);
+      expect(r.json()).toEqual({
+        error: "a browser page may not log in here: start serve with --cors <origin> for it",
+      });
+    }
+    // Not even the right password from a page, nor a page with the opaque origin "null".
+    expect((await fromPage("http://localhost:5173", "wonderland")).statusCode).toBe(403);
+    expect((await fromPage("null", "wonderland")).statusCode).toBe(403);
+    // Scripts and tests (no Origin header) log in as before, and alice is not locked.
+    const r = await s.inject({ method: "POST", url: `${AUTH_PATH}?username=alice&password=wonderland` });
+    expect(r.statusCode).toBe(200);
+    await s.close();
+    // --cors '*' lets any page in (the user chose it, with a warning).
+    const any = await server({ cors: ["*"] });
+    expect(
+      (
+        await any.inject({
+          method: "POST",
+          url: `${AUTH_PATH}?username=alice&password=wonderland`,
+          headers: { origin: "http://anywhere.example" },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
   it("answers CORS preflight for the origins given only", async () => {
     const s = await server({ cors: ["http://localhost:5173"] });
     const preflight = (origin: string) =>
