@@ -1,4 +1,5 @@
 import { InvalidInputError } from "../errors.js";
+import { dechunk } from "./chunked.js";
 
 /**
  * Reads a request as it was sent or received: a raw HTTP request (request line, headers,
@@ -105,10 +106,22 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
     at += end;
   }
   const { path, query } = splitTarget(line[2] as string);
-  let body = Buffer.from(text.slice(bodyStart), "latin1");
+  let body: Buffer = Buffer.from(text.slice(bodyStart), "latin1");
   const notes: string[] = [];
   const declared = headers.find(([n]) => n.toLowerCase() === "content-length")?.[1];
-  if (declared !== undefined && /^\d+$/.test(declared)) {
+  const codings = transferCodings(headers);
+  if (codings.at(-1) === "chunked") {
+    // Content-Length means nothing beside Transfer-Encoding (RFC 9112 6.3).
+    const { body: data, chunks, trailers } = dechunk(body);
+    body = data;
+    notes.push(
+      `the body was sent in chunked transfer encoding: de-chunked (${chunks} chunk${chunks === 1 ? "" : "s"}, ${data.length} bytes) before verifying${trailers.length ? `; trailer fields ${trailers.join(", ")} are no part of the body` : ""}`,
+    );
+    const other = codings.slice(0, -1).filter((c) => c !== "identity");
+    if (other.length) {
+      notes.push(`the body is still in transfer coding ${other.join(", ")}: it is verified as it is, not decoded`);
+    }
+  } else if (declared !== undefined && /^\d+$/.test(declared)) {
     const length = Number(declared);
     if (body.length > length && /^\s*$/.test(body.subarray(length).toString("latin1"))) {
       body = body.subarray(0, length);
@@ -122,10 +135,16 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
   } else if (options.trailingNewlineAdded && body.length > 0 && body[body.length - 1] === 0x0a) {
     body = body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1));
   }
-  if (headers.some(([n, v]) => n.toLowerCase() === "transfer-encoding" && /chunked/i.test(v))) {
-    notes.push("the body is in chunked transfer encoding: paste the body as the application received it");
-  }
   return { kind: "http", method: line[1] as string, path, query, headers, body, notes };
+}
+
+/** The transfer codings of the Transfer-Encoding headers, in order, lower case. */
+function transferCodings(headers: [string, string][]): string[] {
+  return headers
+    .filter(([n]) => n.toLowerCase() === "transfer-encoding")
+    .flatMap(([, v]) => v.split(","))
+    .map((c) => (c.split(";")[0] as string).trim().toLowerCase())
+    .filter((c) => c !== "");
 }
 
 /** Splits a shell command line into words: quotes, `$'...'`, backslashes, line continuations. */

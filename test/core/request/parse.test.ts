@@ -112,3 +112,46 @@ describe("hostile input", () => {
     );
   });
 });
+
+describe("chunked transfer encoding (RFC 9112 7.1)", () => {
+  const head = "POST /calling/v1/callouts HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+  it("de-chunks hex sizes, chunk extensions and trailers, and says so", () => {
+    const chunked = `5;name=value\r\n{"a":\r\n1A ; x ; y="q"\r\n"bcdefghijklmnopqrstuvwxy"\r\n0\r\nX-Trailer: t\r\n\r\n`;
+    const r = parseRequest(head + chunked);
+    expect(Buffer.from(r.body).toString()).toBe('{"a":"bcdefghijklmnopqrstuvwxy"');
+    expect(r.notes.join("\n")).toMatch(/de-chunked/);
+    expect(r.notes.join("\n")).toMatch(/trailer/i);
+  });
+
+  it("de-chunks bytes that are not text, a last chunk of many zeros, and lines ending in LF alone", () => {
+    const data = Buffer.from([0xff, 0x0d, 0x0a, 0x00, 0x30]);
+    const r = parseRequest(
+      Buffer.concat([Buffer.from(head), Buffer.from("5\r\n"), data, Buffer.from("\r\n000\r\n\r\n")]),
+    );
+    expect(Buffer.from(r.body).equals(data)).toBe(true);
+    const lf = parseRequest("POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\nab\n0\n\n");
+    expect(Buffer.from(lf.body).toString()).toBe("ab");
+  });
+
+  it("ignores Content-Length when the body is chunked, and takes an end without the last empty line", () => {
+    const r = parseRequest(
+      `POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: gzip, chunked\r\n\r\n4\r\nabcd\r\n0\r\n`,
+    );
+    expect(Buffer.from(r.body).toString()).toBe("abcd");
+    expect(r.notes.join("\n")).toMatch(/gzip/);
+  });
+
+  it.each([
+    ["no size line", "\r\nab\r\n0\r\n\r\n", /chunk size/],
+    ["a size that is not hex", "zz\r\nab\r\n0\r\n\r\n", /chunk size/],
+    ["fewer bytes than the size says", "10\r\nab\r\n0\r\n\r\n", /declares 16 bytes/],
+    ["no line ending after the data", "2\r\nabc\r\n0\r\n\r\n", /line ending after/],
+    ["no last chunk", "2\r\nab\r\n", /last chunk/],
+    ["text after the end", "2\r\nab\r\n0\r\n\r\nGET / HTTP/1.1\r\n", /after the end/],
+    ["an empty body", "", /last chunk/],
+  ])("a malformed chunked body is a format error: %s", (_, body, message) => {
+    expect(() => parseRequest(head + body)).toThrow(InvalidInputError);
+    expect(() => parseRequest(head + body)).toThrow(message);
+  });
+});
