@@ -205,7 +205,7 @@ describe("request verify", () => {
       ],
       ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application or User"],
       ["hello there", "not an HTTP request or a curl command"],
-      ["curl -d @body.json https://x.example/a", "reads its body from a file"],
+      ["curl -d @- https://x.example/a", "reads its body from standard input"],
     ] as const) {
       const r = await runCli(["request", "verify", text], { env });
       expect(r.code, text).toBe(6);
