@@ -81,7 +81,9 @@ describe("curl commands", () => {
     const body = (command: string, readFile?: (path: string) => Uint8Array) =>
       Buffer.from(parseRequest(command, readFile ? { readFile } : {}).body).toString("latin1");
     // content: all of it encoded (UTF-8 bytes), a space as +, only A-Z a-z 0-9 - . _ ~ kept.
-    expect(body("curl h/p --data-urlencode 'héllo wörld*!()'\\''+%'")).toBe("h%C3%A9llo+w%C3%B6rld%2A%21%28%29%27%2B%25");
+    expect(body("curl h/p --data-urlencode 'héllo wörld*!()'\\''+%'")).toBe(
+      "h%C3%A9llo+w%C3%B6rld%2A%21%28%29%27%2B%25",
+    );
     // =content: the = is no part of the data; name=content: the name as it is.
     expect(body("curl h/p --data-urlencode '=a b=c' --data-urlencode 'n a=a b@c' -d raw=1")).toBe(
       "a+b%3Dc&n a=a+b%40c&raw=1",
