@@ -2,8 +2,9 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run on `serve`, default 10), --load-rounds N (plain server and `serve --any-user`
-// in turn, default 3), --page-runs N (loads of each page, default 15),
+// load run, default 10), --load-rounds N (baseline and ours in turn: the plain server and
+// `serve --any-user`, the plain forwarder and `callback listen`; default 3), --page-runs N
+// (loads of each page, default 15),
 // --memory-runs N (default 5), --only startup,batch,memory,load,page,scan,callback (some
 // sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -144,6 +145,17 @@ async function startHttp(args, extraEnv = {}) {
   return { url, stop };
 }
 
+/** The run with the median requests/s, and the sums of errors and non-2xx answers. */
+const medianRun = (list) => {
+  const sorted = [...list].sort((a, b) => a.requests.average - b.requests.average);
+  const mid = sorted[(sorted.length - 1) >> 1];
+  const sum = (k) => list.reduce((n, r) => n + r[k], 0);
+  return { ...mid, errors: sum("errors"), non2xx: sum("non2xx") };
+};
+const LOAD_SECONDS = arg("--load-seconds", 10);
+// Round after round, the baseline and ours in turn (each a fresh process), so that drift
+// in a shared machine hits both alike; the medians count.
+const LOAD_ROUNDS = arg("--load-rounds", 3);
 const loadRow = (what, r, note) =>
   rows.push([
     what,
@@ -292,14 +304,9 @@ if (section("load")) {
   // 4. serve under load: autocannon on loopback, side by side with a plain node:http server.
   console.error("serve under load ...");
   const autocannon = (await import("autocannon")).default;
-  const LOAD_SECONDS = arg("--load-seconds", 10);
-
   const load = (url, options = {}) =>
     autocannon({ url, method: "POST", connections: 100, duration: LOAD_SECONDS, ...options });
   const query = "/api/auth?username=alice&password=anything";
-  // Round after round, the plain server and `serve` in turn (each a fresh process), so
-  // that drift in a shared machine hits both alike; the medians count.
-  const LOAD_ROUNDS = arg("--load-rounds", 3);
   const runs = { plain: [], any: [] };
   let plainPeak = 0;
   let anyPeak = 0;
@@ -311,13 +318,6 @@ if (section("load")) {
     runs.any.push(await load(anyUser.url + query));
     anyPeak = Math.max(anyPeak, await anyUser.stop());
   }
-  /** The run with the median requests/s, and the sums of errors and non-2xx answers. */
-  const medianRun = (list) => {
-    const sorted = [...list].sort((a, b) => a.requests.average - b.requests.average);
-    const mid = sorted[(sorted.length - 1) >> 1];
-    const sum = (k) => list.reduce((n, r) => n + r[k], 0);
-    return { ...mid, errors: sum("errors"), non2xx: sum("non2xx") };
-  };
   const plainLoad = medianRun(runs.plain);
   const anyLoad = medianRun(runs.any);
   const perRound = runs.any.map((r, i) => (r.requests.average / runs.plain[i].requests.average).toFixed(2));
@@ -483,7 +483,6 @@ if (section("callback")) {
   // both passing signed ACE callbacks on to the same plain backend process.
   console.error("callback listen forwarding under load ...");
   const autocannon = (await import("autocannon")).default;
-  const LOAD_SECONDS = arg("--load-seconds", 10);
   const backend = await startHttp([join(root, "bench", "plain-backend.mjs")]);
   const ace = signedAce();
   const headers = Object.fromEntries(ace.headers);
@@ -496,18 +495,28 @@ if (section("callback")) {
       connections: 100,
       duration: LOAD_SECONDS,
     });
-  const plain = await startHttp([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
-  const plainLoad = await drive(plain.url);
-  await plain.stop();
-  const listen = await startHttp([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
-  const listenLoad = await drive(listen.url);
-  await listen.stop();
+  const runs = { plain: [], listen: [] };
+  for (let round = 0; round < LOAD_ROUNDS; round++) {
+    const plain = await startHttp([join(root, "bench", "plain-forwarder.mjs"), backend.url]);
+    runs.plain.push(await drive(plain.url));
+    await plain.stop();
+    const listen = await startHttp([cli, "callback", "listen", "--port", "0", "--forward-to", backend.url]);
+    runs.listen.push(await drive(listen.url));
+    await listen.stop();
+  }
   await backend.stop();
-  loadRow(`forwarding: plain node:http forwarder, 100 connections, ${LOAD_SECONDS}s`, plainLoad, "baseline");
+  const plainLoad = medianRun(runs.plain);
+  const listenLoad = medianRun(runs.listen);
+  const perRound = runs.listen.map((r, i) => (r.requests.average / runs.plain[i].requests.average).toFixed(2));
   loadRow(
-    `forwarding: \`callback listen --forward-to\` (each ACE checked), 100 connections, ${LOAD_SECONDS}s`,
+    `forwarding: plain node:http forwarder, 100 connections, ${LOAD_SECONDS}s, median of ${LOAD_ROUNDS}`,
+    plainLoad,
+    "baseline",
+  );
+  loadRow(
+    `forwarding: \`callback listen --forward-to\` (each ACE checked), 100 connections, ${LOAD_SECONDS}s, median of ${LOAD_ROUNDS}`,
     listenLoad,
-    `${(listenLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain forwarder's requests/s (limit 0.8x)`,
+    `${(listenLoad.requests.average / plainLoad.requests.average).toFixed(2)}x the plain forwarder's requests/s (limit 0.8x; rounds ${perRound.join(", ")})`,
   );
   if (
     listenLoad.errors !== 0 ||

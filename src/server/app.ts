@@ -17,8 +17,8 @@ export const LIMITS = {
 };
 
 export interface AppOptions {
-  /** Access-log lines, a request's each, gathered per turn of the event loop. */
-  log: (lines: string) => void;
+  /** Access-log lines, a request's each, gathered per turn of the event loop; none without. */
+  log?: (lines: string) => void;
   /** The body types the routes take, for the 415 answer ("JSON (application/json)"). */
   bodyTypes: string;
 }
@@ -71,6 +71,15 @@ function timestamp(): string {
   return stamp;
 }
 
+/** Ajv's first complaint, naming the property it does not know ("must NOT have additional properties"). */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const unknown = first?.keyword === "additionalProperties" ? first.params.additionalProperty : undefined;
+  if (typeof unknown !== "string") return error.message;
+  const at = `${error.validationContext ?? "body"}${first?.instancePath ?? ""}`;
+  return `${at} has an unknown property ${JSON.stringify(unknown)}`;
+}
+
 /**
  * The HTTP stack of the local servers: Fastify with explicit limits, case-insensitive
  * paths with an optional trailing slash, one JSON error shape `{"error": "..."}` (never a
@@ -114,6 +123,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       });
       return server;
     },
+    // Fastify's Ajv coerces by default ({"text": 1} passes as "1", a one-item array as its
+    // item) and drops properties a schema does not allow: a request is judged as it was
+    // sent, or refused with 400.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     forceCloseConnections: "idle",
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
@@ -130,7 +143,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const flush = () => {
     const lines = pending;
     pending = "";
-    if (lines) options.log(lines);
+    if (lines) options.log?.(lines);
   };
   const logLine = (method: string, url: string | undefined, status: number, ms: number, tail: string) => {
     if (pending === "") setImmediate(flush);
@@ -198,7 +211,7 @@ export function createApp(options: AppOptions): FastifyInstance {
           : status === 415
             ? `unsupported body type: send ${options.bodyTypes}`
             : error.validation
-              ? `invalid request: ${error.message}`
+              ? `invalid request: ${validationMessage(error)}`
               : error.message;
     return reply.code(status).send({ error: message });
   });
@@ -206,22 +219,23 @@ export function createApp(options: AppOptions): FastifyInstance {
     reply.code(404).send({ error: "not found" });
   });
   // Logged as the answer is sent (an onResponse hook would cost a listener per request).
-  app.addHook("onSend", (request, reply, payload, done) => {
-    const raw = request.raw as TimedRequest;
-    if (raw[REFUSED]) return done(null, payload);
-    const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
-    const note =
-      request.logNote ??
-      (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
-    logLine(
-      request.method,
-      request.url,
-      reply.statusCode,
-      performance.now() - (raw[RECEIVED] ?? performance.now()),
-      `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
-    );
-    done(null, payload);
-  });
+  if (options.log)
+    app.addHook("onSend", (request, reply, payload, done) => {
+      const raw = request.raw as TimedRequest;
+      if (raw[REFUSED]) return done(null, payload);
+      const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
+      const note =
+        request.logNote ??
+        (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
+      logLine(
+        request.method,
+        request.url,
+        reply.statusCode,
+        performance.now() - (raw[RECEIVED] ?? performance.now()),
+        `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
+      );
+      done(null, payload);
+    });
   app.get("/healthz", async () => ({ ok: true }));
   return app;
 }

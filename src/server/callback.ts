@@ -19,6 +19,8 @@ export interface CallbackServerOptions {
   forwardTo: URL | null;
   /** Called once per request, after it was answered. */
   received: (received: Received) => void;
+  /** How long the backend may keep a request without a byte moving (default 30 s): then 502. */
+  backendTimeoutMs?: number;
 }
 
 /** Hop-by-hop headers, which belong to one connection and are not passed on. */
@@ -48,10 +50,14 @@ function headerPairs(raw: string[]): [string, string][] {
  * is given, and the backend's answer returned as it came.
  */
 export async function createCallbackServer(options: CallbackServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: () => {}, bodyTypes: "any body (it is passed on as bytes)" });
+  const app = createApp({ bodyTypes: "any body (it is passed on as bytes)" });
   const forward = options.forwardTo;
   const secure = forward?.protocol === "https:";
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // Set on the agent, not on each request: the sockets keep it, so no request pays for
+  // setting and clearing it (a request whose socket stays idle that long fails with a 502).
+  const agentOptions = { keepAlive: true, timeout: options.backendTimeoutMs ?? 30_000 };
+  const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  const hostname = forward?.hostname.replace(/^\[|\]$/g, "");
   const prefix = forward ? forward.pathname.replace(/\/$/, "") : "";
   app.addHook("onClose", async () => agent.destroy());
 
@@ -115,13 +121,12 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       const outgoing = send(
         {
           protocol: forward?.protocol,
-          hostname: forward?.hostname.replace(/^\[|\]$/g, ""),
+          hostname,
           port: forward?.port,
           method: parsed.method,
           path: `${prefix}${url}`,
           headers: out,
           agent,
-          timeout: 30_000,
         },
         (incoming) => {
           const chunks: Buffer[] = [];

@@ -144,11 +144,11 @@ describe.skipIf(!haveChromium)("a page on another origin logs in through serve",
     await tab.fill("#username", "alice");
     await tab.fill("#password", "wonderland");
     await tab.click("button");
-    await expect.poll(() => tab.textContent("#result"), { timeout: 10_000 }).toBe("ticket for alice");
+    await expect.poll(() => tab.textContent("#result")).toBe("ticket for alice");
     const login = (await tab.evaluate("window.login")) as { userTicket: string };
     expect(verifyTicket(login.userTicket, { applicationSecret: SECRET, applicationKey: KEY }).valid).toBe(true);
     await expect
-      .poll(() => sinchCalls.find((c) => c.method === "POST")?.authorization, { timeout: 10_000 })
+      .poll(() => sinchCalls.find((c) => c.method === "POST")?.authorization)
       .toBe(`user ${login.userTicket}`);
     expect(await tab.evaluate("window.sinchClient.user.userId")).toBe("alice");
     expect(errors).toEqual([]);
@@ -164,7 +164,7 @@ describe.skipIf(!haveChromium)("a page on another origin logs in through serve",
     await tab.fill("#username", "alice");
     await tab.fill("#password", "looking glass");
     await tab.click("button");
-    await expect.poll(() => tab.textContent("#result"), { timeout: 10_000 }).toBe("login refused: 403");
+    await expect.poll(() => tab.textContent("#result")).toBe("login refused: 403");
     await context.close();
   });
 });

@@ -7,14 +7,13 @@ import { describe, expect, it } from "vitest";
 import { createTicket } from "../../src/index.js";
 import { KEY, SECRET } from "../helpers/constants.js";
 import { loadSinchSdk } from "../helpers/sinch-sdk.js";
+import { until } from "../helpers/wait.js";
 
 async function startWith(userTicket: string) {
   const { Sinch, requests } = loadSinchSdk("2026-11-28T12:00:00.000Z");
   const client = new Sinch({ applicationKey: KEY, capabilities: { messaging: true } });
   void client.start({ userTicket }).catch(() => {});
-  for (let i = 0; i < 200 && !requests.some((r) => r.method === "POST"); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await until(() => requests.some((r) => r.method === "POST"), "the SDK's POST", 5);
   return { client, requests };
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { requireBuild } from "../helpers/bin.js";
+import { cleanEnv, requireBuild } from "../helpers/bin.js";
 
 describe("README", () => {
   it("shows exactly what --help prints for every command", () => {
@@ -13,5 +13,23 @@ describe("README", () => {
     const readme = readFileSync("README.md", "utf8");
     expect(readme).toContain("`sinch-ticket verify --help`\n\n```text\nUsage: sinch-ticket verify [options] [ticket]");
     expect(readme).toContain("Usage: sinch-ticket config init [options]");
+  });
+
+  it("quick start: the command after the build runs as written, from the repository", () => {
+    requireBuild();
+    const readme = readFileSync("README.md", "utf8");
+    const block = /## Quick start[\s\S]*?```sh\n([^\n]*)\n/.exec(readme)?.[1] ?? "";
+    expect(block).toMatch(/^npm ci && npm run build && /);
+    const command = block.replace(/^npm ci && npm run build && /, "");
+    const r = spawnSync("bash", ["-c", `set -o pipefail; ${command}`], { env: cleanEnv({}), encoding: "utf8" });
+    expect(r.stdout).toMatch(/^✓ valid ticket\n/);
+    expect(r.status).toBe(0);
+  });
+
+  it("never runs the command as `node bin/...`, where Node 20 to 24 take --env-file for themselves", () => {
+    for (const file of ["README.md", "SECURITY.md", "docs/road.md", "docs/benchmarks.md"]) {
+      const blocks = readFileSync(file, "utf8").match(/^```[\s\S]*?^```/gm) ?? [];
+      for (const block of blocks) expect(block, file).not.toMatch(/\bnode (\.\/)?bin\/sinch-ticket/);
+    }
   });
 });

@@ -63,7 +63,8 @@ describe("batch runs long enough to use a worker thread", () => {
         "-c",
         `set -o pipefail; "${process.execPath}" "${CLI}" sign --count 5000000 --endpoint-template 'u{n}' | head -n 2; echo "exit \${PIPESTATUS[0]}" >&2`,
       ],
-      { env: env(), encoding: "utf8", timeout: 20_000 },
+      // Stops the writer only if it hangs instead of ending at the first failed write.
+      { env: env(), encoding: "utf8", timeout: 50_000 },
     );
     expect(r.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(r.stderr).toContain("exit 0");

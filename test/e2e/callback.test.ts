@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, cleanEnv, requireBuild, runBin } from "../helpers/bin.js";
 import { KEY, SECRET } from "../helpers/constants.js";
+import { until } from "../helpers/wait.js";
 
 const env = cleanEnv({ SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET, SINCH_WEBHOOK_SECRET: "wh" });
 
@@ -30,10 +31,8 @@ async function listen(args: string[]): Promise<Listener> {
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  for (let i = 0; !/^http:\/\/\S+\n/.test(out); i++) {
-    if (child.exitCode !== null || i > 1000) throw new Error(`listen did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => /^http:\/\/\S+\n/.test(out) || child.exitCode !== null, "listen to start", 10);
+  if (child.exitCode !== null) throw new Error(`listen did not start: ${err}`);
   return {
     url: (/^(http:\/\/\S+)\n/.exec(out) as RegExpExecArray)[1] as string,
     child,
@@ -54,13 +53,6 @@ function send(args: string[], input?: string): Promise<{ code: number | null; st
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input ?? "");
   });
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; !check(); i++) {
-    if (i > 1000) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 let backend: Server;

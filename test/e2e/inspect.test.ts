@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { createRegistrationToken, createTicket } from "../../src/index.js";
 import { cleanEnv, requireBuild, runBin, writeProfiles } from "../helpers/bin.js";
 import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
 import { type RunningServer, startServer } from "../helpers/serve.js";
+import { until } from "../helpers/wait.js";
 
 // `sinch-ticket inspect` (the built binary): the rules of its server and its API.
 
@@ -244,13 +245,7 @@ describe("inspect's start and stop", () => {
     });
     const running = await startServer([], withDisplay, undefined, "inspect");
     try {
-      for (let i = 0; i < 100; i++) {
-        try {
-          if (readFileSync(record, "utf8")) break;
-        } catch {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+      await until(() => existsSync(record) && readFileSync(record, "utf8") !== "", "the browser opener to be run");
       expect(readFileSync(record, "utf8").trim()).toBe(running.url);
     } finally {
       expect(await running.stop("SIGINT")).toBe(0);
@@ -264,8 +259,7 @@ describe("inspect's start and stop", () => {
       undefined,
       "inspect",
     );
-    await new Promise((r) => setTimeout(r, 200));
-    expect(running.stderr()).toContain("no display to open a browser on");
+    await until(() => running.stderr().includes("no display to open a browser on"), "the no-display note");
     expect(await running.stop("SIGTERM")).toBe(0);
   });
 

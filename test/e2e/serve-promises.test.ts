@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, requireBuild } from "../helpers/bin.js";
 import { KEY, SECRET } from "../helpers/constants.js";
 import { post, type RunningServer, startServer } from "../helpers/serve.js";
+import { until } from "../helpers/wait.js";
 
 /**
  * The promises of `serve` that only show under pressure: the failed-login limit under
@@ -324,7 +325,4 @@ describe("serve: shutdown", () => {
   }, 30_000);
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await sleep(25);
-  expect(condition()).toBe(true);
-}
+const waitFor = (condition: () => boolean) => until(condition);

@@ -9,6 +9,7 @@ import { decodeRegistrationToken, decodeTicket, verifyRegistrationToken, verifyT
 import { cleanEnv, requireBuild, runBin } from "../helpers/bin.js";
 import { KEY, SECRET } from "../helpers/constants.js";
 import { post, type RunningServer, startServer } from "../helpers/serve.js";
+import { until } from "../helpers/wait.js";
 
 const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const PASSWORD = "correct horse battery staple";
@@ -194,7 +195,8 @@ describe("serve: the tutorial's auth backend", () => {
     const slow = usersFile("slow.htpasswd", { alice: PASSWORD }, 10);
     const server = await start(["--htpasswd", slow]);
     const answer = post(`${server.url}/api/auth?username=alice&password=${encodeURIComponent(PASSWORD)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    // A request answered after the login was sent: the server has the login by then.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     server.child.kill("SIGTERM");
     const r = await answer;
     expect(r.status).toBe(200);
@@ -296,7 +298,4 @@ describe("serve keeps secrets out of its output", () => {
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(condition()).toBe(true);
-}
+const waitFor = (condition: () => boolean) => until(condition);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { until } from "./wait.js";
 
 /** The installed command: bin/sinch-ticket.cjs, which starts the build in dist/. */
 export const CLI = fileURLToPath(new URL("../../bin/sinch-ticket.cjs", import.meta.url));
@@ -72,11 +73,8 @@ export async function runInTerminal(
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   try {
     for (const step of steps) {
-      const seenBefore = screen.length;
-      for (let i = 0; !step.waitFor.test(screen.slice(seenBefore > 0 ? 0 : 0)); i++) {
-        if (i > 400) throw new Error(`timed out waiting for ${step.waitFor}; screen: ${JSON.stringify(screen)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await until(() => step.waitFor.test(screen) || child.exitCode !== null, `${step.waitFor} on the screen`);
+      if (!step.waitFor.test(screen)) throw new Error(`no ${step.waitFor} on the screen: ${JSON.stringify(screen)}`);
       await new Promise((r) => setTimeout(r, 50));
       child.stdin.write(step.type);
     }

@@ -89,6 +89,23 @@ describe("POST /api/auth", () => {
     expect((await s.inject({ method: "GET", url: AUTH_PATH })).headers.allow).toBe("POST");
   });
 
+  it("refuses a JSON name or password that is not a string with 400, never signing a coerced one", async () => {
+    // With any user accepted, a coerced {"username": 123} would get a ticket for "123".
+    for (const s of [await server({ users: () => null }), await server()]) {
+      const cases: [object, string][] = [
+        [{ username: 123, password: "wonderland" }, "invalid request: body/username must be string"],
+        [{ username: ["alice"], password: "wonderland" }, "invalid request: body/username must be string"],
+        [{ username: "alice", password: 1234 }, "invalid request: body/password must be string"],
+        [{ username: "alice", password: true }, "invalid request: body/password must be string"],
+      ];
+      for (const [payload, error] of cases) {
+        const r = await s.inject({ method: "POST", url: AUTH_PATH, payload });
+        expect([r.statusCode, r.json()], JSON.stringify(payload)).toEqual([400, { error }]);
+      }
+      await s.close();
+    }
+  });
+
   it(`answers 429 with Retry-After after ${FAILURES_ALLOWED} failed logins for one user`, async () => {
     const s = await server();
     const wrong = { method: "POST" as const, url: AUTH_PATH, payload: { username: "alice", password: "wrong" } };

@@ -85,6 +85,30 @@ describe("the inspect server's routes", () => {
     expect(calls).toEqual([]);
   });
 
+  it("refuses a wrong-typed field or an unknown property with 400 and the one error shape, never coerced", async () => {
+    const s = await server();
+    const post = (payload: object) =>
+      s.inject({ method: "POST", url: `/api/inspect?token=${TOKEN}`, headers: HOST, payload });
+    const cases: [object, RegExp][] = [
+      [{ text: 1 }, /^invalid request: body\/text must be string$/],
+      [{ text: ["abc"] }, /^invalid request: body\/text must be string$/],
+      [{ text: true }, /^invalid request: body\/text must be string$/],
+      [{ text: null }, /^invalid request: body\/text must be string$/],
+      [{ text: "abc", verify: "false" }, /^invalid request: body\/verify must be boolean$/],
+      [{ text: "abc", verify: 0 }, /^invalid request: body\/verify must be boolean$/],
+      [{ text: "abc", profile: 7 }, /^invalid request: body\/profile must be string,null$/],
+      [{ text: "abc", extra: 1 }, /^invalid request: body has an unknown property "extra"$/],
+      [{ text: "abc", Verify: false }, /^invalid request: body has an unknown property "Verify"$/],
+    ];
+    for (const [payload, message] of cases) {
+      const r = await post(payload);
+      expect(r.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(r.json(), JSON.stringify(payload)).toEqual({ error: expect.stringMatching(message) });
+    }
+    expect(calls).toEqual([]);
+  });
+
   it("refuses any Host but 127.0.0.1 or localhost on its own port", async () => {
     const s = await server();
     for (const host of ["evil.example", "127.0.0.1:8080", "localhost", "127.0.0.2:0"]) {

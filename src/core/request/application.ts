@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, hash } from "node:crypto";
 import { base64Problem } from "../base64.js";
 import { InvalidInputError } from "../errors.js";
 
@@ -37,7 +37,7 @@ export interface ApplicationKeyBytes {
 /** base64(MD5(body)), or "" when there is no body (an empty body counts as none, as Sinch's SDKs do). */
 export function contentMd5(body: Uint8Array | string | null | undefined): string {
   if (body === null || body === undefined || body.length === 0) return "";
-  return createHash("md5").update(body).digest("base64");
+  return hash("md5", body, "base64");
 }
 
 /** The MD5 Sinch's SDKs would write for an empty body if they took one (a known mistake). */
@@ -63,7 +63,12 @@ export function applicationKeyBytes(secret: string | Uint8Array): ApplicationKey
 
 /** base64(HMAC-SHA256(key, UTF-8(text))). */
 export function applicationSignature(key: Uint8Array, text: string): string {
-  return createHmac("sha256", key).update(text, "utf8").digest("base64");
+  return applicationMac(key, text).toString("base64");
+}
+
+/** HMAC-SHA256(key, UTF-8(text)), the bytes. */
+export function applicationMac(key: Uint8Array, text: string): Buffer {
+  return createHmac("sha256", key).update(text, "utf8").digest();
 }
 
 export interface SignRequestOptions {

@@ -28,7 +28,7 @@ export interface ParsedRequest {
 /** The first value of a header, its name matched case-insensitively. */
 export function headerValue(request: Pick<ParsedRequest, "headers">, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [n, v] of request.headers) if (n.toLowerCase() === lower) return v;
+  for (const [n, v] of request.headers) if (n.length === lower.length && n.toLowerCase() === lower) return v;
   return undefined;
 }
 

@@ -192,20 +192,21 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     json = "";
   };
   const received = ({ request, status, error }: Received) => {
+    const now = io.now();
     const scheme = requestScheme(request);
     let verdict: RequestVerifyResult | null = null;
     let shown: string;
     if (scheme !== null && (secretFor(scheme) === "webhook" ? !webhookSecret : !secret)) {
       shown = `unchecked: no ${secretFor(scheme)} secret`;
     } else {
-      verdict = verifyRequest(request, { ...options, now: io.now() });
+      verdict = verifyRequest(request, { ...options, now });
       shown = verdict.valid ? "valid" : `✗ ${verdictLine(verdict)}`;
       if (verdict.diagnosis.length > 0) shown += ` [${verdict.diagnosis.map((d) => d.mistake).join(", ")}]`;
     }
     const event = callbackEventName(request.body, scheme);
     const answered = status === null ? `backend unreachable (${error})` : String(status);
     if (lines === "" && json === "") setImmediate(flush);
-    lines += `${io.now().toISOString()} ${request.method} ${request.path} ${event} ${scheme ?? "unsigned"} ${shown} → ${answered}\n`;
+    lines += `${now.toISOString()} ${request.method} ${request.path} ${event} ${scheme ?? "unsigned"} ${shown} → ${answered}\n`;
     if (flags.json) {
       const object = verdict
         ? { event, ...requestJson(verdict), status }

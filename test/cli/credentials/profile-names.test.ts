@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createTicket } from "../../src/index.js";
-import { NOW } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { createTicket } from "../../../src/index.js";
+import { NOW } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 /**
  * Profile names are the config file's own keys, nothing else: names that every JavaScript

@@ -1,8 +1,8 @@
 /** `callback send --print`: every event's signed request, read back by `request verify`. */
 import { describe, expect, it } from "vitest";
-import { CALLBACK_EVENTS } from "../../src/index.js";
-import { KEY, SECRET } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { CALLBACK_EVENTS } from "../../../src/index.js";
+import { KEY, SECRET } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET, SINCH_WEBHOOK_SECRET: "hook secret" };
 

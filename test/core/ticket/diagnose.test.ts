@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createTicket, decodeTicket, verifyTicket } from "../../src/index.js";
-import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { type Mistake, ticketWithMistake } from "../helpers/mistakes.js";
-import { vectors } from "../helpers/vectors.js";
+import { createTicket, decodeTicket, verifyTicket } from "../../../src/index.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { type Mistake, ticketWithMistake } from "../../helpers/mistakes.js";
+import { vectors } from "../../helpers/vectors.js";
 
 const verify = (ticket: string, key: string | null = KEY) =>
   verifyTicket(ticket, { applicationSecret: SECRET, applicationKey: key, now: NOW, ignoreTime: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createTicket, decodeTicket, signTicketJson, ticketJson, verifyTicket } from "../src/index.js";
-import { vectors } from "./helpers/vectors.js";
+import { createTicket, decodeTicket, signTicketJson, ticketJson, verifyTicket } from "../../../src/index.js";
+import { vectors } from "../../helpers/vectors.js";
 
 const signable = vectors.userTickets.filter((v) => v.applicationSecret !== null && v.layout !== "sinch-issued");
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeTicket, verifyTicket } from "../../src/index.js";
-import { SECRET } from "../helpers/constants.js";
+import { decodeTicket, verifyTicket } from "../../../src/index.js";
+import { SECRET } from "../../helpers/constants.js";
 
 /** `created` as the PHP, Python, Ruby and Java samples write it (formats.md, "others"). */
 function ticketCreated(created: string): string {

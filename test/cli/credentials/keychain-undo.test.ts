@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { tempHome } from "../helpers/bin.js";
-import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
-import { type SecretService, startSecretService } from "../helpers/keyring.js";
+import { tempHome } from "../../helpers/bin.js";
+import { KEY, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
+import { type SecretService, startSecretService } from "../../helpers/keyring.js";
 
 // A config write that fails (here: the rename of the new file over the old one, as on a
 // full or read-only disk) must leave the config file and the real store as they were.
@@ -104,7 +104,7 @@ describe("a failed config write undoes the keychain change", () => {
 
 describe("the keychain's time limit", () => {
   it("takes seconds from SINCH_TICKET_KEYCHAIN_TIMEOUT and refuses anything else", async () => {
-    const { keychainTimeout } = await import("../../src/cli/credentials/keychain.js");
+    const { keychainTimeout } = await import("../../../src/cli/credentials/keychain.js");
     expect(keychainTimeout(undefined)).toBeUndefined();
     expect(keychainTimeout("2.5")).toBe(2.5);
     for (const bad of ["abc", "0", "-1", "121"]) {

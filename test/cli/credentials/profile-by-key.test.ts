@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRegistrationToken, createTicket } from "../../src/index.js";
-import { NOW } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { createRegistrationToken, createTicket } from "../../../src/index.js";
+import { NOW } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 /** Three customers' applications, each in a profile; the default is the first. */
 const apps = {

@@ -6,8 +6,8 @@ import {
   MalformedTicketError,
   signTicketJson,
   verifyTicket,
-} from "../../src/index.js";
-import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
+} from "../../../src/index.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 const sign = (json: string) => signTicketJson(json, SECRET);

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createTicket, signApplicationRequest, webhookSignature } from "../../src/index.js";
-import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { createTicket, signApplicationRequest, webhookSignature } from "../../../src/index.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const BODY = '{"identity":{"type":"number","endpoint":"+46700000000"},"method":"sms"}';

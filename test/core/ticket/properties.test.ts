@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeTicket, signTicketJson, ticketJson, verifyTicket } from "../../src/index.js";
-import { NOW, SECRET } from "../helpers/constants.js";
+import { decodeTicket, signTicketJson, ticketJson, verifyTicket } from "../../../src/index.js";
+import { NOW, SECRET } from "../../helpers/constants.js";
 
 const style = fc.constantFrom("dotnet" as const, "js" as const);
 // Any well-formed Unicode text, control characters and separators included.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createTicket } from "../../src/index.js";
-import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { createTicket } from "../../../src/index.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const ticket = (endpoint: string) =>
@@ -77,7 +77,7 @@ describe("decode, verify and verify --batch read pasted text", () => {
 
 describe("decode shows what it can read", () => {
   it("when only the signature is damaged: everything, the damage as a warning, exit 6", async () => {
-    const { ticketWithMistake } = await import("../helpers/mistakes.js");
+    const { ticketWithMistake } = await import("../../helpers/mistakes.js");
     const stripped = ticketWithMistake("stripped-digest", KEY, SECRET, OTHER_SECRET);
     const human = await runCli(["decode", stripped]);
     expect(human.code).toBe(6);

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { verifyTicket } from "../../src/index.js";
-import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { jsonFor } from "../helpers/mistakes.js";
+import { verifyTicket } from "../../../src/index.js";
+import { KEY, NOW, OTHER_SECRET, SECRET } from "../../helpers/constants.js";
+import { jsonFor } from "../../helpers/mistakes.js";
 
 /**
  * Tickets whose data is UTF-8 but whose signature covers the JSON in another charset, made
