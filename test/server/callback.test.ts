@@ -27,7 +27,12 @@ async function backend(answer: ((seen: Seen, res: import("node:http").ServerResp
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const one = { method: req.method ?? "", url: req.url ?? "", headers: req.rawHeaders, body: Buffer.concat(chunks) };
+      const one = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.rawHeaders,
+        body: Buffer.concat(chunks),
+      };
       seen.push(one);
       answer?.(one, res);
     });
@@ -90,8 +95,17 @@ describe("callback receiver", () => {
   it("answers 502 when the backend keeps a request past the timeout", async () => {
     const back = await backend(null);
     const got: Received[] = [];
-    const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r), backendTimeoutMs: 200 });
-    const res = await app.inject({ method: "POST", url: "/ace", payload: "{}", headers: { "content-type": "application/json" } });
+    const app = await createCallbackServer({
+      forwardTo: back.url,
+      received: (r) => got.push(r),
+      backendTimeoutMs: 200,
+    });
+    const res = await app.inject({
+      method: "POST",
+      url: "/ace",
+      payload: "{}",
+      headers: { "content-type": "application/json" },
+    });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toEqual({ error: "the backend could not be reached (ETIMEDOUT)" });
     expect(back.seen).toHaveLength(1);

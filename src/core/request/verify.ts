@@ -270,7 +270,8 @@ function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions
     checks.push({ name: "signature", ok: null, detail: "skipped: the signature header could not be read" });
   } else {
     const mac = Buffer.from(signatureText, "base64");
-    if (equalBytes(applicationMac(keyBytes.bytes, text), mac)) checks.push({ name: "signature", ok: true, detail: "HMAC-SHA256 matches" });
+    if (equalBytes(applicationMac(keyBytes.bytes, text), mac))
+      checks.push({ name: "signature", ok: true, detail: "HMAC-SHA256 matches" });
     else {
       checks.push({
         name: "signature",
