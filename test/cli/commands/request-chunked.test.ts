@@ -6,9 +6,9 @@ import { once } from "node:events";
 import { request } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { signApplicationRequest } from "../../src/index.js";
-import { KEY, NOW, SECRET } from "../helpers/constants.js";
-import { runCli } from "../helpers/io.js";
+import { signApplicationRequest } from "../../../src/index.js";
+import { KEY, NOW, SECRET } from "../../helpers/constants.js";
+import { runCli } from "../../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 
