@@ -50,16 +50,20 @@ describe("config init in a terminal", () => {
         { waitFor: /Application secret/, type: "not base64!" },
         { waitFor: /\*{11}/, type: "\r" },
         { waitFor: /must be standard base64/, type: `${"\u007f".repeat(11)}${SECRET}\r` },
+        { waitFor: /Webhook secret .*optional/, type: "tty-webhook-secret\r" },
       ],
       env,
     );
     expect(first.code).toBe(0);
     expect(first.screen).not.toContain(SECRET);
     expect(first.screen).not.toContain("not base64!");
+    expect(first.screen).not.toContain("tty-webhook-secret");
+    expect(first.screen).toContain("*".repeat("tty-webhook-secret".length));
     const path = join(home, ".config", "sinch-ticket", "config.json");
     expect(JSON.parse(readFileSync(path, "utf8")).profiles.default).toEqual({
       applicationKey: "term-key",
       applicationSecret: SECRET,
+      webhookSecret: "tty-webhook-secret",
     });
 
     const declined = await runInTerminal(

@@ -83,7 +83,14 @@ describe("secrets in the keychain", () => {
     });
     const listed = runBin(["config", "list", "--json"], { env });
     expect(JSON.parse(listed.stdout).profiles).toEqual([
-      { name: "kc-main", applicationKey: KEY, hasSecret: true, secretStore: "keychain", default: true },
+      {
+        name: "kc-main",
+        applicationKey: KEY,
+        hasSecret: true,
+        secretStore: "keychain",
+        webhookSecretStore: null,
+        default: true,
+      },
     ]);
     expectNoSecret(made, fromStore, verified, shown, listed);
   });

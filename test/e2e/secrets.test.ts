@@ -174,15 +174,19 @@ describe("the secret never appears in output", () => {
       [
         { waitFor: /Application key/, type: `${KEY}\r` },
         { waitFor: /Application secret/, type: `${SECRET}\r` },
+        { waitFor: /Webhook secret/, type: "typed-webhook-secret\r" },
       ],
       { ...cleanEnv(), HOME: home, XDG_CONFIG_HOME: join(home, ".config"), TERM: "xterm" },
     );
     expect(r.code).toBe(0);
     assertNoSecret("config init prompt", r.screen);
+    expect(r.screen).not.toContain("typed-webhook-secret");
     const shown = runBin(["config", "show"], {
       env: { ...cleanEnv(), HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
     });
     expect(shown.stdout).toMatch(/\*{8} \(25 bytes\) sha256:[0-9a-f]{8}/);
+    expect(shown.stdout).toMatch(/webhook secret +\*{8} \(20 bytes\) sha256:[0-9a-f]{8}/);
     assertNoSecret("config show after init", shown.stdout, shown.stderr);
+    expect(shown.stdout + shown.stderr).not.toContain("typed-webhook-secret");
   });
 });

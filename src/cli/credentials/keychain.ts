@@ -7,8 +7,41 @@
 
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 
-/** The service every entry is stored under; the account is the profile's name. */
+/** The service every entry is stored under; the account names the profile (see `keychainAccount`). */
 export const KEYCHAIN_SERVICE = "sinch-ticket";
+
+/** Which of a profile's secrets an entry holds. */
+export type SecretKind = "application" | "webhook";
+
+/**
+ * The account of a profile's secret: the profile's name for its application secret (as
+ * stored from the start), `webhook:<profile>` for its webhook secret. No two secrets may
+ * share an account, so a profile whose name has a ':' keeps no secret in the keychain: a
+ * profile named `webhook:x` would otherwise read and overwrite profile x's webhook secret.
+ * `config init` never makes such a name; one written by hand works with secrets in the
+ * file, and any keychain use of it is refused (exit 2) saying why. The accounts already
+ * stored keep their names, so everything stored before stays readable.
+ */
+export function keychainAccount(profile: string, kind: SecretKind): string {
+  if (profile.includes(":")) throw reservedName(profile);
+  return kind === "webhook" ? `webhook:${profile}` : profile;
+}
+
+/** Whether a profile's secrets may be kept in the keychain (its name has no ':'). */
+export function keychainAllowed(profile: string): boolean {
+  return !profile.includes(":");
+}
+
+function reservedName(profile: string): ExitError {
+  return usageError(
+    `profile '${profile}' cannot keep a secret in the keychain: ':' in a profile name is reserved there (account 'webhook:<profile>' holds a profile's webhook secret); rename the profile in the config file, or keep its secrets in the file`,
+  );
+}
+
+/** "secret" or "webhook secret", for messages. */
+function secretName(kind: SecretKind): string {
+  return kind === "webhook" ? "webhook secret" : "secret";
+}
 
 const DEFAULT_TIMEOUT_SECONDS = 5;
 
@@ -105,7 +138,12 @@ export class Keychain {
   }
 
   /** Runs one call with a deadline; a call that never settles is left behind, counted. */
-  private async call<T>(profile: string, work: (entry: AsyncEntry, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(
+    profile: string,
+    kind: SecretKind,
+    work: (entry: AsyncEntry, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const account = keychainAccount(profile, kind);
     const { AsyncEntry } = await loadBinding();
     const signal = AbortSignal.timeout(this.timeoutMs);
     calls.pending++;
@@ -119,7 +157,7 @@ export class Keychain {
     // On Linux, the Secret Service only: the kernel keyring the library would otherwise
     // fall back to forgets everything at log-out.
     const running = (async () =>
-      work(new AsyncEntry(KEYCHAIN_SERVICE, profile, { linux: { store: "secret-service" } }), signal))();
+      work(new AsyncEntry(KEYCHAIN_SERVICE, account, { linux: { store: "secret-service" } }), signal))();
     running.then(
       () => calls.pending--,
       () => calls.pending--,
@@ -132,40 +170,47 @@ export class Keychain {
   }
 
   /** The secret stored for the profile, or null when there is no entry. */
-  async get(profile: string): Promise<string | null> {
+  async get(profile: string, kind: SecretKind = "application"): Promise<string | null> {
     try {
-      return await this.call(profile, (entry, signal) => entry.getPassword(signal));
+      return await this.call(profile, kind, (entry, signal) => entry.getPassword(signal));
     } catch (error) {
+      if (!(error instanceof KeychainError) && error instanceof ExitError) throw error;
       const { problem, reason } = classify(error);
       throw new KeychainError(
         problem,
         reason,
-        `profile '${profile}' keeps its secret in the keychain, but ${reason}: ${readAdvice(problem, profile)}`,
+        `profile '${profile}' keeps its ${secretName(kind)} in the keychain, but ${reason}: ${readAdvice(problem, profile)}`,
       );
     }
   }
 
   /** Stores the secret for the profile, replacing any entry. */
-  async set(profile: string, secret: string): Promise<void> {
+  async set(profile: string, secret: string, kind: SecretKind = "application"): Promise<void> {
     try {
-      await this.call(profile, (entry, signal) => entry.setPassword(secret, signal));
+      await this.call(profile, kind, (entry, signal) => entry.setPassword(secret, signal));
     } catch (error) {
+      if (!(error instanceof KeychainError) && error instanceof ExitError) throw error;
       const { problem, reason } = classify(error);
       throw new KeychainError(
         problem,
         reason,
-        `cannot store the secret of profile '${profile}' in the keychain: ${reason}`,
+        `cannot store the ${secretName(kind)} of profile '${profile}' in the keychain: ${reason}`,
       );
     }
   }
 
   /** Deletes the profile's entry; false when there was none. */
-  async delete(profile: string): Promise<boolean> {
+  async delete(profile: string, kind: SecretKind = "application"): Promise<boolean> {
     try {
-      return await this.call(profile, (entry, signal) => entry.deleteCredential(signal));
+      return await this.call(profile, kind, (entry, signal) => entry.deleteCredential(signal));
     } catch (error) {
+      if (!(error instanceof KeychainError) && error instanceof ExitError) throw error;
       const { problem, reason } = classify(error);
-      throw new KeychainError(problem, reason, `cannot delete the keychain entry of profile '${profile}': ${reason}`);
+      throw new KeychainError(
+        problem,
+        reason,
+        `cannot delete the keychain entry of profile '${profile}'${kind === "webhook" ? " (webhook secret)" : ""}: ${reason}`,
+      );
     }
   }
 }

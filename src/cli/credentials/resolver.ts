@@ -4,7 +4,7 @@ import { base64Problem } from "../../core/base64.js";
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
 import { configPath, isKeychainReference, type LoadedConfig, profileNamed, readConfig } from "./config-file.js";
-import { KEYCHAIN_SERVICE, Keychain, keychainTimeout } from "./keychain.js";
+import { KEYCHAIN_SERVICE, Keychain, keychainAccount, keychainTimeout, type SecretKind } from "./keychain.js";
 
 export type CredentialSource = "flag" | "env" | "dotenv" | "config" | "demo";
 
@@ -48,11 +48,6 @@ const DEMO_SECRET = "c2luY2gtdGlja2V0IGRlbW8gc2VjcmV0LCBub3QgZm9yIHVzZQ==";
 export const KEY_VAR = "SINCH_APPLICATION_KEY";
 export const SECRET_VAR = "SINCH_APPLICATION_SECRET";
 export const WEBHOOK_SECRET_VAR = "SINCH_WEBHOOK_SECRET";
-
-/** The keychain account of a profile's webhook secret (the application secret's is the profile's name). */
-export function webhookKeychainAccount(profile: string): string {
-  return `webhook:${profile}`;
-}
 
 export const SECRET_ALTERNATIVES =
   "use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`";
@@ -148,21 +143,24 @@ export class CredentialResolver {
   }
 
   /** A profile's secret from the keychain, read once; a missing entry is an error. */
-  keychainSecret(profile: string): Promise<string> {
-    let secret = this.keychainSecrets.get(profile);
+  keychainSecret(profile: string, kind: SecretKind = "application"): Promise<string> {
+    const id = `${kind} ${profile}`;
+    let secret = this.keychainSecrets.get(id);
     if (!secret) {
       secret = this.keychain()
-        .get(profile)
+        .get(profile, kind)
         .then((value) => {
           if (value === null) {
             throw new ExitError(
               ExitCode.usage,
-              `profile '${profile}' keeps its secret in the keychain, but the entry is gone (service ${KEYCHAIN_SERVICE}, account ${profile}): store it again with sinch-ticket config init --profile ${profile} --force`,
+              kind === "webhook"
+                ? `profile '${profile}' keeps its webhook secret in the keychain, but the entry is gone (service ${KEYCHAIN_SERVICE}, account ${keychainAccount(profile, kind)}): store it again with sinch-ticket config init --profile ${profile} --force --webhook-secret-file <path>`
+                : `profile '${profile}' keeps its secret in the keychain, but the entry is gone (service ${KEYCHAIN_SERVICE}, account ${profile}): store it again with sinch-ticket config init --profile ${profile} --force`,
             );
           }
           return value;
         });
-      this.keychainSecrets.set(profile, secret);
+      this.keychainSecrets.set(id, secret);
     }
     return secret;
   }
@@ -232,7 +230,7 @@ export class CredentialResolver {
     if (!stored) return null;
     if (isKeychainReference(stored)) {
       return {
-        value: await this.keychainSecret(webhookKeychainAccount(name)),
+        value: await this.keychainSecret(name, "webhook"),
         source: "config",
         origin: `keychain: profile '${name}'`,
       };

@@ -63,11 +63,11 @@ export function applicationKeyBytes(secret: string | Uint8Array): ApplicationKey
 
 /** base64(HMAC-SHA256(key, UTF-8(text))). */
 export function applicationSignature(key: Uint8Array, text: string): string {
-  return applicationMac(key, text).toString("base64");
+  return createHmac("sha256", key).update(text, "utf8").digest("base64");
 }
 
-/** HMAC-SHA256(key, UTF-8(text)), the bytes. */
-export function applicationMac(key: Uint8Array, text: string): Buffer {
+/** HMAC-SHA256(key, UTF-8(text)), the bytes (typed without Node's types, for the library's users). */
+export function applicationMac(key: Uint8Array, text: string): Uint8Array {
   return createHmac("sha256", key).update(text, "utf8").digest();
 }
 

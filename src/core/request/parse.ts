@@ -1,4 +1,5 @@
 import { InvalidInputError } from "../errors.js";
+import { dechunk } from "./chunked.js";
 
 /**
  * Reads a request as it was sent or received: a raw HTTP request (request line, headers,
@@ -51,6 +52,11 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export interface ParseOptions {
   /** The text came through a pipe or a file that may have added one line ending at the end. */
   trailingNewlineAdded?: boolean;
+  /**
+   * Reads a file a curl command names (`-d @file`, `--data-urlencode name@file`), as curl
+   * would from where it runs; without it such a command is refused.
+   */
+  readFile?: (path: string) => Uint8Array;
 }
 
 /**
@@ -65,7 +71,7 @@ export function parseRequest(input: Uint8Array | string, options: ParseOptions =
   }
   const text = bytes.toString("latin1");
   const start = /^\s*/.exec(text)?.[0].length ?? 0;
-  if (/^(\$\s*)?curl\s/.test(text.slice(start))) return parseCurl(bytes.subarray(start).toString("utf8"));
+  if (/^(\$\s*)?curl\s/.test(text.slice(start))) return parseCurl(bytes.subarray(start).toString("utf8"), options);
   return parseHttp(text.slice(start), options);
 }
 
@@ -105,10 +111,22 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
     at += end;
   }
   const { path, query } = splitTarget(line[2] as string);
-  let body = Buffer.from(text.slice(bodyStart), "latin1");
+  let body: Buffer = Buffer.from(text.slice(bodyStart), "latin1");
   const notes: string[] = [];
   const declared = headers.find(([n]) => n.toLowerCase() === "content-length")?.[1];
-  if (declared !== undefined && /^\d+$/.test(declared)) {
+  const codings = transferCodings(headers);
+  if (codings.at(-1) === "chunked") {
+    // Content-Length means nothing beside Transfer-Encoding (RFC 9112 6.3).
+    const { body: data, chunks, trailers } = dechunk(body);
+    body = data;
+    notes.push(
+      `the body was sent in chunked transfer encoding: de-chunked (${chunks} chunk${chunks === 1 ? "" : "s"}, ${data.length} bytes) before verifying${trailers.length ? `; trailer fields ${trailers.join(", ")} are no part of the body` : ""}`,
+    );
+    const other = codings.slice(0, -1).filter((c) => c !== "identity");
+    if (other.length) {
+      notes.push(`the body is still in transfer coding ${other.join(", ")}: it is verified as it is, not decoded`);
+    }
+  } else if (declared !== undefined && /^\d+$/.test(declared)) {
     const length = Number(declared);
     if (body.length > length && /^\s*$/.test(body.subarray(length).toString("latin1"))) {
       body = body.subarray(0, length);
@@ -122,10 +140,16 @@ function parseHttp(text: string, options: ParseOptions): ParsedRequest {
   } else if (options.trailingNewlineAdded && body.length > 0 && body[body.length - 1] === 0x0a) {
     body = body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1));
   }
-  if (headers.some(([n, v]) => n.toLowerCase() === "transfer-encoding" && /chunked/i.test(v))) {
-    notes.push("the body is in chunked transfer encoding: paste the body as the application received it");
-  }
   return { kind: "http", method: line[1] as string, path, query, headers, body, notes };
+}
+
+/** The transfer codings of the Transfer-Encoding headers, in order, lower case. */
+function transferCodings(headers: [string, string][]): string[] {
+  return headers
+    .filter(([n]) => n.toLowerCase() === "transfer-encoding")
+    .flatMap(([, v]) => v.split(","))
+    .map((c) => (c.split(";")[0] as string).trim().toLowerCase())
+    .filter((c) => c !== "");
 }
 
 /** Splits a shell command line into words: quotes, `$'...'`, backslashes, line continuations. */
@@ -241,17 +265,83 @@ const IGNORED_WITH_VALUE = new Set([
   "--config",
 ]);
 
+/** The body options; `--data-urlencode` and `--json` are read on their own terms. */
 const DATA_OPTIONS = new Set(["-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json"]);
 
-function parseCurl(text: string): ParsedRequest {
+/** Options whose body is multipart: its boundary is chosen by curl as it runs. */
+const FORM_OPTIONS = new Set(["-F", "--form", "--form-string"]);
+
+/**
+ * URL-encoding as curl's `--data-urlencode` does it: every byte but A-Z, a-z, 0-9 and
+ * `-._~` as `%XX`, and a space as `+` (curl 7.77 and later, RFC 1866's form encoding).
+ */
+function curlUrlEncode(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9._~-]/.test(c)) out += c;
+    else if (byte === 0x20) out += "+";
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** One piece of curl's data, and what joins it to the pieces before. */
+interface DataPiece {
+  bytes: Buffer;
+  /** `&` for every option but `--json`, which curl appends as it is. */
+  separator: "&" | "";
+}
+
+function parseCurl(text: string, options: ParseOptions): ParsedRequest {
   const words = shellWords(text.replace(/^\$\s*/, ""));
   words.shift(); // curl
   let method: string | null = null;
   let url: string | null = null;
   const headers: [string, string][] = [];
-  const data: string[] = [];
+  const data: DataPiece[] = [];
   let json = false;
   let head = false;
+  let get = false;
+  const fromFile = (flag: string, path: string): Buffer => {
+    if (path === "-") {
+      throw parseError(
+        `the curl command reads its body from standard input (${flag} @-): paste the body in the command, or the request as raw HTTP`,
+      );
+    }
+    if (!options.readFile) {
+      throw parseError(
+        `the curl command reads its body from a file (${flag} ...@${path}): paste the request as raw HTTP, or put the body in the command`,
+      );
+    }
+    return Buffer.from(options.readFile(path));
+  };
+  const addData = (flag: string, v: string) => {
+    if (flag === "--data-urlencode") {
+      // curl's forms: name=content (the first '='), else name@file, else content; the name is
+      // taken as already encoded, and '=' alone before the content is dropped.
+      const eq = v.indexOf("=");
+      const at = eq === -1 ? v.indexOf("@") : -1;
+      const split = eq !== -1 ? eq : at;
+      const name = split === -1 ? "" : v.slice(0, split);
+      const content = split === -1 ? v : v.slice(split + 1);
+      const bytes = at !== -1 ? fromFile(flag, content) : Buffer.from(content, "utf8");
+      const encoded = curlUrlEncode(bytes);
+      data.push({ bytes: Buffer.from(name === "" ? encoded : `${name}=${encoded}`, "latin1"), separator: "&" });
+      return;
+    }
+    if (flag === "--json") json = true;
+    let bytes: Buffer;
+    if (v.startsWith("@") && flag !== "--data-raw") {
+      const file = fromFile(flag, v.slice(1));
+      // -d and --data-ascii drop carriage returns and newlines from a file; the others keep all.
+      bytes =
+        flag === "--data-binary" || flag === "--json"
+          ? file
+          : Buffer.from(file.filter((b) => b !== 0x0a && b !== 0x0d));
+    } else bytes = Buffer.from(v, "utf8");
+    data.push({ bytes, separator: flag === "--json" ? "" : "&" });
+  };
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     const eq = /^(--[a-z-]+)=(.*)$/s.exec(word);
@@ -262,29 +352,25 @@ function parseCurl(text: string): ParsedRequest {
       if (next === undefined) throw parseError(`the curl option ${flag} needs a value`);
       return next;
     };
-    const short = /^(-[XHd])(.+)$/s.exec(word);
+    const short = /^(-[XHdF])(.+)$/s.exec(word);
+    if (FORM_OPTIONS.has(short ? (short[1] as string) : flag)) {
+      throw parseError(
+        `the curl option ${short ? short[1] : flag} sends a multipart body whose boundary curl chooses when it runs, so the bytes it signs cannot be known from the command: paste the raw request instead (curl --trace-ascii - shows it)`,
+      );
+    }
     if (short) {
       const [, f, v] = short;
       if (f === "-X") method = v as string;
       else if (f === "-H") headers.push(splitHeader(v as string));
-      else data.push(v as string);
+      else addData("-d", v as string);
     } else if (flag === "-X" || flag === "--request") method = value();
     else if (flag === "-H" || flag === "--header") headers.push(splitHeader(value()));
-    else if (DATA_OPTIONS.has(flag)) {
-      const v = value();
-      if (v.startsWith("@") && flag !== "--data-raw") {
-        throw parseError(
-          `the curl command reads its body from a file (${flag} ${v}): paste the request as raw HTTP, or put the body in the command`,
-        );
-      }
-      if (flag === "--json") json = true;
-      data.push(v);
-    } else if (flag === "--url") url = value();
+    else if (DATA_OPTIONS.has(flag) || flag === "--data-urlencode") addData(flag, value());
+    else if (flag === "--url") url = value();
     else if (flag === "-I" || flag === "--head") head = true;
+    else if (flag === "-G" || flag === "--get") get = true;
     else if (IGNORED_WITH_VALUE.has(flag)) value();
-    else if (flag === "--data-urlencode" || flag === "-F" || flag === "--form") {
-      throw parseError(`the curl option ${flag} is not read: paste the request as raw HTTP instead`);
-    } else if (!flag.startsWith("-") || flag === "-") {
+    else if (!flag.startsWith("-") || flag === "-") {
       if (url !== null) throw parseError("the curl command names more than one URL");
       url = word;
     }
@@ -292,20 +378,33 @@ function parseCurl(text: string): ParsedRequest {
   if (url === null) throw parseError("the curl command has no URL");
   const notes: string[] = [];
   const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-  if (data.length > 0 && !has("content-type")) {
-    const implied = json ? "application/json" : "application/x-www-form-urlencoded";
-    headers.push(["Content-Type", implied]);
-    notes.push(`curl sends Content-Type: ${implied} with this body (no -H 'Content-Type: ...' was given)`);
+  // --json's headers, each unless -H gives its own (curl lets -H replace them).
+  if (json && !has("accept")) headers.push(["Accept", "application/json"]);
+  if ((data.length > 0 && !get) || json) {
+    if (!has("content-type")) {
+      const implied = json ? "application/json" : "application/x-www-form-urlencoded";
+      headers.push(["Content-Type", implied]);
+      notes.push(`curl sends Content-Type: ${implied} with this body (no -H 'Content-Type: ...' was given)`);
+    }
   }
-  const body = Buffer.from(data.join("&"), "utf8");
-  const { path, query } = splitTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+  const joined = Buffer.concat(
+    data.flatMap((piece, n) => (n === 0 ? [piece.bytes] : [Buffer.from(piece.separator), piece.bytes])),
+  );
+  const target = splitTarget(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+  let query = target.query;
+  if (get && data.length > 0) {
+    // -G: the data goes after the URL's own query, joined with '&', and there is no body.
+    const extra = joined.toString("utf8");
+    query = query === null || query === "" ? extra : `${query}&${extra}`;
+    notes.push("curl -G sends the data in the query, not as a body");
+  }
   return {
     kind: "curl",
-    method: method ?? (head ? "HEAD" : data.length > 0 ? "POST" : "GET"),
-    path: path === "" ? "/" : path,
+    method: method ?? (head ? "HEAD" : data.length > 0 && !get ? "POST" : "GET"),
+    path: target.path === "" ? "/" : target.path,
     query,
     headers,
-    body,
+    body: get ? Buffer.alloc(0) : joined,
     notes,
   };
 }

@@ -2,7 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { Diagnosis, VerifyCode } from "../checks.js";
 import { describeSpan } from "../describe.js";
 import { InvalidInputError } from "../errors.js";
-import { verifyTicket } from "../ticket/verify.js";
+import { examine, judge } from "../judge.js";
+import { readInput } from "../read.js";
 import { parseIsoParts } from "../time.js";
 import {
   applicationKeyBytes,
@@ -182,10 +183,13 @@ export function verifyRequest(request: ParsedRequest, options: VerifyRequestOpti
 
 function verifyUser(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
   const ticket = (headerValue(request, "authorization") ?? "").replace(/^user\s+/i, "").trim();
-  const verdict = verifyTicket(ticket, {
+  // The ticket goes the road every ticket goes; the request's time tolerance (--max-skew,
+  // default 15 minutes, and --ignore-time) is its clock skew, as for a signed request.
+  const verdict = judge(examine(readInput(ticket)), {
     applicationSecret: options.applicationSecret as string | Uint8Array,
     applicationKey: options.applicationKey ?? null,
     ...(options.now ? { now: options.now } : {}),
+    clockSkew: options.maxSkew ?? DEFAULT_MAX_SKEW,
     ignoreTime: options.ignoreTime === true,
   });
   return {

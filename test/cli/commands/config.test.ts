@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,18 +58,118 @@ describe("config init", () => {
 
   it("asks for key and secret, and confirms before replacing, when a person runs it", async () => {
     const { path, env } = setup();
-    const first = scriptedPrompter(["my-key", SECRET]);
+    const first = scriptedPrompter(["my-key", SECRET, ""]);
     expect((await runCli(["config", "init"], { env, prompter: first })).code).toBe(0);
-    expect(first.asked).toEqual(["Application key", "Application secret (input hidden)"]);
+    expect(first.asked).toEqual([
+      "Application key",
+      "Application secret (input hidden)",
+      "Webhook secret for Conversation, SMS and Numbers (input hidden; optional, empty for none)",
+    ]);
 
     const declined = scriptedPrompter([false]);
     expect((await runCli(["config", "init"], { env, prompter: declined })).code).toBe(0);
     expect(declined.asked).toEqual(["Replace the existing profile 'default'?"]);
     expect(read(path).profiles.default.applicationKey).toBe("my-key");
 
-    const accepted = scriptedPrompter([true, "new-key", OTHER_SECRET]);
+    const accepted = scriptedPrompter([true, "new-key", OTHER_SECRET, ""]);
     expect((await runCli(["config", "init"], { env, prompter: accepted })).code).toBe(0);
     expect(read(path).profiles.default).toEqual({ applicationKey: "new-key", applicationSecret: OTHER_SECRET });
+  });
+
+  it("asks for the webhook secret too (hidden, optional), or takes --webhook-secret-file; a replaced profile keeps it", async () => {
+    const { dir, path, env } = setup();
+    const asked = scriptedPrompter(["k1", SECRET, "webhook secret, as typed"]);
+    const r = await runCli(["config", "init", "--store", "file"], { env, prompter: asked });
+    expect(r.code, r.stderr).toBe(0);
+    expect(asked.asked[2]).toMatch(/^Webhook secret .*input hidden/);
+    expect(read(path).profiles.default).toEqual({
+      applicationKey: "k1",
+      applicationSecret: SECRET,
+      webhookSecret: "webhook secret, as typed",
+    });
+    expect(r.stderr).toContain("webhook secret in the file");
+    expect(r.stdout + r.stderr).not.toContain("webhook secret, as typed");
+
+    // Replaced: an empty answer keeps the webhook secret the profile had (and says so when asked).
+    const again = scriptedPrompter([true, "k2", OTHER_SECRET, ""]);
+    expect((await runCli(["config", "init", "--store", "file"], { env, prompter: again })).code).toBe(0);
+    expect(again.asked[3]).toMatch(/empty keeps the current one/);
+    expect(read(path).profiles.default.webhookSecret).toBe("webhook secret, as typed");
+
+    // Without a terminal: --webhook-secret-file, as the application secret takes --secret-file.
+    writeFileSync(join(dir, "hook"), "from-a-file\n");
+    const scripted = await runCli(
+      [
+        "config",
+        "init",
+        "--profile",
+        "ci",
+        "--store",
+        "file",
+        "--key",
+        "k3",
+        "--secret-stdin",
+        "--webhook-secret-file",
+        join(dir, "hook"),
+      ],
+      { env, stdin: SECRET },
+    );
+    expect(scripted.code, scripted.stderr).toBe(0);
+    expect(read(path).profiles.ci).toEqual({
+      applicationKey: "k3",
+      applicationSecret: SECRET,
+      webhookSecret: "from-a-file",
+    });
+    // No question and no flag: no webhook secret.
+    const none = await runCli(
+      ["config", "init", "--profile", "bare", "--store", "file", "--key", "k4", "--secret-stdin"],
+      {
+        env,
+        stdin: SECRET,
+      },
+    );
+    expect(none.code).toBe(0);
+    expect(read(path).profiles.bare).toEqual({ applicationKey: "k4", applicationSecret: SECRET });
+
+    for (const [content, problem] of [
+      ["", /is empty/],
+      ["\n", /is empty/],
+    ] as const) {
+      writeFileSync(join(dir, "bad"), content);
+      const bad = await runCli(
+        [
+          "config",
+          "init",
+          "--profile",
+          "bad",
+          "--key",
+          "k",
+          "--secret-stdin",
+          "--webhook-secret-file",
+          join(dir, "bad"),
+        ],
+        { env, stdin: SECRET },
+      );
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(problem);
+    }
+    const missing = await runCli(
+      [
+        "config",
+        "init",
+        "--profile",
+        "bad",
+        "--key",
+        "k",
+        "--secret-stdin",
+        "--webhook-secret-file",
+        join(dir, "nope"),
+      ],
+      { env, stdin: SECRET },
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: cannot read webhook secret file .*nope \(ENOENT\)\n$/);
+    expect(read(path).profiles.bad).toBeUndefined();
   });
 
   it("refuses a secret that is not base64, and never writes it", async () => {
@@ -131,8 +232,22 @@ describe("config use, remove, list, path", () => {
     expect(r.stdout).toBe("* dev   k-dev\n  prod  k-prod\n");
     const json = JSON.parse((await runCli(["config", "list", "--json"], { env })).stdout);
     expect(json.profiles).toEqual([
-      { name: "dev", applicationKey: "k-dev", hasSecret: true, secretStore: "file", default: true },
-      { name: "prod", applicationKey: "k-prod", hasSecret: true, secretStore: "file", default: false },
+      {
+        name: "dev",
+        applicationKey: "k-dev",
+        hasSecret: true,
+        secretStore: "file",
+        webhookSecretStore: null,
+        default: true,
+      },
+      {
+        name: "prod",
+        applicationKey: "k-prod",
+        hasSecret: true,
+        secretStore: "file",
+        webhookSecretStore: null,
+        default: false,
+      },
     ]);
     expect(JSON.stringify(json)).not.toContain(SECRET);
   });
@@ -269,9 +384,50 @@ describe("config show", () => {
       configPath: path,
       applicationKey: { value: null, source: null, origin: null },
       applicationSecret: { masked: null, source: null, origin: null, fingerprint: null },
+      webhookSecret: { masked: null, source: null, origin: null, fingerprint: null },
     });
     const r = await runCli(["config", "show"], { env: { ...env, SINCH_APPLICATION_SECRET: SECRET } });
     expect(r.stdout).toMatch(/secret +\*{8} \(23 bytes\) sha256:[0-9a-f]{8} \(env: SINCH_APPLICATION_SECRET\)/);
     expect(r.stdout).not.toContain(SECRET);
+  });
+
+  it("shows the webhook secret masked, with its source and origin, under each source; never its value", async () => {
+    const { dir, path, env } = setup();
+    const hook = "the-profile-webhook-secret";
+    writeFileSync(join(dir, "hook"), `${hook}\n`);
+    await runCli(
+      ["config", "init", "--store", "file", "--key", KEY, "--secret-stdin", "--webhook-secret-file", join(dir, "hook")],
+      { env, stdin: SECRET },
+    );
+    const fingerprint = `sha256:${createHash("sha256").update(hook).digest("hex").slice(0, 8)}`;
+    const cases: [string[], Record<string, string>, Record<string, string>][] = [
+      [[], env, { source: "config", origin: `profile 'default' in ${path}` }],
+      [[], { ...env, SINCH_WEBHOOK_SECRET: "from-env" }, { source: "env", origin: "SINCH_WEBHOOK_SECRET" }],
+      [["--webhook-secret-file", join(dir, "hook")], env, { source: "flag", origin: "--webhook-secret-file" }],
+    ];
+    for (const [argv, e, where] of cases) {
+      const r = await runCli(["config", "show", "--json", ...argv], { env: e });
+      expect(r.code, r.stderr).toBe(0);
+      const shown = JSON.parse(r.stdout).webhookSecret;
+      expect(shown).toMatchObject({ ...where, masked: expect.stringMatching(/^\*{8} \(\d+ bytes\)$/) });
+      expect(r.stdout).not.toContain(hook);
+      expect(r.stdout).not.toContain("from-env");
+    }
+    const json = JSON.parse((await runCli(["config", "show", "--json"], { env })).stdout);
+    expect(json.webhookSecret).toEqual({
+      masked: `******** (${hook.length} bytes)`,
+      source: "config",
+      origin: `profile 'default' in ${path}`,
+      fingerprint,
+    });
+    const human = await runCli(["config", "show"], { env });
+    expect(human.stdout).toContain(
+      `webhook secret  ******** (${hook.length} bytes) ${fingerprint} (config: profile 'default' in ${path})`,
+    );
+    expect(human.stdout).not.toContain(hook);
+
+    const list = JSON.parse((await runCli(["config", "list", "--json"], { env })).stdout);
+    expect(list.profiles[0]).toMatchObject({ name: "default", secretStore: "file", webhookSecretStore: "file" });
+    expect(JSON.stringify(list)).not.toContain(hook);
   });
 });

@@ -205,7 +205,7 @@ describe("request verify", () => {
       ],
       ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application or User"],
       ["hello there", "not an HTTP request or a curl command"],
-      ["curl -d @body.json https://x.example/a", "reads its body from a file"],
+      ["curl -d @- https://x.example/a", "reads its body from standard input"],
     ] as const) {
       const r = await runCli(["request", "verify", text], { env });
       expect(r.code, text).toBe(6);
@@ -250,6 +250,49 @@ describe("request verify", () => {
       "created",
       "expiry",
     ]);
+  });
+
+  it("a User ticket's time checks take --max-skew and --ignore-time, as a signed request's do", async () => {
+    const userRequest = (created: string, expiresIn?: number) => {
+      const { userTicket } = createTicket({
+        applicationKey: KEY,
+        applicationSecret: SECRET,
+        identity: { endpoint: "alice" },
+        created,
+        now: NOW,
+        ...(expiresIn !== undefined ? { expiresIn } : {}),
+      });
+      return `POST /v1/instance HTTP/1.1\nAuthorization: User ${userTicket}\n\n`;
+    };
+    const verify = async (text: string, ...flags: string[]) => {
+      const r = await runCli(["request", "verify", "--json", ...flags, text], { env });
+      return { code: r.code, json: JSON.parse(r.stdout) };
+    };
+    const check = (json: { checks: { name: string; ok: boolean | null }[] }, name: string) =>
+      json.checks.find((c) => c.name === name)?.ok;
+
+    // Made 10 minutes ahead: within the request default of 15 minutes, not within 5.
+    const ahead = userRequest("+10m");
+    expect((await verify(ahead)).code).toBe(0);
+    const strict = await verify(ahead, "--max-skew", "5m");
+    expect(strict.code).toBe(5);
+    expect(strict.json.code).toBe("not_yet_valid");
+    expect(check(strict.json, "created")).toBe(false);
+    expect((await verify(ahead, "--max-skew", "11m")).code).toBe(0);
+
+    // Expired 40 minutes ago: refused by the default 15 minutes, accepted by a wider skew.
+    const old = userRequest("-100m", 3600);
+    const expired = await verify(old);
+    expect(expired.code).toBe(4);
+    expect(check(expired.json, "expiry")).toBe(false);
+    const wide = await verify(old, "--max-skew", "1h");
+    expect(wide.code).toBe(0);
+    expect(check(wide.json, "expiry")).toBe(true);
+
+    const ignored = await verify(old, "--ignore-time", "--max-skew", "1s");
+    expect(ignored.code).toBe(0);
+    expect(check(ignored.json, "created")).toBeNull();
+    expect(check(ignored.json, "expiry")).toBeNull();
   });
 
   it("picks the profile whose key signed the request, when nothing else names the credentials", async () => {

@@ -67,9 +67,62 @@ describe("curl commands", () => {
 
   it("refuses bodies it cannot see, and commands it cannot read", () => {
     expect(() => parseRequest("curl -d @body.json http://h/p")).toThrow(/reads its body from a file/);
-    expect(() => parseRequest("curl -F a=b http://h/p")).toThrow(/-F is not read/);
+    expect(() => parseRequest("curl --data-urlencode n@body.txt http://h/p")).toThrow(/reads its body from a file/);
+    for (const form of ["-F a=b", "--form a=b", "-Fa=b", "--form-string a=b"]) {
+      expect(() => parseRequest(`curl ${form} http://h/p`)).toThrow(
+        /multipart body whose boundary curl chooses when it runs.*cannot be known from the command: paste the raw request/,
+      );
+    }
     expect(() => parseRequest("curl -H 'unclosed http://h")).toThrow(/unclosed ' quote/);
     expect(() => parseRequest("curl -X POST")).toThrow(/no URL/);
+  });
+
+  it("--data-urlencode in each of curl's forms, joined with & to the other data", () => {
+    const body = (command: string, readFile?: (path: string) => Uint8Array) =>
+      Buffer.from(parseRequest(command, readFile ? { readFile } : {}).body).toString("latin1");
+    // content: all of it encoded (UTF-8 bytes), a space as +, only A-Z a-z 0-9 - . _ ~ kept.
+    expect(body("curl h/p --data-urlencode 'héllo wörld*!()'\\''+%'")).toBe(
+      "h%C3%A9llo+w%C3%B6rld%2A%21%28%29%27%2B%25",
+    );
+    // =content: the = is no part of the data; name=content: the name as it is.
+    expect(body("curl h/p --data-urlencode '=a b=c' --data-urlencode 'n a=a b@c' -d raw=1")).toBe(
+      "a+b%3Dc&n a=a+b%40c&raw=1",
+    );
+    // The first = decides, even after an @; empty pieces stay.
+    expect(body("curl h/p --data-urlencode 'a@b=c' --data-urlencode x= --data-urlencode = --data-urlencode ''")).toBe(
+      "a@b=c&x=&&",
+    );
+    // @file and name@file: the file's bytes (newlines too), encoded; read by the caller.
+    const files: Record<string, Buffer> = { "f.txt": Buffer.from("line1\nh\u00e9 &=+\n") };
+    const read = (path: string) => {
+      const file = files[path];
+      if (!file) throw new Error(`no ${path}`);
+      return file;
+    };
+    expect(body("curl h/p --data-urlencode @f.txt --data-urlencode name@f.txt", read)).toBe(
+      "line1%0Ah%C3%A9+%26%3D%2B%0A&name=line1%0Ah%C3%A9+%26%3D%2B%0A",
+    );
+    expect(body("curl h/p --data-urlencode=name@f.txt", read)).toBe("name=line1%0Ah%C3%A9+%26%3D%2B%0A");
+    expect(() => body("curl h/p --data-urlencode @-", read)).toThrow(/standard input/);
+  });
+
+  it("--json: its headers, and its data joined with no & to what comes before", () => {
+    const r = parseRequest(`curl h/p -d a=1 --json '{"b":2}' -d c=3`);
+    expect(Buffer.from(r.body).toString()).toBe('a=1{"b":2}&c=3');
+    expect(headerValue(r, "content-type")).toBe("application/json");
+    expect(headerValue(r, "accept")).toBe("application/json");
+    const own = parseRequest(`curl h/p --json '{}' -H 'Content-Type: text/x'`);
+    expect(own.headers.filter(([n]) => n.toLowerCase() === "content-type")).toEqual([["Content-Type", "text/x"]]);
+  });
+
+  it("-G/--get: the data goes into the query, after the URL's own; no body", () => {
+    const r = parseRequest("curl -G 'http://h/p?q=1#frag' -d a=1 --data-urlencode 'b=x y'");
+    expect(r).toMatchObject({ method: "GET", path: "/p", query: "q=1&a=1&b=x+y" });
+    expect(r.body.length).toBe(0);
+    expect(headerValue(r, "content-type")).toBeUndefined();
+    expect(parseRequest("curl --get -X POST http://h/p -d a=1")).toMatchObject({ method: "POST", query: "a=1" });
+    expect(parseRequest("curl -G -I http://h/p -d a=1")).toMatchObject({ method: "HEAD", query: "a=1" });
+    expect(parseRequest("curl -G http://h/p")).toMatchObject({ method: "GET", query: null });
   });
 
   it("splits words as a POSIX shell does", () => {
@@ -110,5 +163,48 @@ describe("hostile input", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("chunked transfer encoding (RFC 9112 7.1)", () => {
+  const head = "POST /calling/v1/callouts HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+  it("de-chunks hex sizes, chunk extensions and trailers, and says so", () => {
+    const chunked = `5;name=value\r\n{"a":\r\n1A ; x ; y="q"\r\n"bcdefghijklmnopqrstuvwxy"\r\n0\r\nX-Trailer: t\r\n\r\n`;
+    const r = parseRequest(head + chunked);
+    expect(Buffer.from(r.body).toString()).toBe('{"a":"bcdefghijklmnopqrstuvwxy"');
+    expect(r.notes.join("\n")).toMatch(/de-chunked/);
+    expect(r.notes.join("\n")).toMatch(/trailer/i);
+  });
+
+  it("de-chunks bytes that are not text, a last chunk of many zeros, and lines ending in LF alone", () => {
+    const data = Buffer.from([0xff, 0x0d, 0x0a, 0x00, 0x30]);
+    const r = parseRequest(
+      Buffer.concat([Buffer.from(head), Buffer.from("5\r\n"), data, Buffer.from("\r\n000\r\n\r\n")]),
+    );
+    expect(Buffer.from(r.body).equals(data)).toBe(true);
+    const lf = parseRequest("POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n2\nab\n0\n\n");
+    expect(Buffer.from(lf.body).toString()).toBe("ab");
+  });
+
+  it("ignores Content-Length when the body is chunked, and takes an end without the last empty line", () => {
+    const r = parseRequest(
+      `POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: gzip, chunked\r\n\r\n4\r\nabcd\r\n0\r\n`,
+    );
+    expect(Buffer.from(r.body).toString()).toBe("abcd");
+    expect(r.notes.join("\n")).toMatch(/gzip/);
+  });
+
+  it.each([
+    ["no size line", "\r\nab\r\n0\r\n\r\n", /chunk size/],
+    ["a size that is not hex", "zz\r\nab\r\n0\r\n\r\n", /chunk size/],
+    ["fewer bytes than the size says", "10\r\nab\r\n0\r\n\r\n", /declares 16 bytes/],
+    ["no line ending after the data", "2\r\nabc\r\n0\r\n\r\n", /line ending after/],
+    ["no last chunk", "2\r\nab\r\n", /last chunk/],
+    ["text after the end", "2\r\nab\r\n0\r\n\r\nGET / HTTP/1.1\r\n", /after the end/],
+    ["an empty body", "", /last chunk/],
+  ])("a malformed chunked body is a format error: %s", (_, body, message) => {
+    expect(() => parseRequest(head + body)).toThrow(InvalidInputError);
+    expect(() => parseRequest(head + body)).toThrow(message);
   });
 });

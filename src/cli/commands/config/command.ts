@@ -17,6 +17,7 @@ export const config: CommandDefinition = {
       "config init --profile prod",
       "config init --key KEY --secret-stdin < secret.txt",
       "config init --profile ci --store file --key KEY --secret-file secret.txt",
+      "config init --profile hooks --key KEY --secret-stdin --webhook-secret-file webhook.txt < secret.txt",
     ]);
     init.action((flags) => run((run) => run.configInit(flags, ctx)));
 

@@ -1,5 +1,5 @@
 import { Command, Option } from "../../terminal/commander.js";
-import { addCredentialOptions, addSecretSourceOptions } from "../options.js";
+import { addCredentialOptions, addSecretSourceOptions, addWebhookSecretOption } from "../options.js";
 
 /** `config init`'s options. */
 export function initCommand() {
@@ -9,10 +9,14 @@ export function initCommand() {
       .option("--profile <name>", "profile to write (default: SINCH_PROFILE, else default)")
       .option("--force", "replace an existing profile without asking")
       .option("--key <key>", "application key")
+      .option(
+        "--webhook-secret-file <path>",
+        "also store this file's text as the webhook secret (Conversation, SMS, Numbers); asked when run by a person",
+      )
       .addOption(
         new Option(
           "--store <where>",
-          "where the secret goes (default: the keychain, else the file when no credential store answers)",
+          "where the secrets go (default: the keychain, else the file when no credential store answers)",
         ).choices(["keychain", "file"] as const),
       ),
   ).option("--no-input", "never prompt");
@@ -21,9 +25,11 @@ export function initCommand() {
 /** `config show`'s options. */
 export function showCommand() {
   return addCredentialOptions(
-    new Command("show")
-      .description("Show the credentials commands would use, and where each comes from.")
-      .option("--json", "print one JSON object"),
+    addWebhookSecretOption(
+      new Command("show")
+        .description("Show the credentials commands would use, and where each comes from.")
+        .option("--json", "print one JSON object"),
+    ),
   );
 }
 
@@ -37,7 +43,7 @@ export function listCommand() {
 /** `config migrate`'s options. */
 export function migrateCommand() {
   return new Command("migrate")
-    .description("Move secrets between the config file and the keychain.")
+    .description("Move secrets (application and webhook) between the config file and the keychain.")
     .addOption(
       new Option("--to <where>", "where the secrets go").choices(["keychain", "file"] as const).default("keychain"),
     )

@@ -2,8 +2,14 @@ import { createHash } from "node:crypto";
 import { base64Problem, decodeSecret } from "../../../core/base64.js";
 import { type ConfigFile, isKeychainReference, profileNamed } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
-import { type Keychain, KeychainError } from "../../credentials/keychain.js";
-import { CredentialResolver, type Resolved, webhookKeychainAccount } from "../../credentials/resolver.js";
+import {
+  type Keychain,
+  KeychainError,
+  keychainAccount,
+  keychainAllowed,
+  type SecretKind,
+} from "../../credentials/keychain.js";
+import { CredentialResolver, type Resolved } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
@@ -40,12 +46,20 @@ async function dropKeychainEntry(
   profile: string,
   onFailure: (undo: () => Promise<void>) => void,
   ctx: CommandContext,
+  kind: SecretKind = "application",
 ): Promise<void> {
+  if (!keychainAllowed(profile)) {
+    // Its name holds a ':': the account it points at is no entry of its own (see keychainAccount).
+    ctx.ui.warn(`profile '${profile}' cannot have a keychain entry of its own (':' in its name): none was deleted`);
+    return;
+  }
   try {
-    await deleteFromKeychain(keychain, profile, onFailure);
+    await deleteFromKeychain(keychain, profile, onFailure, kind);
   } catch (error) {
     if (!(error instanceof KeychainError) || error.problem !== "unavailable") throw error;
-    ctx.ui.warn(`the keychain entry of profile '${profile}' was not deleted: ${error.reason}`);
+    ctx.ui.warn(
+      `the keychain entry of profile '${profile}'${kind === "webhook" ? " (webhook secret)" : ""} was not deleted: ${error.reason}`,
+    );
   }
 }
 
@@ -58,12 +72,13 @@ async function storeInKeychain(
   profile: string,
   secret: string,
   onFailure: (undo: () => Promise<void>) => void,
+  kind: SecretKind = "application",
 ): Promise<void> {
-  const previous = await keychain.get(profile);
-  await keychain.set(profile, secret);
+  const previous = await keychain.get(profile, kind);
+  await keychain.set(profile, secret, kind);
   onFailure(async () => {
-    if (previous === null) await keychain.delete(profile);
-    else await keychain.set(profile, previous);
+    if (previous === null) await keychain.delete(profile, kind);
+    else await keychain.set(profile, previous, kind);
   });
 }
 
@@ -72,12 +87,19 @@ async function deleteFromKeychain(
   keychain: Keychain,
   profile: string,
   onFailure: (undo: () => Promise<void>) => void,
+  kind: SecretKind = "application",
 ): Promise<string | null> {
-  const previous = await keychain.get(profile);
+  const previous = await keychain.get(profile, kind);
   if (previous === null) return null;
-  await keychain.delete(profile);
-  onFailure(() => keychain.set(profile, previous));
+  await keychain.delete(profile, kind);
+  onFailure(() => keychain.set(profile, previous, kind));
   return previous;
+}
+
+/** The webhook secret `config init` was given: `--webhook-secret-file`'s text, one newline removed. */
+async function webhookSecretFromFile(credentials: CredentialResolver): Promise<string> {
+  // The resolver reads --webhook-secret-file first, with the same messages as every command.
+  return ((await credentials.webhookSecret()) as Resolved).value;
 }
 
 /** `config init`: asks for (or takes) a key and secret and stores them in a profile. */
@@ -87,6 +109,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     ...(flags.secret !== undefined ? { secret: flags.secret } : {}),
     ...(flags.secretFile !== undefined ? { secretFile: flags.secretFile } : {}),
     ...(flags.secretStdin ? { secretStdin: true } : {}),
+    ...(flags.webhookSecretFile !== undefined ? { webhookSecretFile: flags.webhookSecretFile } : {}),
   });
   const path = await credentials.configPath();
   const profile = checkProfileName(flags.profile ?? (await credentials.lookup("SINCH_PROFILE"))?.value ?? "default");
@@ -108,6 +131,8 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
   let key = flags.key;
   const fromFlags = flags.secretFile !== undefined || flags.secretStdin === true;
   let secret = fromFlags ? (await credentials.secret())?.value : undefined;
+  // The webhook secret (optional): --webhook-secret-file, else asked along with the others.
+  let webhookSecret = flags.webhookSecretFile !== undefined ? await webhookSecretFromFile(credentials) : undefined;
   if (key === undefined || secret === undefined) {
     if (!interactive) {
       throw usageError("config init without a terminal needs --key and --secret-stdin or --secret-file");
@@ -115,6 +140,14 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     const prompter = prompterFor(io);
     key ??= await prompter.input("Application key", (v) => keyProblem(v) ?? true);
     secret ??= await prompter.password("Application secret (input hidden)", secretValidator);
+    if (webhookSecret === undefined) {
+      const kept = exists && profileNamed(existing?.config, profile)?.webhookSecret !== undefined;
+      const answer = await prompter.password(
+        `Webhook secret for Conversation, SMS and Numbers (input hidden; optional, ${kept ? "empty keeps the current one" : "empty for none"})`,
+        () => true,
+      );
+      if (answer !== "") webhookSecret = answer;
+    }
   }
   const problem = keyProblem(key);
   if (problem) throw usageError(problem);
@@ -123,6 +156,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
 
   const finalKey = key;
   const finalSecret = secret;
+  const finalWebhook = webhookSecret;
   const where = await updateConfig(path, async (config, onFailure) => {
     const previous = profileNamed(config, profile);
     if (previous !== undefined && !exists && !flags.force) {
@@ -132,6 +166,10 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     if (flags.store !== "file") {
       try {
         await storeInKeychain(credentials.keychain(), profile, finalSecret, onFailure);
+        // The webhook secret goes where the application secret goes.
+        if (finalWebhook !== undefined) {
+          await storeInKeychain(credentials.keychain(), profile, finalWebhook, onFailure, "webhook");
+        }
         stored = "keychain";
       } catch (error) {
         // Asked for the keychain: no other place. Otherwise the file, as gh does, saying why.
@@ -144,24 +182,43 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
       // The secret moves to the file: the old keychain entry must not stay behind.
       await dropKeychainEntry(credentials.keychain(), profile, onFailure, ctx);
     }
+    if (
+      finalWebhook !== undefined &&
+      stored === "file" &&
+      previous !== undefined &&
+      isKeychainReference(previous.webhookSecret)
+    ) {
+      // The new webhook secret goes in the file: the old entry must not stay behind.
+      await dropKeychainEntry(credentials.keychain(), profile, onFailure, ctx, "webhook");
+    }
+    // Replacing the application's credentials without a new webhook secret keeps the old one.
+    const webhook =
+      finalWebhook === undefined
+        ? previous?.webhookSecret
+        : stored === "keychain"
+          ? { keychain: true as const }
+          : finalWebhook;
     config.profiles[profile] = {
       applicationKey: finalKey,
       applicationSecret: stored === "keychain" ? { keychain: true } : finalSecret,
-      // Replacing the application's credentials keeps the profile's webhook secret.
-      ...(previous?.webhookSecret !== undefined ? { webhookSecret: previous.webhookSecret } : {}),
+      ...(webhook !== undefined ? { webhookSecret: webhook } : {}),
     };
     if (!config.defaultProfile) config.defaultProfile = profile;
     return stored;
   });
+  const place = where === "keychain" ? "in the keychain" : "in the file";
   ui.note(
-    `${exists ? "replaced" : "saved"} profile '${profile}' in ${path} (secret ${where === "keychain" ? "in the keychain" : "in the file"})`,
+    `${exists ? "replaced" : "saved"} profile '${profile}' in ${path} (secret ${place}${finalWebhook !== undefined ? `, webhook secret ${place}` : ""})`,
   );
   return ExitCode.ok;
 }
 
-/** Never the secret: a fixed mask, its decoded length, and a short fingerprint to compare. */
-export function maskSecret(secret: string): { masked: string; fingerprint: string } {
-  const bytes = decodeSecret(secret);
+/**
+ * Never the secret: a fixed mask, its length in bytes (the application secret's decoded,
+ * the webhook secret's as the text it is used as), and a short fingerprint to compare.
+ */
+export function maskSecret(secret: string, kind: SecretKind = "application"): { masked: string; fingerprint: string } {
+  const bytes = kind === "webhook" ? Buffer.from(secret, "utf8") : decodeSecret(secret);
   const fingerprint = createHash("sha256").update(bytes).digest("hex").slice(0, 8);
   return { masked: `******** (${bytes.length} bytes)`, fingerprint: `sha256:${fingerprint}` };
 }
@@ -175,11 +232,13 @@ export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): P
   const credentials = new CredentialResolver(ctx.io, flags);
   const key = await credentials.key();
   const secret = await credentials.secret();
+  const webhook = await credentials.webhookSecret();
   const profile = await credentials.profile();
   const path = await credentials.configPath();
   const found = (await credentials.config()) !== null;
   reportConfigWarnings(ctx, credentials);
   const mask = secret ? maskSecret(secret.value) : null;
+  const webhookMask = webhook ? maskSecret(webhook.value, "webhook") : null;
   if (flags.json) {
     printJson(ctx, {
       profile: profile.name,
@@ -191,6 +250,12 @@ export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): P
         origin: secret?.origin ?? null,
         fingerprint: mask?.fingerprint ?? null,
       },
+      webhookSecret: {
+        masked: webhookMask?.masked ?? null,
+        source: webhook?.source ?? null,
+        origin: webhook?.origin ?? null,
+        fingerprint: webhookMask?.fingerprint ?? null,
+      },
     });
     return ExitCode.ok;
   }
@@ -199,6 +264,12 @@ export async function configShow(flags: ConfigShowFlags, ctx: CommandContext): P
     ["config file", `${path}${found ? "" : " (not found)"}`],
     ["key", key ? `${key.value} (${describeSource(key)})` : "not set"],
     ["secret", secret && mask ? `${mask.masked} ${mask.fingerprint} (${describeSource(secret)})` : "not set"],
+    [
+      "webhook secret",
+      webhook && webhookMask
+        ? `${webhookMask.masked} ${webhookMask.fingerprint} (${describeSource(webhook)})`
+        : "not set",
+    ],
   ]);
   return ExitCode.ok;
 }
@@ -220,7 +291,8 @@ export async function configList(flags: ConfigListFlags, ctx: CommandContext): P
     name,
     applicationKey: p.applicationKey ?? null,
     hasSecret: Boolean(p.applicationSecret),
-    secretStore: isKeychainReference(p.applicationSecret) ? "keychain" : p.applicationSecret ? "file" : null,
+    secretStore: storeOf(p.applicationSecret),
+    webhookSecretStore: storeOf(p.webhookSecret),
     default: name === (config?.defaultProfile ?? "default"),
   }));
   if (flags.json) {
@@ -242,11 +314,17 @@ export async function configList(flags: ConfigListFlags, ctx: CommandContext): P
         : p.hasSecret
           ? ""
           : ctx.ui.out("warn", "  (no secret)");
+    const webhookNote =
+      p.webhookSecretStore === null ? "" : ctx.ui.out("dim", `  (webhook secret in the ${p.webhookSecretStore})`);
     ctx.ui.print(
-      `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}`,
+      `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}${webhookNote}`,
     );
   }
   return ExitCode.ok;
+}
+
+function storeOf(value: string | { keychain: true } | undefined): "keychain" | "file" | null {
+  return isKeychainReference(value) ? "keychain" : value ? "file" : null;
 }
 
 function requireProfile(config: ConfigFile, name: string, path: string): void {
@@ -282,8 +360,8 @@ export async function configRemove(name: string, ctx: CommandContext): Promise<n
     if (isKeychainReference(profileNamed(c, name)?.applicationSecret)) {
       await dropKeychainEntry(credentials.keychain(), name, onFailure, ctx);
     }
-    if (isKeychainReference(c.profiles[name]?.webhookSecret)) {
-      await dropKeychainEntry(credentials.keychain(), webhookKeychainAccount(name), onFailure, ctx);
+    if (isKeychainReference(profileNamed(c, name)?.webhookSecret)) {
+      await dropKeychainEntry(credentials.keychain(), name, onFailure, ctx, "webhook");
     }
     delete c.profiles[name];
     if (c.defaultProfile === name) delete c.defaultProfile;
@@ -301,33 +379,48 @@ export async function configMigrate(flags: ConfigMigrateFlags, ctx: CommandConte
   const keychain = credentials.keychain();
   const moved = await updateConfig(path, async (c, onFailure) => {
     const names = flags.profile !== undefined ? [flags.profile] : Object.keys(c.profiles);
-    const done: string[] = [];
+    const done: { application: string[]; webhook: string[] } = { application: [], webhook: [] };
     for (const name of names) {
       requireProfile(c, name, path);
       const entry = profileNamed(c, name) as NonNullable<ConfigFile["profiles"][string]>;
-      const secret = entry.applicationSecret;
-      if (to === "keychain" && typeof secret === "string") {
-        await storeInKeychain(keychain, name, secret, onFailure);
-        entry.applicationSecret = { keychain: true };
-        done.push(name);
-      } else if (to === "file" && isKeychainReference(secret)) {
-        const value = await deleteFromKeychain(keychain, name, onFailure);
-        if (value === null) {
-          throw usageError(
-            `profile '${name}' keeps its secret in the keychain, but the entry is gone: store it again with sinch-ticket config init --profile ${name} --force`,
-          );
+      if (to === "keychain" && !keychainAllowed(name)) {
+        const outside = typeof entry.applicationSecret === "string" || typeof entry.webhookSecret === "string";
+        // Named: refused (exit 2, see keychainAccount). One of all: it stays in the file, said.
+        if (flags.profile !== undefined) keychainAccount(name, "application");
+        if (outside)
+          ctx.ui.warn(`profile '${name}' stays in the file: ':' in a profile name is reserved in the keychain`);
+        continue;
+      }
+      for (const kind of ["application", "webhook"] as const) {
+        const field = kind === "webhook" ? "webhookSecret" : "applicationSecret";
+        const secret = entry[field];
+        if (to === "keychain" && typeof secret === "string") {
+          await storeInKeychain(keychain, name, secret, onFailure, kind);
+          entry[field] = { keychain: true };
+          done[kind].push(`'${name}'`);
+        } else if (to === "file" && isKeychainReference(secret)) {
+          const value = keychainAllowed(name) ? await deleteFromKeychain(keychain, name, onFailure, kind) : null;
+          if (value === null) {
+            throw usageError(
+              `profile '${name}' keeps its ${kind === "webhook" ? "webhook secret" : "secret"} in the keychain, but the entry is gone: store it again with sinch-ticket config init --profile ${name} --force`,
+            );
+          }
+          entry[field] = value;
+          done[kind].push(`'${name}'`);
         }
-        entry.applicationSecret = value;
-        done.push(name);
       }
     }
     return done;
   });
   const place = to === "keychain" ? "the keychain" : `the config file ${path}`;
+  const what = [
+    ...(moved.application.length ? [`the secret of ${moved.application.join(", ")}`] : []),
+    ...(moved.webhook.length ? [`the webhook secret of ${moved.webhook.join(", ")}`] : []),
+  ];
   ctx.ui.note(
-    moved.length === 0
+    what.length === 0
       ? `nothing to move: no ${flags.profile !== undefined ? `secret of profile '${flags.profile}'` : "secret"} is outside ${place}`
-      : `moved the secret of ${moved.map((n) => `'${n}'`).join(", ")} to ${place}`,
+      : `moved ${what.join(" and ")} to ${place}`,
   );
   return ExitCode.ok;
 }

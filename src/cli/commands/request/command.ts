@@ -5,15 +5,18 @@ type Run = typeof import("./run.js");
 
 const VERIFY_HELP = `
 Paste the request as it was sent or received: a raw HTTP request (request line, headers,
-blank line, body: from a server log, nc -l, a proxy, a browser's "copy as raw"), or a curl
-command (-X, -H, -d/--data/--data-raw/--data-binary, --json, URL). The scheme comes from
+blank line, body: from a server log, nc -l, a proxy, a browser's "copy as raw"; a chunked
+body is de-chunked), or a curl command (-X, -H, -d/--data/--data-raw/--data-binary,
+--data-urlencode, --json, -G, URL; a @file is read from the current directory; -F is
+refused: curl picks the multipart boundary when it runs). The scheme comes from
 the headers: Authorization: Application <key>:<signature> (application key and secret),
 Authorization: User <ticket> (verified as 'verify' does), x-sinch-webhook-signature with
 its -nonce, -timestamp and -algorithm headers (Conversation, SMS; webhook secret), or
 X-Sinch-Signature (Numbers; webhook secret).
 
 The signed time (x-timestamp, or the webhook's timestamp) must be within --max-skew of
-now. Sinch documents no tolerance; 15 minutes is this tool's choice.
+now. Sinch documents no tolerance; 15 minutes is this tool's choice. A User ticket's
+created and expiry times take the same --max-skew as their clock skew.
 
 On a bad signature the string that should have been signed is shown line by line, with
 invisible characters made visible, and the known variants are tried to name what the

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
 import { examine } from "../../../core/judge.js";
 import { readInput } from "../../../core/read.js";
@@ -203,9 +205,23 @@ async function secretsFor(
 }
 
 /** The request read from the text, or the malformed verdict saying why it could not be. */
-function readParsed(bytes: Buffer, piped: boolean): { request: ParsedRequest } | { malformed: RequestVerifyResult } {
+function readParsed(
+  bytes: Buffer,
+  piped: boolean,
+  cwd: string,
+): { request: ParsedRequest } | { malformed: RequestVerifyResult } {
+  // A file a curl command names is read from where curl would read it: the current directory.
+  const readFile = (path: string): Buffer => {
+    try {
+      return readFileSync(resolve(cwd, path));
+    } catch (error) {
+      throw usageError(
+        `cannot read ${path}, the file the curl command sends (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+  };
   try {
-    return { request: parseRequest(bytes, { trailingNewlineAdded: piped }) };
+    return { request: parseRequest(bytes, { trailingNewlineAdded: piped, readFile }) };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     return { malformed: malformedRequest(error.message) };
@@ -224,7 +240,7 @@ export async function requestVerify(
   const input = await readRequest(text, ctx, flags.secretStdin === true);
   let verdict: RequestVerifyResult;
   let used: (Resolved | null)[] = [];
-  const parsed = readParsed(input.bytes, input.piped);
+  const parsed = readParsed(input.bytes, input.piped, io.cwd);
   if ("malformed" in parsed) verdict = parsed.malformed;
   else {
     const { key, secret, webhookSecret } = await secretsFor(parsed.request, credentials, ctx);
