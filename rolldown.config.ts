@@ -2,8 +2,9 @@
 // - cli.cjs, the command line, with our code in one shared file beside it; what only some
 //   runs need (batch mode, the prompts, the servers, dotenv, open) is imported on demand,
 //   each from a file of its own, and each module is in one file only;
-// - batch-worker.cjs, batch mode's worker thread, built on its own (below);
-//   bcrypt-worker.cjs, serve's; inspect/, the inspect page;
+// - batch-worker.cjs and callback-worker.cjs, the worker threads of batch mode and of
+//   `callback listen`, each built on its own (below); bcrypt-worker.cjs, serve's;
+//   inspect/, the inspect page;
 // - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,7 +20,7 @@ const minify = process.env.BUILD_DEBUG !== "1";
  * rest of our code.
  */
 const lazy =
-  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
+  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze|check|queue)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 /** The page's browsers, as for its script below (lightningcss: major version << 16). */
 const pageTargets = { chrome: 120 << 16, firefox: 120 << 16, safari: 17 << 16 };
@@ -93,7 +94,11 @@ export default defineConfig([
     external: ["@napi-rs/keyring"],
     transform: {
       target: "node20.12",
-      define: { __BATCH_WORKER__: '"batch-worker.cjs"', __BCRYPT_WORKER__: '"bcrypt-worker.cjs"' },
+      define: {
+        __BATCH_WORKER__: '"batch-worker.cjs"',
+        __CALLBACK_WORKER__: '"callback-worker.cjs"',
+        __BCRYPT_WORKER__: '"bcrypt-worker.cjs"',
+      },
     },
     plugins: [startup, licences],
     // CommonJS: the quickest to start; import() of a file of ours becomes require().
@@ -113,16 +118,19 @@ export default defineConfig([
       },
     },
   },
-  {
-    // A worker thread shares no module with the main thread: it loads its own copy of
-    // whatever it requires. Built from the shared file it would load commander, chalk and
-    // every command to run one job; on its own it holds the signing and judging core only
-    // (about 5 MiB less peak memory per `sign --batch` run, see docs/benchmarks.md).
-    input: { "batch-worker": "src/cli/batch/worker.ts" },
-    platform: "node",
+  // A worker thread shares no module with the main thread: it loads its own copy of
+  // whatever it requires. Built from the shared file it would load commander, chalk and
+  // every command to run one job; on its own each holds only the core it runs (about
+  // 5 MiB less peak memory per `sign --batch` run, see docs/benchmarks.md).
+  ...Object.entries({
+    "batch-worker": "src/cli/batch/worker.ts",
+    "callback-worker": "src/cli/commands/callback/worker.ts",
+  }).map(([name, path]) => ({
+    input: { [name]: path },
+    platform: "node" as const,
     transform: { target: "node20.12" },
-    output: { dir: "dist", format: "cjs", entryFileNames: "[name].cjs", minify, comments: { legal: false } },
-  },
+    output: { dir: "dist", format: "cjs" as const, entryFileNames: "[name].cjs", minify, comments: { legal: false } },
+  })),
   {
     input: "src/inspect-page/app.ts",
     platform: "browser",

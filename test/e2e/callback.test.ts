@@ -21,9 +21,9 @@ interface Listener {
   exited: Promise<number | null>;
 }
 
-async function listen(args: string[]): Promise<Listener> {
+async function listen(args: string[], extraEnv: Record<string, string> = {}): Promise<Listener> {
   const child = spawn(process.execPath, [CLI, "callback", "listen", "--port", "0", ...args], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -131,6 +131,64 @@ describe("callback listen", () => {
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
+    }
+  });
+
+  it("checks the same on its worker thread as on the main thread, and writes every line before it exits", async () => {
+    const threaded = await listen(["--json"]);
+    const single = await listen(["--json"], { SINCH_TICKET_WORKERS: "0" });
+    const events = ["ice", "ace", "dice", "pie", "verification-request", "verification-result"];
+    const webhooks = ["conversation-message", "sms-delivery-report", "numbers-event"];
+    try {
+      for (const server of [threaded, single]) {
+        for (const event of [...events, ...webhooks]) {
+          expect((await send(["callback", "send", event, "--url", `${server.url}/${event}`])).code).toBe(0);
+        }
+        // Signed, then its body changed on the way; and bytes that are no UTF-8, unsigned.
+        const printed = await send(["callback", "send", "ace", "--url", `${server.url}/tampered`, "--print"]);
+        const [head, body] = printed.stdout.split("\r\n\r\n") as [string, string];
+        const headers = Object.fromEntries(
+          head
+            .split("\r\n")
+            .slice(1)
+            .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()])
+            .filter(([n]) => !/^(host|content-length)$/i.test(n as string)),
+        );
+        await fetch(`${server.url}/tampered`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(JSON.parse(body), null, 2),
+        });
+        await fetch(`${server.url}/binary`, { method: "PUT", body: Buffer.from([0x00, 0xff, 0x80, 0x0d, 0x0a]) });
+        // A burst, then SIGTERM at once: every request answered is checked and written.
+        await Promise.all(
+          Array.from({ length: 200 }, (_, i) => fetch(`${server.url}/burst/${i}`, { method: "POST", body: "{}" })),
+        );
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+      }
+      const summary = (l: Listener) =>
+        l
+          .out()
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((line) => JSON.parse(line))
+          .map((o) => [o.event, o.scheme, o.code, o.status, o.diagnosis.map((d: { mistake: string }) => d.mistake)]);
+      const fromThread = summary(threaded);
+      expect(fromThread).toHaveLength(events.length + webhooks.length + 2 + 200);
+      expect(fromThread.slice(0, events.length + webhooks.length).every((s) => s[2] === "valid")).toBe(true);
+      expect(fromThread[events.length + webhooks.length]?.[4]).toContain("body-reserialized");
+      expect(fromThread).toEqual(summary(single));
+      expect(
+        threaded
+          .err()
+          .split("\n")
+          .filter((l) => l.includes(" → ")).length,
+      ).toBe(fromThread.length);
+    } finally {
+      threaded.child.kill("SIGTERM");
+      single.child.kill("SIGTERM");
     }
   });
 

@@ -1,22 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { join } from "node:path";
 import {
   CALLBACK_EVENTS,
   type CallbackEvent,
-  callbackEventName,
   isCallbackEvent,
   type SignedCallback,
   sampleBody,
   signCallback,
 } from "../../../core/request/callbacks.js";
-import {
-  DEFAULT_MAX_SKEW,
-  type RequestVerifyResult,
-  requestScheme,
-  secretFor,
-  verifyRequest,
-} from "../../../core/request/verify.js";
+import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
 import {
   CredentialResolver,
@@ -28,10 +22,20 @@ import {
 import { readBodyFile } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
-import { requestJson, verdictLine } from "../../views/request-verdict.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
+import type { CheckSetup } from "./check.js";
 import type { CallbackListenFlags, CallbackSendFlags } from "./options.js";
+import { CheckQueue } from "./queue.js";
+
+declare const __CALLBACK_WORKER__: string | undefined;
+declare const __dirname: string;
+
+/** The checking thread's script beside the CLI bundle; none when running from source (tests). */
+function workerPath(ctx: CommandContext): string | null {
+  if (ctx.io.env.SINCH_TICKET_WORKERS === "0") return null;
+  return typeof __CALLBACK_WORKER__ === "string" ? join(__dirname, __CALLBACK_WORKER__) : null;
+}
 
 function httpUrl(text: string, option: string): URL {
   let url: URL;
@@ -175,70 +179,33 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     );
   }
   reportConfigWarnings(ctx, credentials);
-  const options = {
-    applicationSecret: secret?.value ?? null,
-    applicationKey: key?.value ?? null,
-    webhookSecret: webhookSecret?.value ?? null,
-    maxSkew: DEFAULT_MAX_SKEW,
+  const setup: CheckSetup = {
+    verify: {
+      applicationSecret: secret?.value ?? null,
+      applicationKey: key?.value ?? null,
+      webhookSecret: webhookSecret?.value ?? null,
+      maxSkew: DEFAULT_MAX_SKEW,
+    },
+    json: flags.json === true,
   };
-  /** Checks one request: its log line, and with --json its NDJSON line. */
-  const describe = ({ request, status, error }: Received, now: Date): [string, string] => {
-    const scheme = requestScheme(request);
-    let verdict: RequestVerifyResult | null = null;
-    let shown: string;
-    if (scheme !== null && (secretFor(scheme) === "webhook" ? !webhookSecret : !secret)) {
-      shown = `unchecked: no ${secretFor(scheme)} secret`;
-    } else {
-      verdict = verifyRequest(request, { ...options, now });
-      shown = verdict.valid ? "valid" : `✗ ${verdictLine(verdict)}`;
-      if (verdict.diagnosis.length > 0) shown += ` [${verdict.diagnosis.map((d) => d.mistake).join(", ")}]`;
-    }
-    const event = callbackEventName(request.body, scheme);
-    const answered = status === null ? `backend unreachable (${error})` : String(status);
-    const line = `${now.toISOString()} ${request.method} ${request.path} ${event} ${scheme ?? "unsigned"} ${shown} → ${answered}\n`;
-    if (!flags.json) return [line, ""];
-    const object = verdict
-      ? { event, ...requestJson(verdict), status }
-      : {
-          event,
-          valid: false,
-          code: "unverified",
-          scheme,
-          checks: [],
-          stringToSign: null,
-          notes: [],
-          warnings: [],
-          diagnosis: [],
-          status,
-        };
-    return [line, `${JSON.stringify(object)}\n`];
-  };
-  // The requests answered in one turn of the event loop are checked and logged together
-  // once it ends: one write for all, and under load the checks run back to back while
-  // their code is hot instead of between the network's work (which made each cost twice
-  // as much). Each keeps the time it was answered at.
-  let waiting: [Received, Date][] = [];
-  const flush = () => {
-    const batch = waiting;
-    waiting = [];
-    let lines = "";
-    let json = "";
-    for (const [one, at] of batch) {
-      const [line, object] = describe(one, at);
-      lines += line;
-      json += object;
-    }
-    if (lines) io.stderr.write(lines);
-    if (json) io.stdout.write(json);
-  };
-  const received = (one: Received) => {
-    if (waiting.length === 0) setImmediate(flush);
-    waiting.push([one, io.now()]);
-  };
+  const queue = new CheckQueue(
+    setup,
+    workerPath(ctx),
+    ({ lines, json }) => {
+      if (lines) io.stderr.write(lines);
+      if (json) io.stdout.write(json);
+    },
+    (message) => ui.warn(message),
+  );
+  const received = ({ request, status, error }: Received) =>
+    queue.push({ request, status, ...(error === undefined ? {} : { error }), at: io.now().getTime() });
   const { createCallbackServer } = await import("../../../server/index.js");
   const app = await createCallbackServer({ forwardTo, received });
-  app.addHook("onClose", async () => flush());
-  const port = await listenOrExplain(app, flags.host, flags.port);
+  app.addHook("onClose", () => queue.close());
+  const port = await listenOrExplain(app, flags.host, flags.port).catch(async (error: unknown) => {
+    await queue.close();
+    throw error;
+  });
   if (secret && (await credentials.key()) === null)
     ui.note("no application key: the key in each request is not compared");
   if (!secret) ui.note("no application secret: Voice and Verification callbacks are not checked");
