@@ -84,6 +84,25 @@ function runAt(text: string, at: number): string {
 }
 
 /**
+ * Whether runs of ticket characters from `at` on, across gaps, make exactly one signature:
+ * 44 characters, the last '=', each space standing for the '+' it was (a line break
+ * stands for nothing). Looks at most 44 characters and a few gaps ahead.
+ */
+function wholeSignatureAt(text: string, at: number): boolean {
+  let i = at;
+  let length = 0;
+  for (let gap = gapAt(text, i); length < SIGNATURE_CHARS; gap = gapAt(text, i)) {
+    if (gap === 0 && length > 0) break;
+    const run = runAt(text, i + gap);
+    if (run === "" || /=[^=]/.test(run)) return false;
+    length += (text[i] === " " ? gap : 0) + run.length;
+    i += gap + run.length;
+    if (run.endsWith("=")) break;
+  }
+  return length === SIGNATURE_CHARS && text[i - 1] === "=";
+}
+
+/**
  * The ticket starting at `start` (data `e[wy]...`, `:`, signature), allowing single spaces
  * and line breaks inside the data and the signature while what follows still continues
  * them. Returns where it ends, or where the attempt stopped (`end`, with `ok: false`): no
@@ -109,6 +128,12 @@ function ticketAt(text: string, start: number): { end: number; ok: boolean } {
       continue;
     }
     const gap = gapAt(text, i);
+    // Right after the colon, a gap is the signature's first '+' turned into a space only
+    // when what follows is one whole signature ("key: value" in a log line is not).
+    if (gap > 0 && colon === i - 1 && signature === 0 && wholeSignatureAt(text, i)) {
+      i += gap;
+      continue;
+    }
     if (gap > 0 && BASE64_CHAR.test(text[i + gap] ?? "") && (colon === -1 || signature > 0)) {
       // Continue across the gap only when the next run is more of the same: in the data
       // until the colon, in the signature until it is complete; never a `name=value`

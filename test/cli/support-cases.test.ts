@@ -69,6 +69,41 @@ describe("a ticket whose '+' became spaces inside a URL's query", () => {
   });
 });
 
+describe("a ticket whose signature began with '+', turned into a space", () => {
+  // The space comes right after the colon: "data: signature" must not read as "key: value".
+  const first = (() => {
+    for (let i = 0; ; i++) {
+      const t = ticket(`first${i}`);
+      if (t.split(":")[1]?.startsWith("+")) return t;
+    }
+  })();
+  const damaged = first.replaceAll("+", " ");
+  const spaces = [...damaged].filter((c) => c === " ").length;
+
+  it.each([
+    ["bare", damaged],
+    ["in a log line", `log: ticket=${damaged} status=401`],
+    ["in a URL's query", `https://app.example.com/cb?ticket=${damaged}&user=x`],
+  ])("is read whole %s, every space counted and none around it", async (_, pasted) => {
+    const { code, json } = await verifyJson(pasted);
+    expect(code).toBe(6);
+    expect(json.diagnosis).toEqual([
+      {
+        mistake: "plus-as-space",
+        detail: expect.stringMatching(/signed correctly and damaged on the way/),
+        repairedVerifies: true,
+      },
+    ]);
+    expect(json.diagnosis[0]?.detail).toContain(`${spaces} space${spaces === 1 ? "" : "s"} where '+' should be`);
+    // Found, and its format faulted for the space (never "no ticket found in the text").
+    const format = (json as unknown as { checks: { name: string; detail: string }[] }).checks[0];
+    expect(format?.detail).toMatch(/^signature \(after ':'\) is not standard base64: it contains a leading space/);
+    expect(ids((await batchLine(pasted)).diagnosis)).toEqual(["plus-as-space"]);
+    const decoded = await decodeJson(pasted);
+    expect(decoded.json.payload).toMatchObject({ identity: { endpoint: expect.stringMatching(/^first\d+$/) } });
+  });
+});
+
 describe("a raw '+' inside a URL query or a form body", () => {
   it.each([
     ["a URL query", `https://app.example.com/cb?user=alice&ticket=${T}`],
