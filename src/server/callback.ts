@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MAX_REQUEST_BYTES, type ParsedRequest } from "../core/request/parse.js";
@@ -99,20 +99,25 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
         options.received({ request: parsed, status: null, error: reason, ms: performance.now() - started });
         return reply;
       }
-      reply.code(answer.status);
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (!HOP.has(name) && value !== undefined) reply.header(name, value);
+      // The backend's answer goes out as it came (its header names as it wrote them),
+      // written straight to the response: Fastify's reply would only copy it again.
+      reply.hijack();
+      const back: string[] = [];
+      for (let i = 0; i + 1 < answer.headers.length; i += 2) {
+        const name = answer.headers[i] as string;
+        if (!HOP.has(name.toLowerCase())) back.push(name, answer.headers[i + 1] as string);
       }
-      reply.send(answer.body);
+      back.push("content-length", String(answer.body.length));
+      reply.raw.writeHead(answer.status, back);
+      reply.raw.end(answer.body);
       options.received({ request: parsed, status: answer.status, ms: performance.now() - started });
-      return reply;
     };
     scope.all("/*", handler);
     scope.all("/", handler);
   });
 
   const pass = (parsed: ParsedRequest, url: string, headers: [string, string][], body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    new Promise<{ status: number; headers: string[]; body: Buffer }>((resolve, reject) => {
       const out: string[] = [];
       for (const [name, value] of headers) if (!HOP.has(name.toLowerCase())) out.push(name, value);
       if (body.length > 0 || parsed.method === "POST" || parsed.method === "PUT")
@@ -132,7 +137,7 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
           const chunks: Buffer[] = [];
           incoming.on("data", (c: Buffer) => chunks.push(c));
           incoming.on("end", () =>
-            resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: Buffer.concat(chunks) }),
+            resolve({ status: incoming.statusCode ?? 502, headers: incoming.rawHeaders, body: Buffer.concat(chunks) }),
           );
           incoming.on("error", reject);
         },
