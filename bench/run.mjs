@@ -120,14 +120,9 @@ const rows = [];
 const ratioRow = (what, ours, base, baseName, note) =>
   rows.push([what, `${ours.toFixed(1)} ms`, `${base.toFixed(1)} ms (${baseName})`, note(ours, base)]);
 
-/** Starts a server process that prints its URL first; returns it with a stop function. */
-async function startHttp(args, extraEnv = {}) {
-  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
-  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
-    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const url = await new Promise((resolve, reject) => {
+/** The URL a server process prints as its first line when ready. */
+function readyUrl(child, args) {
+  return new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
@@ -136,6 +131,16 @@ async function startHttp(args, extraEnv = {}) {
     });
     child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
   });
+}
+
+/** Starts a server process that prints its URL first; returns it with a stop function. */
+async function startHttp(args, extraEnv = {}) {
+  const rss = join(dir, `rss-${Math.random().toString(36).slice(2)}`);
+  const child = spawn(process.execPath, ["-r", join(root, "bench", "peak-rss.cjs"), ...args], {
+    env: { ...env, ...extraEnv, BENCH_RSS_FILE: rss },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await readyUrl(child, args);
   const stop = async () => {
     const exited = new Promise((r) => child.on("exit", r));
     child.kill("SIGTERM");
@@ -378,15 +383,7 @@ if (section("page")) {
       stdio: ["ignore", "pipe", "ignore"],
     });
     started.push(child);
-    return new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /^(http:\/\/\S+)\n/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-    });
+    return readyUrl(child, args);
   };
   const pages = [
     ["inspect", await startPage([cli, "inspect", "--no-open"])],

@@ -11,7 +11,6 @@ export interface Received {
   status: number | null;
   /** Why the backend could not be reached. */
   error?: string;
-  ms: number;
 }
 
 export interface CallbackServerOptions {
@@ -72,7 +71,6 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       reply.code(status).send({ error: status === 413 ? "request body larger than 1 MB" : "cannot read this request" });
     });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const started = performance.now();
       const raw = request.raw;
       const url = raw.url ?? "/";
       const at = url.indexOf("?");
@@ -89,14 +87,14 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       };
       if (!forward) {
         reply.code(200).send({});
-        options.received({ request: parsed, status: 200, ms: performance.now() - started });
+        options.received({ request: parsed, status: 200 });
         return reply;
       }
       const answer = await pass(parsed, url, headers, body).catch((error: Error) => error);
       if (answer instanceof Error) {
         const reason = (answer as NodeJS.ErrnoException).code ?? answer.message;
         reply.code(502).send({ error: `the backend could not be reached (${reason})` });
-        options.received({ request: parsed, status: null, error: reason, ms: performance.now() - started });
+        options.received({ request: parsed, status: null, error: reason });
         return reply;
       }
       // The backend's answer goes out as it came (its header names as it wrote them),
@@ -110,7 +108,7 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       back.push("content-length", String(answer.body.length));
       reply.raw.writeHead(answer.status, back);
       reply.raw.end(answer.body);
-      options.received({ request: parsed, status: answer.status, ms: performance.now() - started });
+      options.received({ request: parsed, status: answer.status });
     };
     scope.all("/*", handler);
     scope.all("/", handler);

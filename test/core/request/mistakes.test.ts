@@ -11,6 +11,7 @@ import {
   contentMd5,
   EMPTY_BODY_MD5,
   parseRequest,
+  type RequestMistakeId,
   reserializations,
   type StringToSignParts,
   signApplicationRequest,
@@ -323,16 +324,7 @@ describe("each mistake, made for real", () => {
   });
 });
 
-type Damage =
-  | "body-reserialized"
-  | "content-type-differs"
-  | "query-in-resource"
-  | "query-dropped"
-  | "path-prefix"
-  | "timestamp-differs"
-  | "md5-empty"
-  | "md5-of-empty-body"
-  | "secret-not-decoded";
+type Damage = RequestMistakeId;
 
 const DAMAGES: Damage[] = [
   "body-reserialized",
