@@ -17,9 +17,10 @@ export function serveOptions(command: NewCommand) {
       )
       .option("--any-user", "accept every user name with any password (front-end work only)")
       .addOption(
-        new Option("--cors <origin>", "an origin allowed to call from a browser; repeat for more, * for any").argParser(
-          (value: string, previous: string[] = []) => [...previous, value],
-        ),
+        new Option(
+          "--cors <origin>",
+          "an origin whose pages may log in from a browser (pages of any other are refused); repeat for more, * for any",
+        ).argParser((value: string, previous: string[] = []) => [...previous, value]),
       )
       .addOption(
         new Option("-t, --type <type>", "identity type of the user names").choices(IDENTITY_TYPES).default("username"),
