@@ -4,6 +4,7 @@
  * 502 when the backend is down, SIGTERM exits 0. Callbacks come from `callback send`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +138,10 @@ describe("callback listen", () => {
   it("checks the same on its worker thread as on the main thread, and writes every line before it exits", async () => {
     const threaded = await listen(["--json"]);
     const single = await listen(["--json"], { SINCH_TICKET_WORKERS: "0" });
+    // The checking thread is really there: one thread more than the receiver without it
+    // (Linux shows a process's threads in /proc).
+    const threads = (l: Listener) => readdirSync(`/proc/${l.child.pid}/task`).length;
+    if (existsSync("/proc/self/task")) expect(threads(threaded)).toBe(threads(single) + 1);
     const events = ["ice", "ace", "dice", "pie", "verification-request", "verification-result"];
     const webhooks = ["conversation-message", "sms-delivery-report", "numbers-event"];
     try {
@@ -180,6 +185,7 @@ describe("callback listen", () => {
       expect(fromThread.slice(0, events.length + webhooks.length).every((s) => s[2] === "valid")).toBe(true);
       expect(fromThread[events.length + webhooks.length]?.[4]).toContain("body-reserialized");
       expect(fromThread).toEqual(summary(single));
+      expect(threaded.err()).not.toMatch(/checking thread stopped/);
       expect(
         threaded
           .err()
