@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { describeSpan } from "./describe.js";
 import type { SecretInput } from "./secret.js";
 
@@ -85,11 +84,7 @@ export function resultCode(checks: readonly Check[]): VerifyCode {
   return "valid";
 }
 
-/** HMAC-SHA256 of `data`, compared in constant time with `signature`. */
-export function macMatches(key: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
-  const expected = createHmac("sha256", key).update(data).digest();
-  return expected.length === signature.length && timingSafeEqual(expected, signature);
-}
+export { macMatches } from "./compare.js";
 
 interface TimeChecks {
   created: Check;

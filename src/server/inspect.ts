@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { equalText } from "../core/compare.js";
 import { createApp } from "./app.js";
 
 /** The page's files, read once at start. */
@@ -44,9 +44,7 @@ function carriesToken(request: FastifyRequest, token: string): boolean {
   const header = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
   const given = typeof query === "string" ? query : header;
   if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return equalText(given, token);
 }
 
 function escapeAttribute(text: string): string {

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { equalBytes as same } from "../compare.js";
 import { parseIsoParts } from "../time.js";
 import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
 import { reserializations } from "./serialize.js";
@@ -27,10 +28,6 @@ interface Variant {
   detail: string;
   data: Uint8Array | string;
   key?: Uint8Array | string;
-}
-
-function same(a: Buffer, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Tries each variant (one HMAC each) and names those whose MAC is the one received. */

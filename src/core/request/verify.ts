@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import type { Diagnosis, VerifyCode } from "../checks.js";
+import { equalBytes } from "../compare.js";
 import { describeSpan } from "../describe.js";
 import { InvalidInputError } from "../errors.js";
 import { examine, judge } from "../judge.js";
@@ -72,10 +72,6 @@ export function requestScheme(request: Pick<ParsedRequest, "headers">): RequestS
 /** Which secret a scheme needs. */
 export function secretFor(scheme: RequestScheme): "application" | "webhook" {
   return scheme === "webhook" || scheme === "numbers" ? "webhook" : "application";
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;

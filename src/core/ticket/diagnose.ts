@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Check, Diagnosis, MistakeId } from "../checks.js";
+import { equalBytes } from "../compare.js";
 import { findJsonError } from "../json-error.js";
 import { INVISIBLE, nameInvisible, REPAIRS, type RepairId } from "../repair.js";
 import { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./inspect.js";
@@ -18,10 +19,6 @@ function hmac(key: Uint8Array, data: Uint8Array | string): Buffer {
   return createHmac("sha256", key).update(data).digest();
 }
 
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
-}
-
 /** True when `ticket` (a repaired form) is well-formed and its MAC matches `key`. */
 function repairedVerifies(ticket: string, key: Uint8Array): boolean {
   const repaired = inspectTicket(ticket);
@@ -29,7 +26,7 @@ function repairedVerifies(ticket: string, key: Uint8Array): boolean {
     repaired.problems.length === 0 &&
     repaired.dataBytes !== null &&
     repaired.signatureBytes !== null &&
-    same(hmac(key, repaired.dataBytes), repaired.signatureBytes)
+    equalBytes(hmac(key, repaired.dataBytes), repaired.signatureBytes)
   );
 }
 
@@ -170,7 +167,7 @@ function hexSignature({ inspection: { dataBytes, signature }, failed, key }: Tic
     dataBytes !== null &&
     signature !== null &&
     /^[0-9a-fA-F]{64}$/.test(signature) &&
-    same(hmac(key, dataBytes), Buffer.from(signature, "hex"))
+    equalBytes(hmac(key, dataBytes), Buffer.from(signature, "hex"))
     ? "the signature is the right HMAC written in hex (64 characters) instead of base64 (44 characters ending in '='): base64-encode the raw 32-byte digest"
     : null;
 }
@@ -179,7 +176,7 @@ function strippedDigest({ inspection: { dataBytes, signatureBytes }, failed, key
   if (key === null || !failed("format") || dataBytes === null || signatureBytes === null) return null;
   if (signatureBytes.length >= SIGNATURE_BYTES || signatureBytes.length === 0) return null;
   const digest = hmac(key, dataBytes);
-  const by = STRIPS.filter(([, set]) => same(strip(digest, set), signatureBytes)).map(([name]) => name);
+  const by = STRIPS.filter(([, set]) => equalBytes(strip(digest, set), signatureBytes)).map(([name]) => name);
   if (by.length === 0) return null;
   const which =
     by.length === 2
@@ -223,7 +220,7 @@ function truncated(c: TicketCase): string | null {
   // A strip before base64 also shortens it: that story is stripped-digest's.
   if (c.key !== null && dataBytes !== null && signatureBytes !== null && signatureBytes.length > 0) {
     const digest = hmac(c.key, dataBytes);
-    if (STRIPS.some(([, set]) => same(strip(digest, set), signatureBytes))) return null;
+    if (STRIPS.some(([, set]) => equalBytes(strip(digest, set), signatureBytes))) return null;
   }
   return `the signature has ${signature.length} characters; an HMAC-SHA256 signature is ${SIGNATURE_CHARS} (32 bytes in base64): the ticket was cut short (a column, field or copy too short). Copy it whole`;
 }
@@ -248,9 +245,9 @@ function wrongMacInputs(c: TicketCase): { overBase64: boolean; asText: boolean; 
   if (!inputs || c.key === null) return null;
   const secretBytes = c.secretText === null ? null : Buffer.from(c.secretText, "utf8");
   return {
-    overBase64: same(hmac(c.key, inputs.text), inputs.signature),
-    asText: secretBytes !== null && same(hmac(secretBytes, inputs.data), inputs.signature),
-    both: secretBytes !== null && same(hmac(secretBytes, inputs.text), inputs.signature),
+    overBase64: equalBytes(hmac(c.key, inputs.text), inputs.signature),
+    asText: secretBytes !== null && equalBytes(hmac(secretBytes, inputs.data), inputs.signature),
+    both: secretBytes !== null && equalBytes(hmac(secretBytes, inputs.text), inputs.signature),
   };
 }
 
@@ -271,7 +268,7 @@ function latin1Data(c: TicketCase): string | null {
   const { dataEncoding, content, json } = c.inspection;
   if (!inputs || !(dataEncoding === "latin1" || (content !== null && /[\u0080-\uffff]/.test(json ?? "")))) return null;
   const asLatin1Text = Buffer.from(inputs.data).toString("latin1");
-  return same(hmac(c.key as Uint8Array, Buffer.from(asLatin1Text, "utf8")), inputs.signature)
+  return equalBytes(hmac(c.key as Uint8Array, Buffer.from(asLatin1Text, "utf8")), inputs.signature)
     ? "the ticket data is Latin-1 while the signature covers the UTF-8 JSON: Sinch's JS SDK generator (sinch-ticketgen) does this for endpoints with non-ASCII characters. Sign on the server with UTF-8 on both sides (sinch-ticket sign --style js writes it correctly)"
     : null;
 }
@@ -282,7 +279,7 @@ function nonUtf8Mac(c: TicketCase): string | null {
   if (key === null || !c.failed("signature") || dataBytes === null || signatureBytes === null) return null;
   if (dataEncoding !== "utf-8") return null;
   if (json === null || !/[\u0080-\uffff]/.test(json)) return null;
-  const charset = CHARSETS.find(([, byteOf]) => same(hmac(key, encodeAs(json, byteOf)), signatureBytes))?.[0];
+  const charset = CHARSETS.find(([, byteOf]) => equalBytes(hmac(key, encodeAs(json, byteOf)), signatureBytes))?.[0];
   return charset
     ? `the ticket data is UTF-8, but the signature covers the JSON in ${charset}${charset === "ASCII" ? " (a '?' for every non-ASCII character)" : ""}: the producer turned the JSON into bytes with a platform default charset (Java String.getBytes() without a charset, .NET Encoding.Default or Encoding.ASCII, PHP utf8_decode). Sign the UTF-8 bytes: getBytes(StandardCharsets.UTF_8), Encoding.UTF8`
     : null;

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Check, Diagnosis, MistakeId } from "../checks.js";
+import { equalBytes as equal } from "../compare.js";
 import { findJsonError } from "../json-error.js";
 import { INVISIBLE, nameInvisible } from "../repair.js";
 import { registrationSigningKey, type TokenInspection } from "./format.js";
@@ -29,10 +30,6 @@ type TokenMistake = Extract<
 
 function hmac(key: Uint8Array, data: string | Uint8Array): Buffer {
   return createHmac("sha256", key).update(data).digest();
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The signature check failed on a readable 32-byte signature with a kid date. */

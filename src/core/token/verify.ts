@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import {
   type Check,
   type Diagnosis,
@@ -8,6 +8,7 @@ import {
   type VerifyCode,
   type VerifyTicketOptions,
 } from "../checks.js";
+import { equalBytes as equal } from "../compare.js";
 import { secretKey } from "../secret.js";
 import { diagnoseToken } from "./diagnose.js";
 import {
@@ -37,10 +38,6 @@ export interface TokenVerifyResult {
 
 function hmac(key: Uint8Array, data: string | Uint8Array): Buffer {
   return createHmac("sha256", key).update(data).digest();
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
