@@ -3,13 +3,12 @@
  * functions from a chunk of input lines to its output text, errors and counts.
  */
 
-import type { Diagnosis } from "../../core/checks.js";
 import { csvField, parseCsvLine } from "../../core/csv.js";
 import type { IdentityType } from "../../core/endpoint.js";
 import { TicketError } from "../../core/errors.js";
 import { examine, verdict } from "../../core/judge.js";
+import { type Choice, chooseCandidates, judgeWithCandidates, type Keyring } from "../../core/keyring.js";
 import { describeAmbiguity, readInput } from "../../core/read.js";
-import { secretKey } from "../../core/secret.js";
 import { TicketSigner } from "../../core/ticket/batch-signer.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import type { PreciseTime } from "../../core/time.js";
@@ -106,11 +105,8 @@ export interface SignJobOptions {
 
 export interface VerifyJobOptions {
   job: "verify";
-  /** The default secret; null when only the profiles below can verify. */
-  applicationSecret: string | null;
-  /** Secrets by application key: a line of one of these applications uses its own. */
-  profiles: Record<string, string>;
-  applicationKey: string | null;
+  /** The credentials each line chooses from by its application key. */
+  keyring: Keyring;
   now: number;
   clockSkew?: number;
   maxAge?: number;
@@ -195,15 +191,6 @@ function signJob(o: SignJobOptions): Job {
   };
 }
 
-/**
- * The secret as text, checked once here: the judge needs the text, not only the key, to
- * recognise a signature made with the secret used as text.
- */
-function checkedSecret(secret: string): string {
-  secretKey(secret);
-  return secret;
-}
-
 function verifyJob(o: VerifyJobOptions): Job {
   const now = new Date(o.now);
   const common = {
@@ -212,58 +199,65 @@ function verifyJob(o: VerifyJobOptions): Job {
     ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
     ignoreTime: o.ignoreTime,
   };
-  const fallback =
-    o.applicationSecret === null
-      ? null
-      : { ...common, applicationSecret: checkedSecret(o.applicationSecret), applicationKey: o.applicationKey };
-  const byKey = new Map(
-    Object.entries(o.profiles).map(([applicationKey, secret]) => [
-      applicationKey,
-      { ...common, applicationSecret: checkedSecret(secret), applicationKey },
-    ]),
-  );
-  /** The credentials for a line: its application's profile, else the default ones. */
-  const optionsFor = (lineKey: string | null) => (lineKey === null ? undefined : byKey.get(lineKey)) ?? fallback;
+  // The choice depends on the key alone: made once per application key of the run.
+  const choices = new Map<string | null, Choice>();
+  const choiceFor = (key: string | null): Choice => {
+    let choice = choices.get(key);
+    if (choice === undefined) {
+      choice = chooseCandidates(o.keyring, key);
+      if (choices.size < 1000) choices.set(key, choice);
+    }
+    return choice;
+  };
   return (chunk) => {
     const out = new Output();
     const errors: string[] = [];
     const counts: Record<string, number> = {};
+    const count = (code: string) => {
+      counts[code] = (counts[code] ?? 0) + 1;
+    };
     eachLine(chunk, (line, number, long) => {
       if (!long && line.trim() === "") return;
       if (o.csv && number === o.csv.header) return;
       const text = o.csv && !long ? csvColumn(line, o.csv.column) : line;
       if (long) {
         errors.push(tooLong({ number }));
-        counts.malformed = (counts.malformed ?? 0) + 1;
+        count("malformed");
         out.add(batchLine(number, "malformed", null, []));
         return;
       }
       const input = readInput(text);
-      if (input.kind === "ambiguous") errors.push(`line ${number}: ${describeAmbiguity(input.found)}: one per line`);
+      if (input.kind === "ambiguous") {
+        // What verify says of the same text, never a verdict on one of the tickets.
+        const message = `found ${describeAmbiguity(input.found)}: one per line`;
+        errors.push(`line ${number}: ${message}`);
+        count("error");
+        out.add(batchLine(number, "error", null, [], message));
+        return;
+      }
       const examined = examine(input);
-      const options = optionsFor(examined.applicationKey);
       const identity =
         examined.format === "jwt"
           ? examined.inspection.userId === null
             ? null
             : { type: "userId", endpoint: examined.inspection.userId }
           : (examined.inspection.content?.identity ?? null);
-      let code: string;
-      let diagnosis: Diagnosis[] = [];
-      if (options) {
-        const judged = verdict(examined, options);
-        code = judged.code;
-        diagnosis = judged.diagnosis;
-      } else if (examined.inspection.problems.length > 0) {
-        code = "malformed";
-      } else {
-        code = "key_mismatch";
-        errors.push(
-          `line ${number}: no profile has this ${examined.format === "jwt" ? "token" : "ticket"}'s application key`,
-        );
+      const choice = choiceFor(examined.applicationKey);
+      const chosen = judgeWithCandidates(choice, (c) =>
+        verdict(examined, { ...common, applicationSecret: c.secret, applicationKey: c.key }),
+      );
+      if (chosen === null) {
+        const message = choice.problem ?? "no credentials to verify with";
+        errors.push(`line ${number}: ${message}`);
+        // A key no profile holds is a key mismatch; a profile that holds it but cannot be
+        // read leaves the line unjudged.
+        const code = examined.inspection.problems.length > 0 ? "malformed" : choice.byKey ? "error" : "key_mismatch";
+        count(code);
+        out.add(batchLine(number, code, identity, [], code === "error" ? message : undefined));
+        return;
       }
-      counts[code] = (counts[code] ?? 0) + 1;
-      out.add(batchLine(number, code, identity, diagnosis));
+      count(chosen.result.code);
+      out.add(batchLine(number, chosen.result.code, identity, chosen.result.diagnosis));
     });
     return { out: out.done(), errors, counts };
   };

@@ -1,5 +1,6 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { Keyring } from "../../core/keyring.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import { fromMillis, type PreciseTime } from "../../core/time.js";
 import type { CommandContext } from "../terminal/context.js";
@@ -157,11 +158,8 @@ export async function signBatch(options: SignBatchOptions, ctx: CommandContext):
 
 export interface VerifyBatchOptions {
   source: string;
-  /** The default credentials' secret; null when only profiles chosen by key can verify. */
-  applicationSecret: string | null;
-  /** Secrets of the config file's profiles by application key, for lines of those applications. */
-  profiles: Record<string, string>;
-  applicationKey: string | null;
+  /** The credentials each line chooses from (see src/core/keyring.ts). */
+  keyring: Keyring;
   now: Date;
   clockSkew?: number;
   maxAge?: number;
@@ -179,9 +177,7 @@ export async function verifyBatch(options: VerifyBatchOptions, ctx: CommandConte
       (first) => ({
         job: "verify",
         csv: first ? detectTicketColumn(first) : null,
-        applicationSecret: options.applicationSecret,
-        profiles: options.profiles,
-        applicationKey: options.applicationKey,
+        keyring: options.keyring,
         now: options.now.getTime(),
         ...(options.clockSkew !== undefined ? { clockSkew: options.clockSkew } : {}),
         ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { base64Problem } from "../../core/base64.js";
+import type { Candidate, Keyring, Unreadable } from "../../core/keyring.js";
 import { ExitCode, ExitError, usageError } from "../terminal/exit.js";
 import { type Io, readAll, stripOneNewline } from "../terminal/io.js";
 import { configPath, isKeychainReference, type LoadedConfig, profileNamed, readConfig } from "./config-file.js";
@@ -49,6 +50,10 @@ export const KEY_VAR = "SINCH_APPLICATION_KEY";
 export const SECRET_VAR = "SINCH_APPLICATION_SECRET";
 export const WEBHOOK_SECRET_VAR = "SINCH_WEBHOOK_SECRET";
 
+/** What a `.env` file may supply: credentials, nothing that changes how the tool behaves. */
+const DOTENV_NAMES = [KEY_VAR, SECRET_VAR, WEBHOOK_SECRET_VAR] as const;
+type CredentialVariable = (typeof DOTENV_NAMES)[number];
+
 export const SECRET_ALTERNATIVES =
   "use --secret-file <path>, --secret-stdin, SINCH_APPLICATION_SECRET, a .env file, or `sinch-ticket config init`";
 
@@ -67,12 +72,16 @@ export function envFileRefused(): ExitError {
   return usageError("--env-file is not accepted (Node reads that flag itself): use --dotenv <path>");
 }
 
-/** A profile a ticket can pick by its application key. */
-export interface KeyedProfile {
-  name: string;
-  key: Resolved;
-  secret: () => Promise<Resolved>;
-}
+/**
+ * Where the credentials come from: one pair (flags, the environment, `.env`, --demo), a
+ * profile named by --profile or SINCH_PROFILE, the profiles holding --key, or the config
+ * file's profiles with none named (the default for signing; chosen by key for checking).
+ */
+export type Source =
+  | { kind: "pair"; key: Resolved; secret: Resolved; profile: string | null }
+  | { kind: "profile"; profile: string; notes: string[] }
+  | { kind: "profiles-of-key"; key: Resolved; profiles: string[] }
+  | { kind: "config"; profile: string };
 
 /**
  * Resolves the application key and secret, each from the first source that has it:
@@ -84,6 +93,7 @@ export class CredentialResolver {
   private stdinSecret: string | undefined;
   private keychainCache: Keychain | undefined;
   private readonly keychainSecrets = new Map<string, Promise<string>>();
+  private sourceCache: Promise<Source> | undefined;
 
   constructor(
     private readonly io: Io,
@@ -109,12 +119,27 @@ export class CredentialResolver {
         throw usageError(`cannot read env file ${explicit ?? ".env"} (${code ?? "error"})`);
       }
     }
-    this.dotenvCache = text === "" ? {} : (await import("dotenv")).parse(text);
+    const parsed = text === "" ? {} : (await import("dotenv")).parse(text);
+    // The file belongs to the application being tested: only its credentials are taken.
+    const taken: Record<string, string> = {};
+    for (const name of DOTENV_NAMES) if (parsed[name] !== undefined) taken[name] = parsed[name];
+    this.dotenvCache = taken;
     return this.dotenvCache;
   }
 
-  /** An environment variable, else the same name from .env. */
-  async lookup(name: string): Promise<{ value: string; source: "env" | "dotenv" } | null> {
+  /** The `.env` file's name as the user gave it (for messages: "SINCH_APPLICATION_KEY in staging.env"). */
+  dotenvName(): string {
+    return this.flags.dotenv ?? ".env";
+  }
+
+  /** A variable of the environment only (never `.env`): what changes how the tool behaves. */
+  environment(name: string): string | undefined {
+    const value = this.io.env[name];
+    return value === undefined || value === "" ? undefined : value;
+  }
+
+  /** A credential variable: the environment's, else the same name from `.env`. */
+  async lookup(name: CredentialVariable): Promise<{ value: string; source: "env" | "dotenv" } | null> {
     const fromEnv = this.io.env[name];
     if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "env" };
     const fromFile = (await this.dotenv())[name];
@@ -123,12 +148,7 @@ export class CredentialResolver {
   }
 
   async configPath(): Promise<string> {
-    const [explicit, xdg] = [await this.lookup("SINCH_TICKET_CONFIG"), await this.lookup("XDG_CONFIG_HOME")];
-    const values: Record<string, string | undefined> = {
-      SINCH_TICKET_CONFIG: explicit?.value,
-      XDG_CONFIG_HOME: xdg?.value,
-    };
-    return configPath((name) => values[name], this.io.home);
+    return configPath((name) => this.environment(name), this.io.home);
   }
 
   async config(): Promise<LoadedConfig | null> {
@@ -168,8 +188,8 @@ export class CredentialResolver {
   /** The profile to use and what chose it. */
   async profile(): Promise<{ name: string; source: string; explicit: boolean }> {
     if (this.flags.profile) return { name: this.flags.profile, source: "--profile", explicit: true };
-    const fromEnv = await this.lookup("SINCH_PROFILE");
-    if (fromEnv) return { name: fromEnv.value, source: "SINCH_PROFILE", explicit: true };
+    const fromEnv = this.environment("SINCH_PROFILE");
+    if (fromEnv) return { name: fromEnv, source: "SINCH_PROFILE", explicit: true };
     const fromFile = (await this.config())?.config.defaultProfile;
     if (fromFile) return { name: fromFile, source: "defaultProfile", explicit: false };
     return { name: "default", source: "default", explicit: false };
@@ -195,16 +215,15 @@ export class CredentialResolver {
       if (value === "") throw usageError(`webhook secret file ${file} is empty`);
       return { value, source: "flag", origin: "--webhook-secret-file" };
     }
+    // --demo reads no other source: a webhook secret then comes from its flag alone.
+    if (this.flags.demo) return null;
     const env = await this.lookup(WEBHOOK_SECRET_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? WEBHOOK_SECRET_VAR : `${WEBHOOK_SECRET_VAR} in .env` };
-    return this.profileValue("webhookSecret");
+    if (env) return { ...env, origin: this.originOf(WEBHOOK_SECRET_VAR, env.source) };
+    return this.profileWebhook();
   }
 
-  /**
-   * The chosen profile's key, secret or webhook secret, if it has one; a profile named but
-   * missing is an error. `lenient` leaves a secret that is not strict base64 unchecked.
-   */
-  private async profileValue(field: "key" | "secret" | "webhookSecret", lenient = false): Promise<Resolved | null> {
+  /** The chosen profile's webhook secret, if it has one; a profile named but missing is an error. */
+  private async profileWebhook(): Promise<Resolved | null> {
     const loaded = await this.config();
     const profile = await this.profile();
     if (!profileNamed(loaded?.config, profile.name)) {
@@ -219,9 +238,7 @@ export class CredentialResolver {
       }
       return null;
     }
-    if (field === "webhookSecret") return this.profileWebhookSecret(profile.name);
-    const own = await this.fromProfile(profile.name, lenient);
-    return field === "key" ? own.key : ((await own.secret?.()) ?? null);
+    return this.profileWebhookSecret(profile.name);
   }
 
   /** A profile's webhook secret (in the file or the keychain), used as the text it is. */
@@ -270,34 +287,13 @@ export class CredentialResolver {
     return { key, secret: async () => checked({ value: stored, source: "config", origin }), secretProblem };
   }
 
-  async key(): Promise<Resolved | null> {
-    if (this.flags.key !== undefined) {
-      if (this.flags.key === "") throw usageError("--key is empty");
-      return { value: this.flags.key, source: "flag", origin: "--key" };
-    }
-    const env = await this.lookup(KEY_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
-    const profile = await this.profileValue("key");
-    if (profile) return profile;
-    return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
+  /** "SINCH_APPLICATION_KEY", or "SINCH_APPLICATION_KEY in staging.env". */
+  private originOf(name: string, source: "env" | "dotenv"): string {
+    return source === "env" ? name : `${name} in ${this.dotenvName()}`;
   }
 
-  /**
-   * The secret, checked to be standard base64; `stdin` is read once for --secret-stdin.
-   * `lenient`: a secret that is not strict base64 is returned as it is (signed requests,
-   * which Node and Java decode leniently; the caller warns).
-   */
-  async secret(options: { lenient?: boolean } = {}): Promise<Resolved | null> {
-    const found = await this.findSecret(options.lenient ?? false);
-    if (found && options.lenient && found.value !== "") return found;
-    if (found) {
-      const problem = base64Problem(found.value, { secret: true });
-      if (problem) throw badSecret(found.origin, problem);
-    }
-    return found;
-  }
-
-  private async findSecret(lenient: boolean): Promise<Resolved | null> {
+  /** The secret of --secret-file or --secret-stdin (stdin read once), or null. */
+  private async flagSecret(): Promise<Resolved | null> {
     if (this.flags.secretFile !== undefined) {
       let text: string;
       try {
@@ -316,37 +312,266 @@ export class CredentialResolver {
       }
       return { value: this.stdinSecret, source: "flag", origin: "--secret-stdin" };
     }
-    const env = await this.lookup(SECRET_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
-    const profile = await this.profileValue("secret", lenient);
-    if (profile) return profile;
-    return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
+    return null;
+  }
+
+  /** The secret --secret-file or --secret-stdin gives, checked to be base64 (config init stores it). */
+  async secretFromFlags(): Promise<Resolved | null> {
+    const found = await this.flagSecret();
+    return found ? checkedSecret(found, false) : null;
+  }
+
+  /** One of the environment's or `.env`'s halves, with where it came from. */
+  private async half(name: CredentialVariable, from: "env" | "dotenv"): Promise<Resolved | null> {
+    const value = from === "env" ? this.environment(name) : (await this.dotenv())[name];
+    if (value === undefined || value === "") return null;
+    return { value, source: from, origin: this.originOf(name, from) };
   }
 
   /**
-   * Whether the credentials would be the config file's default choice: neither the key nor
-   * the secret from flags, the environment, `.env` or `--demo`, and no profile named. Then
-   * a ticket may pick the profile of its own application (see `profilesByKey`).
+   * Where the credentials come from, as the contract orders the sources: the first that has
+   * a key or a secret provides both, and a half pair is an error naming the missing half,
+   * never completed from a lower source. Read once.
    */
-  async choosesProfileByKey(): Promise<boolean> {
-    if (this.flags.demo || this.flags.key !== undefined) return false;
-    if (this.flags.secretFile !== undefined || this.flags.secretStdin) return false;
-    if ((await this.profile()).explicit) return false;
-    return (await this.lookup(KEY_VAR)) === null && (await this.lookup(SECRET_VAR)) === null;
+  source(): Promise<Source> {
+    this.sourceCache ??= this.findSource();
+    return this.sourceCache;
   }
 
-  /**
-   * The config file's profiles that have a key and a secret, by application key. A secret
-   * is read when asked for (a keychain-held one is one call to the store).
-   */
-  async profilesByKey(): Promise<Map<string, KeyedProfile>> {
-    const byKey = new Map<string, KeyedProfile>();
-    for (const name of Object.keys((await this.config())?.config.profiles ?? {})) {
-      const { key, secret, secretProblem } = await this.fromProfile(name);
-      if (!key || !secret || secretProblem || byKey.has(key.value)) continue;
-      byKey.set(key.value, { name, key, secret });
+  private async findSource(): Promise<Source> {
+    const { flags } = this;
+    if (flags.demo) {
+      const others = [
+        flags.key !== undefined && "--key",
+        flags.secretFile !== undefined && "--secret-file",
+        flags.secretStdin && "--secret-stdin",
+        flags.profile !== undefined && "--profile",
+      ].filter(Boolean);
+      if (others.length > 0) {
+        throw usageError(`--demo uses only the built-in demo credentials: leave out ${others.join(" and ")}`);
+      }
+      return {
+        kind: "pair",
+        key: { value: DEMO_KEY, source: "demo", origin: "--demo" },
+        secret: { value: DEMO_SECRET, source: "demo", origin: "--demo" },
+        profile: null,
+      };
     }
-    return byKey;
+    if (flags.key === "") throw usageError("--key is empty");
+    const flagSecret = await this.flagSecret();
+    if (flags.profile !== undefined) {
+      if (flags.key !== undefined || flagSecret) {
+        throw usageError("give either --profile or --key with --secret-file/--secret-stdin, not both");
+      }
+      return this.namedProfile(flags.profile, "--profile");
+    }
+    if (flags.key !== undefined) {
+      const key: Resolved = { value: flags.key, source: "flag", origin: "--key" };
+      if (flagSecret) return { kind: "pair", key, secret: flagSecret, profile: null };
+      // The common CI form: the key as a flag, the secret from the job's secrets.
+      for (const from of ["env", "dotenv"] as const) {
+        const otherKey = await this.half(KEY_VAR, from);
+        const secret = await this.half(SECRET_VAR, from);
+        if (secret && (otherKey === null || otherKey.value === flags.key)) {
+          return { kind: "pair", key, secret, profile: null };
+        }
+      }
+      const holding = await this.profilesHolding(flags.key);
+      if (holding.length === 0) {
+        throw usageError(
+          `no secret for --key ${flags.key}: give --secret-file or --secret-stdin, set ${SECRET_VAR}, or add a profile with that key (sinch-ticket config init)`,
+        );
+      }
+      return { kind: "profiles-of-key", key, profiles: holding };
+    }
+    if (flagSecret) {
+      const key = (await this.half(KEY_VAR, "env")) ?? (await this.half(KEY_VAR, "dotenv"));
+      if (!key) {
+        throw usageError(
+          `${flagSecret.origin} gives a secret but no application key: add --key <key> (or set ${KEY_VAR})`,
+        );
+      }
+      return { kind: "pair", key, secret: flagSecret, profile: null };
+    }
+    for (const from of ["env", "dotenv"] as const) {
+      const key = await this.half(KEY_VAR, from);
+      const secret = await this.half(SECRET_VAR, from);
+      const where = from === "env" ? "the environment" : this.dotenvName();
+      if (key && secret) return { kind: "pair", key, secret, profile: null };
+      if (key) {
+        throw usageError(
+          `${key.origin} is set but ${SECRET_VAR} is ${this.setButEmpty(SECRET_VAR, from) ? "empty" : "not"} in ${where}: a key and its secret come from one place (set both, or neither)`,
+        );
+      }
+      if (secret) {
+        throw usageError(
+          `${secret.origin} is set but ${KEY_VAR} is ${this.setButEmpty(KEY_VAR, from) ? "empty" : "not"} in ${where}: set ${KEY_VAR} there too, or give --key <key>`,
+        );
+      }
+    }
+    const profile = await this.profile();
+    if (profile.explicit) return this.namedProfile(profile.name, profile.source);
+    return { kind: "config", profile: profile.name };
+  }
+
+  /** Whether a variable is present but empty (an unset CI secret reads as ""). */
+  private setButEmpty(name: CredentialVariable, from: "env" | "dotenv"): boolean {
+    if (from === "env") return this.io.env[name] === "";
+    return this.dotenvCache?.[name] === "";
+  }
+
+  /** A profile named by --profile or SINCH_PROFILE: its own pair, whatever else is set. */
+  private async namedProfile(name: string, by: string): Promise<Source> {
+    const loaded = await this.config();
+    if (!profileNamed(loaded?.config, name)) {
+      const path = await this.configPath();
+      throw new ExitError(
+        ExitCode.usage,
+        loaded
+          ? `no profile '${name}' in config file ${path} (from ${by})`
+          : `profile '${name}' was asked for (${by}) but there is no config file at ${path}`,
+      );
+    }
+    const notes: string[] = [];
+    const unused: string[] = [];
+    for (const from of ["env", "dotenv"] as const) {
+      for (const variable of [KEY_VAR, SECRET_VAR] as const) {
+        const found = await this.half(variable, from);
+        if (found) unused.push(found.origin);
+      }
+    }
+    if (unused.length > 0) notes.push(`using profile '${name}' (${by}): ${unused.join(", ")} not used`);
+    return { kind: "profile", profile: name, notes };
+  }
+
+  /** The profiles whose key is `key`, in the file's order. */
+  private async profilesHolding(key: string): Promise<string[]> {
+    const profiles = (await this.config())?.config.profiles ?? {};
+    return Object.keys(profiles).filter((name) => profiles[name]?.applicationKey === key);
+  }
+
+  /** Notes about the choice of source, said once before the answer (e.g. what --profile left unused). */
+  async sourceNotes(): Promise<string[]> {
+    const source = await this.source();
+    return source.kind === "profile" ? source.notes : [];
+  }
+
+  /**
+   * The one key and secret to sign with: a pair from one source. `lenient` leaves a secret
+   * that is not strict base64 unchecked (signed requests; the caller warns). Missing
+   * credentials, or a --key several profiles hold, are exit 2.
+   */
+  async pair(
+    options: { lenient?: boolean } = {},
+  ): Promise<{ key: Resolved; secret: Resolved; profile: string | null }> {
+    const lenient = options.lenient ?? false;
+    const source = await this.source();
+    switch (source.kind) {
+      case "pair":
+        return { key: source.key, secret: checkedSecret(source.secret, lenient), profile: source.profile };
+      case "profiles-of-key": {
+        if (source.profiles.length > 1) {
+          throw usageError(
+            `--key ${source.key.value} is the key of several profiles (${source.profiles.map((p) => `'${p}'`).join(", ")}): signing needs one secret, so name one with --profile`,
+          );
+        }
+        const name = source.profiles[0] as string;
+        return { ...(await this.completePair(name, lenient)), profile: name };
+      }
+      case "profile":
+      case "config":
+        return { ...(await this.completePair(source.profile, lenient)), profile: source.profile };
+    }
+  }
+
+  /** A profile's key and secret, both required. */
+  private async completePair(name: string, lenient: boolean): Promise<{ key: Resolved; secret: Resolved }> {
+    const own = await this.fromProfile(name, lenient);
+    if (!own.key && !own.secret) {
+      const loaded = await this.config();
+      throw profileNamed(loaded?.config, name) ? profileIncomplete(name, "an application key") : missingKey();
+    }
+    if (!own.key) throw profileIncomplete(name, "an application key");
+    if (!own.secret) throw profileIncomplete(name, "an application secret");
+    return { key: own.key, secret: await own.secret() };
+  }
+
+  /** The key alone, where no secret is needed (config show); null when there is none. */
+  async key(): Promise<Resolved | null> {
+    const source = await this.source();
+    if (source.kind === "pair" || source.kind === "profiles-of-key") return source.key;
+    return (await this.fromProfile(source.profile)).key;
+  }
+
+  /** The secret alone (config show); null when there is none. */
+  async secret(options: { lenient?: boolean } = {}): Promise<Resolved | null> {
+    const source = await this.source();
+    if (source.kind === "pair") return checkedSecret(source.secret, options.lenient ?? false);
+    if (source.kind === "profiles-of-key") return (await this.pair(options)).secret;
+    const own = await this.fromProfile(source.profile, options.lenient ?? false);
+    return own.secret ? own.secret() : null;
+  }
+
+  /**
+   * The credentials that check a ticket, token or request, as plain data for every entry
+   * point (see src/core/keyring.ts): one fixed pair from flags, the environment, `.env`, a
+   * named profile or --demo; the profiles holding --key; or, with nothing given, every
+   * profile, chosen by the input's key. A profile whose secret cannot be read is set aside
+   * with why, an error only for an input of its key. Missing credentials are exit 2.
+   */
+  async keyring(options: { lenient?: boolean; optional: true }): Promise<Keyring | null>;
+  async keyring(options?: { lenient?: boolean; optional?: false }): Promise<Keyring>;
+  async keyring(options: { lenient?: boolean; optional?: boolean } = {}): Promise<Keyring | null> {
+    const lenient = options.lenient ?? false;
+    const source = await this.source();
+    const config = (await this.config())?.config;
+    const names = Object.keys(config?.profiles ?? {});
+    const base = { profiles: [], unreadable: [], defaultProfile: null, names };
+    if (source.kind === "pair") {
+      const secret = checkedSecret(source.secret, lenient);
+      return { ...base, fixed: [{ profile: source.profile, key: source.key.value, secret: secret.value }] };
+    }
+    if (source.kind === "profile") {
+      const { key, secret } = await this.completePair(source.profile, lenient);
+      return { ...base, fixed: [{ profile: source.profile, key: key.value, secret: secret.value }] };
+    }
+    const read = await this.readProfiles(source.kind === "config" ? names : source.profiles, lenient);
+    if (source.kind === "profiles-of-key") {
+      if (read.profiles.length === 0) throw usageError((read.unreadable[0] as Unreadable).reason);
+      return { ...base, unreadable: read.unreadable, fixed: read.profiles };
+    }
+    if (read.profiles.length === 0 && read.unreadable.length === 0) {
+      const own = await this.fromProfile(source.profile, lenient);
+      if (own.key && !own.secret) throw profileIncomplete(source.profile, "an application secret");
+      if (options.optional) return null;
+      throw missingSecret();
+    }
+    return { ...base, fixed: null, defaultProfile: source.profile, ...read };
+  }
+
+  /** The named profiles' pairs; a secret that cannot be read (or is not base64) is set aside with why. */
+  private async readProfiles(
+    names: string[],
+    lenient: boolean,
+  ): Promise<{ profiles: (Candidate & { profile: string })[]; unreadable: Unreadable[] }> {
+    const profiles: (Candidate & { profile: string })[] = [];
+    const unreadable: Unreadable[] = [];
+    // One after another: a keychain asked many things at once may answer none of them.
+    for (const name of names) {
+      const { key, secret, secretProblem } = await this.fromProfile(name, lenient);
+      if (!key || !secret) continue;
+      if (secretProblem && !lenient) {
+        unreadable.push({ profile: name, key: key.value, reason: "its secret is not standard base64" });
+        continue;
+      }
+      try {
+        profiles.push({ profile: name, key: key.value, secret: (await secret()).value });
+      } catch (error) {
+        if (!(error instanceof ExitError)) throw error;
+        unreadable.push({ profile: name, key: key.value, reason: error.message });
+      }
+    }
+    return { profiles, unreadable };
   }
 
   /**
@@ -366,6 +591,20 @@ export class CredentialResolver {
     const warning = this.configCache?.permissionWarning;
     return warning ? [warning] : [];
   }
+}
+
+/** The secret, checked to be standard base64 unless `lenient` (then only non-empty). */
+function checkedSecret(found: Resolved, lenient: boolean): Resolved {
+  if (lenient && found.value !== "") return found;
+  const problem = base64Problem(found.value, { secret: true });
+  if (problem) throw badSecret(found.origin, problem);
+  return found;
+}
+
+function profileIncomplete(name: string, what: string): ExitError {
+  return usageError(
+    `profile '${name}' has no ${what.replace(/^an? /, "")}: a profile holds a key and its secret (sinch-ticket config init --profile ${name} --force)`,
+  );
 }
 
 function badSecret(origin: string, problem: string): ExitError {

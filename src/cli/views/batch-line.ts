@@ -9,10 +9,13 @@ export function batchLine(
   code: string,
   identity: { type: string; endpoint: string } | null,
   diagnosis: readonly Diagnosis[],
+  /** Why a line could not be judged (code "error"). */
+  error?: string,
 ): string {
   const id = identity
     ? `{"type":${JSON.stringify(identity.type)},"endpoint":${JSON.stringify(identity.endpoint)}}`
     : "null";
   const causes = diagnosis.length === 0 ? "[]" : JSON.stringify(diagnosis);
-  return `{"line":${number},"valid":${code === "valid"},"code":"${code}","identity":${id},"diagnosis":${causes}}\n`;
+  const why = error === undefined ? "" : `,"error":${JSON.stringify(error)}`;
+  return `{"line":${number},"valid":${code === "valid"},"code":"${code}"${why},"identity":${id},"diagnosis":${causes}}\n`;
 }

@@ -1,22 +1,8 @@
+import { checkExplained, shownCheck } from "../../core/checks.js";
 import type { RequestVerifyResult } from "../../core/request/verify.js";
 import { visibleLines } from "../../core/request/visible.js";
+import { NO_KNOWN_MISTAKE, verdictPhrase } from "../../core/verdict-words.js";
 import type { CommandContext } from "../terminal/context.js";
-
-const SCHEMES: Record<string, string> = {
-  application: "application-signed request",
-  user: "request with a user ticket",
-  webhook: "Conversation/SMS webhook",
-  numbers: "Numbers webhook",
-};
-
-const VERDICTS: Record<string, string> = {
-  valid: "valid",
-  malformed: "malformed",
-  key_mismatch: "application key mismatch",
-  bad_signature: "bad signature",
-  expired: "signed too long ago",
-  not_yet_valid: "signed in the future",
-};
 
 /** The `--json` object of `request verify` (and, with its event, of each `callback listen` line). */
 export function requestJson(result: RequestVerifyResult) {
@@ -24,7 +10,7 @@ export function requestJson(result: RequestVerifyResult) {
     valid: result.valid,
     code: result.code,
     scheme: result.scheme,
-    checks: result.checks,
+    checks: result.checks.map(shownCheck),
     stringToSign: result.stringToSign,
     notes: result.notes,
     warnings: result.warnings,
@@ -34,8 +20,7 @@ export function requestJson(result: RequestVerifyResult) {
 
 /** "✗ bad signature (application-signed request)". */
 export function verdictLine(result: RequestVerifyResult): string {
-  const scheme = result.scheme ? SCHEMES[result.scheme] : "request";
-  return `${VERDICTS[result.code] ?? result.code} ${result.scheme ? `(${scheme})` : scheme}`;
+  return verdictPhrase(result.code, result.scheme ?? "request");
 }
 
 /** The human view: verdict, checks with the causes found, and what should have been signed. */
@@ -46,12 +31,11 @@ export function printRequestVerdict(ctx: CommandContext, result: RequestVerifyRe
   for (const check of result.checks) {
     const mark = check.ok === true ? ui.out("ok", "✓") : check.ok === false ? ui.out("fail", "✗") : ui.out("skip", "-");
     ui.print(`  ${mark} ${check.name.padEnd(width)}  ${check.detail}`);
-    const explains = check.name === (result.code === "key_mismatch" ? "applicationKey" : "signature");
-    for (const d of explains ? result.diagnosis : [])
+    for (const d of result.diagnosis.filter((x) => checkExplained(x.mistake) === check.name))
       ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
   }
   if (result.code !== "bad_signature" || result.stringToSign === null) return;
-  if (result.diagnosis.length === 0) ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
+  if (result.diagnosis.length === 0) ui.print(`  ${ui.out("dim", NO_KNOWN_MISTAKE)}`);
   ui.print("");
   if (result.scheme === "application") {
     ui.print("The string to sign, line by line (invisible characters shown: ␍ CR, ␉ tab, · trailing space, ⟨U+…⟩):");

@@ -1,18 +1,10 @@
 /** What verify shows: the verdict with each check and the mistakes that explain a failure. */
-import { MISTAKE_CHECK } from "../../core/checks.js";
+import { checkExplained, shownCheck } from "../../core/checks.js";
 import type { VerifyResult } from "../../core/ticket/verify.js";
 import type { TokenVerifyResult } from "../../core/token/verify.js";
+import { NO_KNOWN_MISTAKE, verdictPhrase } from "../../core/verdict-words.js";
 import type { CommandContext } from "../terminal/context.js";
 import { decodedRows, printRows } from "./decoded.js";
-
-const VERDICTS: Record<string, string> = {
-  valid: "valid ticket",
-  malformed: "malformed ticket",
-  key_mismatch: "application key mismatch",
-  bad_signature: "bad signature",
-  expired: "expired",
-  not_yet_valid: "not yet valid",
-};
 
 /** `verify --json`, and the `verify` half of the inspect API's answer. */
 export function verifyJson(result: VerifyResult | TokenVerifyResult) {
@@ -20,7 +12,7 @@ export function verifyJson(result: VerifyResult | TokenVerifyResult) {
     valid: result.valid,
     code: result.code,
     format: result.format,
-    checks: result.checks,
+    checks: result.checks.map(shownCheck),
     ...(result.format === "jwt"
       ? { header: result.header, claims: result.claims, payload: result.claims }
       : { payload: result.payload }),
@@ -39,21 +31,18 @@ function mark(ctx: CommandContext, ok: boolean | null): string {
 /** The verdict line, each check with the causes found under it, then what was read. */
 export function printVerdict(ctx: CommandContext, result: VerifyResult | TokenVerifyResult, now: Date): void {
   const { ui } = ctx;
-  const verdict = (VERDICTS[result.code] ?? result.code).replace(
-    "ticket",
-    result.format === "jwt" ? "registration token" : "ticket",
-  );
+  const verdict = verdictPhrase(result.code, result.format);
   ui.print(result.valid ? ui.out("ok", `✓ ${verdict}`) : ui.out("fail", `✗ ${verdict}`));
   const { checks } = result;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
     ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
-    for (const d of result.diagnosis.filter((x) => MISTAKE_CHECK[x.mistake] === check.name)) {
+    for (const d of result.diagnosis.filter((x) => checkExplained(x.mistake) === check.name)) {
       ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
     }
   }
   if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
-    ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
+    ui.print(`  ${ui.out("dim", NO_KNOWN_MISTAKE)}`);
   }
   if (result.decoded) {
     ui.print("");

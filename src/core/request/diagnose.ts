@@ -1,26 +1,16 @@
 import { createHmac } from "node:crypto";
+import type { Diagnosis, RequestMistakeId } from "../checks.js";
 import { equalBytes as same } from "../compare.js";
 import { parseIsoParts } from "../time.js";
 import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
 import { reserializations } from "./serialize.js";
 import { webhookSignedData } from "./webhook.js";
 
-/** The mistakes `request verify` names (cli.md), each found by trying it. */
-export type RequestMistakeId =
-  | "body-reserialized"
-  | "content-type-differs"
-  | "query-in-resource"
-  | "query-dropped"
-  | "path-prefix"
-  | "timestamp-differs"
-  | "md5-empty"
-  | "md5-of-empty-body"
-  | "secret-not-decoded";
+/** The mistakes `request verify` names (cli.md), each found by trying it (see checks.ts). */
+export type { RequestMistakeId };
 
-export interface RequestDiagnosis {
-  mistake: RequestMistakeId;
-  detail: string;
-}
+/** A request's diagnosis: the one `Diagnosis` shape, with a request mistake's id. */
+export type RequestDiagnosis = Diagnosis<RequestMistakeId>;
 
 /** One thing the signer may have done differently, and what it would have signed. */
 interface Variant {
@@ -142,13 +132,13 @@ export function diagnoseApplication(input: ApplicationDiagnoseInput): RequestDia
     if (parts.resource === input.path) {
       variants.push({
         mistake: "query-in-resource",
-        detail: `the signature covers the path with its query (${withQuery}), as Sinch's .NET SDK signs it; the verifier signs the path alone: sign ${input.path} (or verify with --with-query)`,
+        detail: `the signature covers the path with its query (${withQuery}), as Sinch's .NET SDK signs it; the verifier signs the path alone: sign ${input.path} (or verify with the query as part of the resource)`,
         data: sts({ resource: withQuery }),
       });
     } else {
       variants.push({
         mistake: "query-dropped",
-        detail: `the signature covers the path without its query (${input.path}), as Sinch's Java SDK signs it: sign ${withQuery} (or verify without --with-query)`,
+        detail: `the signature covers the path without its query (${input.path}), as Sinch's Java SDK signs it: sign ${withQuery} (or verify with the path alone as the resource)`,
         data: sts({ resource: input.path }),
       });
     }

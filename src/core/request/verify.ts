@@ -1,6 +1,5 @@
-import type { Diagnosis, VerifyCode } from "../checks.js";
+import { type Check, type CheckName, type Diagnosis, resultCode, timestampCheck, type VerifyCode } from "../checks.js";
 import { equalBytes } from "../compare.js";
-import { describeSpan } from "../describe.js";
 import { InvalidInputError } from "../errors.js";
 import { examine, judge } from "../judge.js";
 import { readInput } from "../read.js";
@@ -19,14 +18,9 @@ import { NUMBERS_HEADER, numbersSignature, WEBHOOK_HEADERS, webhookSignature, we
 /** How a request is signed, read from its headers. */
 export type RequestScheme = "application" | "user" | "webhook" | "numbers";
 
-export type RequestCheckName = "format" | "applicationKey" | "signature" | "timestamp" | "created" | "expiry";
-
-export interface RequestCheck {
-  name: RequestCheckName;
-  /** `null` when the check was skipped. */
-  ok: boolean | null;
-  detail: string;
-}
+/** A request's checks are a ticket's: one type, one order of result codes. */
+export type RequestCheck = Check;
+export type RequestCheckName = CheckName;
 
 /** The default tolerance for the signed time: 15 minutes (Sinch documents none). */
 export const DEFAULT_MAX_SKEW = 900;
@@ -76,21 +70,12 @@ export function secretFor(scheme: RequestScheme): "application" | "webhook" {
 
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
-function codeOf(checks: RequestCheck[], timeCode: VerifyCode | null): VerifyCode {
-  const failed = (name: RequestCheckName) => checks.some((c) => c.name === name && c.ok === false);
-  if (failed("format")) return "malformed";
-  if (failed("applicationKey")) return "key_mismatch";
-  if (failed("signature")) return "bad_signature";
-  return timeCode ?? "valid";
-}
-
 function result(
   scheme: RequestScheme | null,
   checks: RequestCheck[],
-  timeCode: VerifyCode | null,
   extra: Partial<Pick<RequestVerifyResult, "stringToSign" | "notes" | "warnings" | "diagnosis">>,
 ): RequestVerifyResult {
-  const code = codeOf(checks, timeCode);
+  const code = resultCode(checks);
   return {
     valid: code === "valid",
     code,
@@ -105,50 +90,18 @@ function result(
 
 /** A failed `format` check for a request that cannot be judged at all. */
 export function malformedRequest(detail: string, scheme: RequestScheme | null = null): RequestVerifyResult {
-  return result(scheme, [{ name: "format", ok: false, detail }], null, {});
+  return result(scheme, [{ name: "format", ok: false, detail }], {});
 }
 
 /** The `timestamp` check: the signed time within `maxSkew` of now, either way. */
-function timeCheck(signedAtMs: number | null, label: string, options: VerifyRequestOptions) {
-  if (options.ignoreTime)
-    return { check: { name: "timestamp", ok: null, detail: "skipped (--ignore-time)" } as RequestCheck, code: null };
-  if (signedAtMs === null) {
-    return {
-      check: { name: "timestamp", ok: null, detail: "skipped: the time could not be read" } as RequestCheck,
-      code: null,
-    };
-  }
-  const now = (options.now ?? new Date()).getTime();
-  const skewMs = (options.maxSkew ?? DEFAULT_MAX_SKEW) * 1000;
-  const delta = now - signedAtMs;
-  const allowed = `the ${describeSpan(skewMs)} allowed (--max-skew)`;
-  if (delta > skewMs) {
-    return {
-      check: {
-        name: "timestamp",
-        ok: false,
-        detail: `${label} is ${describeSpan(delta)} old, beyond ${allowed}: a replay, or a clock that is off`,
-      } as RequestCheck,
-      code: "expired" as VerifyCode,
-    };
-  }
-  if (-delta > skewMs) {
-    return {
-      check: {
-        name: "timestamp",
-        ok: false,
-        detail: `${label} is ${describeSpan(-delta)} in the future, beyond ${allowed}`,
-      } as RequestCheck,
-      code: "not_yet_valid" as VerifyCode,
-    };
-  }
-  const detail =
-    Math.abs(delta) < 1000
-      ? `${label} is now`
-      : delta > 0
-        ? `${label} is ${describeSpan(delta)} old, within ${allowed}`
-        : `${label} is ${describeSpan(-delta)} ahead, within ${allowed}`;
-  return { check: { name: "timestamp", ok: true, detail } as RequestCheck, code: null };
+function timeCheck(signedAt: number | null, label: string, options: VerifyRequestOptions): RequestCheck {
+  return timestampCheck({
+    signedAt,
+    label,
+    now: options.now ?? new Date(),
+    skewSeconds: options.maxSkew ?? DEFAULT_MAX_SKEW,
+    ignoreTime: options.ignoreTime === true,
+  });
 }
 
 /**
@@ -285,9 +238,8 @@ function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions
       });
     }
   }
-  const time = timeCheck(signedAt, "x-timestamp", options);
-  checks.push(time.check);
-  return result("application", checks, time.code, { stringToSign: text, notes, warnings, diagnosis });
+  checks.push(timeCheck(signedAt, "x-timestamp", options));
+  return result("application", checks, { stringToSign: text, notes, warnings, diagnosis });
 }
 
 function verifyWebhook(
@@ -327,7 +279,7 @@ function verifyWebhook(
       }
     }
     checks.push({ name: "timestamp", ok: null, detail: "skipped: Numbers webhooks sign no time" });
-    return result(scheme, checks, null, { stringToSign: text, notes, diagnosis });
+    return result(scheme, checks, { stringToSign: text, notes, diagnosis });
   }
   const signature = (headerValue(request, WEBHOOK_HEADERS.signature) ?? "").trim();
   const nonce = headerValue(request, WEBHOOK_HEADERS.nonce);
@@ -362,7 +314,6 @@ function verifyWebhook(
       diagnosis = diagnoseWebhook({ scheme, body: request.body, nonce, timestamp, secret, mac });
     }
   }
-  const time = timeCheck(signedAt, "x-sinch-webhook-signature-timestamp", options);
-  checks.push(time.check);
-  return result(scheme, checks, time.code, { stringToSign: text, notes, diagnosis });
+  checks.push(timeCheck(signedAt, "x-sinch-webhook-signature-timestamp", options));
+  return result(scheme, checks, { stringToSign: text, notes, diagnosis });
 }

@@ -65,7 +65,14 @@ describe("the batch sent to the checking thread", () => {
       },
       { request: request(Uint8Array.from([0, 255, 128])), status: null, error: "ECONNREFUSED", at: now.getTime() },
     ];
-    const setup = { verify: { applicationSecret: SECRET, applicationKey: KEY, webhookSecret: null }, json: true };
+    const keyring = {
+      fixed: [{ profile: null, key: KEY, secret: SECRET }],
+      profiles: [],
+      unreadable: [],
+      defaultProfile: null,
+      names: [],
+    };
+    const setup = { credentials: { keyring, webhookSecret: null }, verify: {}, json: true };
     const direct = checkAll(batch, setup);
     expect(checkAll(decodeBatch(encodeBatch(batch)), setup)).toEqual(direct);
     expect(direct.lines.split("\n")[0]).toContain("ace application valid → 200");

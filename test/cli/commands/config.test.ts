@@ -359,12 +359,12 @@ describe("config show", () => {
       ["config", [], conf, "/", undefined, ["k-config", "config"], ["config", `profile 'default' in ${path}`]],
       ["demo last", ["--demo"], none, "/", undefined, ["demo-application-key", "demo"], ["demo", "--demo"]],
       [
-        "mixed",
-        [...key.flag],
+        "--key naming the .env pair's application",
+        ["--key", "k-dotenv"],
         conf,
         dotenvDir,
         undefined,
-        ["k-flag", "flag"],
+        ["k-dotenv", "flag"],
         ["dotenv", "SINCH_APPLICATION_SECRET in .env"],
       ],
     ];
@@ -386,9 +386,16 @@ describe("config show", () => {
       applicationSecret: { masked: null, source: null, origin: null, fingerprint: null },
       webhookSecret: { masked: null, source: null, origin: null, fingerprint: null },
     });
-    const r = await runCli(["config", "show"], { env: { ...env, SINCH_APPLICATION_SECRET: SECRET } });
+    const r = await runCli(["config", "show"], {
+      env: { ...env, SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET },
+    });
     expect(r.stdout).toMatch(/secret +\*{8} \(23 bytes\) sha256:[0-9a-f]{8} \(env: SINCH_APPLICATION_SECRET\)/);
     expect(r.stdout).not.toContain(SECRET);
+    // Half a pair is no pair: the missing half is named, the other never shown.
+    const half = await runCli(["config", "show"], { env: { ...env, SINCH_APPLICATION_SECRET: SECRET } });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/SINCH_APPLICATION_KEY is not in the environment/);
+    expect(half.stdout + half.stderr).not.toContain(SECRET);
   });
 
   it("shows the webhook secret masked, with its source and origin, under each source; never its value", async () => {

@@ -53,7 +53,7 @@ describe("verify", () => {
     const out = stripAnsi(r.stdout);
     expect(out).toMatch(/^✓ valid ticket\n/);
     expect(out).toContain("✓ signature       HMAC-SHA256 matches");
-    expect(out).toContain("- expiry          skipped: no expiresIn in the ticket and no --max-age");
+    expect(out).toContain("- expiry          skipped: no expiresIn in the ticket and no maximum age given");
   });
 
   it("reads the ticket from stdin, and refuses stdin twice", async () => {
@@ -64,7 +64,7 @@ describe("verify", () => {
   });
 
   it("needs a secret", async () => {
-    const r = await runCli(["verify", ticket()], { env: { SINCH_APPLICATION_KEY: KEY } });
+    const r = await runCli(["verify", ticket()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no application secret/);
   });

@@ -29,9 +29,12 @@ describe("credentials", () => {
     expect(keyOf(r.stdout)).toBe("from-dotenv");
     expect(signedWith(r.stdout, OTHER_SECRET)).toBe(true);
 
-    r = await runCli(["sign", "a"], { ...base, env: { ...base.env, SINCH_APPLICATION_KEY: "from-env" } });
+    r = await runCli(["sign", "a"], {
+      ...base,
+      env: { ...base.env, SINCH_APPLICATION_KEY: "from-env", SINCH_APPLICATION_SECRET: SECRET },
+    });
     expect(keyOf(r.stdout)).toBe("from-env");
-    expect(signedWith(r.stdout, OTHER_SECRET)).toBe(true);
+    expect(signedWith(r.stdout, SECRET)).toBe(true);
 
     r = await runCli(["sign", "a", "--key", "from-flag", "--secret-stdin"], { ...base, stdin: `${SECRET}\n` });
     expect(keyOf(r.stdout)).toBe("from-flag");
@@ -179,11 +182,20 @@ describe("credentials", () => {
   });
 
   it("says what to do when nothing provides a key or secret", async () => {
-    const noSecret = await runCli(["sign", "a"], { env: { SINCH_APPLICATION_KEY: KEY } });
+    const nothing = await runCli(["sign", "a"]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/no application key: use --key <key>/);
+    const noSecret = await runCli(["verify", "x:y"]);
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/no application secret: use --secret-file/);
+  });
+
+  it("names the missing half of a pair in the environment", async () => {
+    const noSecret = await runCli(["sign", "a"], { env: { SINCH_APPLICATION_KEY: KEY } });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toMatch(/SINCH_APPLICATION_KEY is set but SINCH_APPLICATION_SECRET is not/);
     const noKey = await runCli(["sign", "a"], { env: { SINCH_APPLICATION_SECRET: SECRET } });
     expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toMatch(/no application key/);
+    expect(noKey.stderr).toMatch(/SINCH_APPLICATION_KEY is not in the environment.*--key <key>/);
   });
 });

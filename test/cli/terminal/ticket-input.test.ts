@@ -69,8 +69,10 @@ describe("decode, verify and verify --batch read pasted text", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(out.slice(0, 4).map((o) => o.valid)).toEqual([true, true, true, true]);
-    expect(out[4]).toMatchObject({ line: 5, valid: false, code: "malformed" });
-    expect(r.stderr).toMatch(/line 5: 2 different tickets or tokens/);
+    // What verify says of the same text: two tickets, never a verdict on either.
+    expect(out[4]).toMatchObject({ line: 5, valid: false, code: "error", identity: null, diagnosis: [] });
+    expect(out[4].error).toMatch(/2 different tickets or tokens/);
+    expect(r.stderr).toMatch(/line 5: found 2 different tickets or tokens/);
     expect(r.code).toBe(8);
   });
 });

@@ -164,7 +164,7 @@ describe("verifyTicket", () => {
     expect(verifyTicket(old, { applicationSecret: SECRET, now: NOW }).code).toBe("valid");
     const result = verifyTicket(old, { applicationSecret: SECRET, now: NOW, maxAge: 3600 });
     expect(result.code).toBe("expired");
-    expect(result.checks[4]?.detail).toMatch(/--max-age 1h/);
+    expect(result.checks[4]?.detail).toMatch(/maximum age 1h/);
     expect(
       verifyTicket(made({ created: "-2h", expiresIn: 86400 }), { applicationSecret: SECRET, now: NOW, maxAge: 3600 })
         .code,

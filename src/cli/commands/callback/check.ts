@@ -4,18 +4,15 @@
  * receiver's worker thread as on its main thread.
  */
 import { callbackEventName } from "../../../core/request/callbacks.js";
+import { checkRequest, type RequestCheckOptions, type RequestCredentials } from "../../../core/request/check.js";
 import type { ParsedRequest } from "../../../core/request/parse.js";
-import {
-  type RequestVerifyResult,
-  requestScheme,
-  secretFor,
-  type VerifyRequestOptions,
-  verifyRequest,
-} from "../../../core/request/verify.js";
+import { type RequestVerifyResult, requestScheme } from "../../../core/request/verify.js";
 import { requestJson, verdictLine } from "../../views/request-verdict.js";
 
 export interface CheckSetup {
-  verify: VerifyRequestOptions;
+  /** The credentials each request chooses from (the profile by the key it names). */
+  credentials: RequestCredentials;
+  verify: RequestCheckOptions;
   /** Print an NDJSON line per request too. */
   json: boolean;
 }
@@ -38,22 +35,29 @@ export interface Checked {
 function checkOne({ request, status, error, at }: Answered, setup: CheckSetup): [string, string] {
   const now = new Date(at);
   const scheme = requestScheme(request);
-  const { verify } = setup;
   let verdict: RequestVerifyResult | null = null;
   let shown: string;
-  if (scheme !== null && !(secretFor(scheme) === "webhook" ? verify.webhookSecret : verify.applicationSecret)) {
-    shown = `unchecked: no ${secretFor(scheme)} secret`;
-  } else {
-    verdict = verifyRequest(request, { ...verify, now });
+  const outcome = checkRequest(request, setup.credentials, { ...setup.verify, now });
+  if ("missing" in outcome) shown = `unchecked: no ${outcome.missing} secret`;
+  else if ("problem" in outcome) shown = `unchecked: ${outcome.problem}`;
+  else {
+    verdict = outcome.result;
     shown = verdict.valid ? "valid" : `✗ ${verdictLine(verdict)}`;
     if (verdict.diagnosis.length > 0) shown += ` [${verdict.diagnosis.map((d) => d.mistake).join(", ")}]`;
+    if (outcome.profile !== null && setup.credentials.keyring?.fixed === null)
+      shown += ` (profile '${outcome.profile}')`;
   }
   const event = callbackEventName(request.body, scheme);
   const answered = status === null ? `backend unreachable (${error})` : String(status);
   const line = `${now.toISOString()} ${request.method} ${request.path} ${event} ${scheme ?? "unsigned"} ${shown} → ${answered}\n`;
   if (!setup.json) return [line, ""];
   const object = verdict
-    ? { event, ...requestJson(verdict), status }
+    ? {
+        event,
+        ...requestJson(verdict),
+        ...("notes" in outcome ? { notes: [...outcome.notes, ...verdict.notes] } : {}),
+        status,
+      }
     : {
         event,
         valid: false,

@@ -12,18 +12,12 @@ import {
 } from "../../../core/request/callbacks.js";
 import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
-import {
-  CredentialResolver,
-  missingKey,
-  missingSecret,
-  missingWebhookSecret,
-  type Resolved,
-} from "../../credentials/resolver.js";
+import { CredentialResolver, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
-import { demoNotice, reportConfigWarnings } from "../shared.js";
+import { demoNotice, optionalKeyring, reportConfigWarnings } from "../shared.js";
 import type { CheckSetup } from "./check.js";
 import type { CallbackListenFlags, CallbackSendFlags } from "./options.js";
 import { CheckQueue } from "./queue.js";
@@ -83,10 +77,7 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
   let secret: Resolved | null = null;
   let webhookSecret: Resolved | null = null;
   if (scheme === "application") {
-    secret = await credentials.secret({ lenient: true });
-    if (!secret) throw missingSecret();
-    key = await credentials.key();
-    if (!key) throw missingKey();
+    ({ key, secret } = await credentials.pair({ lenient: true }));
   } else {
     webhookSecret = await credentials.webhookSecret();
     if (!webhookSecret) throw missingWebhookSecret();
@@ -169,23 +160,16 @@ function post(url: URL, signed: SignedCallback): Promise<{ status: number; statu
 export async function callbackListen(flags: CallbackListenFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const forwardTo = flags.forwardTo === undefined ? null : httpUrl(flags.forwardTo, "--forward-to");
-  const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret({ lenient: true });
-  const key = await credentials.key();
-  const webhookSecret = await credentials.webhookSecret();
-  if (!secret && !webhookSecret) {
+  const { keyring, resolver, demoNotice } = await optionalKeyring(ctx, flags, { lenient: true });
+  const webhookSecret = await resolver.webhookSecret();
+  if (!keyring && !webhookSecret) {
     throw usageError(
       "callback listen needs the application secret (Voice, Verification callbacks) or the webhook secret (Conversation, SMS, Numbers), or both",
     );
   }
-  reportConfigWarnings(ctx, credentials);
   const setup: CheckSetup = {
-    verify: {
-      applicationSecret: secret?.value ?? null,
-      applicationKey: key?.value ?? null,
-      webhookSecret: webhookSecret?.value ?? null,
-      maxSkew: DEFAULT_MAX_SKEW,
-    },
+    credentials: { keyring, webhookSecret: webhookSecret?.value ?? null },
+    verify: { maxSkew: DEFAULT_MAX_SKEW },
     json: flags.json === true,
   };
   const queue = new CheckQueue(
@@ -206,14 +190,15 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     await queue.close();
     throw error;
   });
-  if (secret && (await credentials.key()) === null)
-    ui.note("no application key: the key in each request is not compared");
-  if (!secret) ui.note("no application secret: Voice and Verification callbacks are not checked");
+  if (keyring?.fixed === null && keyring.profiles.length > 1) {
+    ui.note("each request is checked with the profiles holding the application key it names");
+  }
+  if (!keyring) ui.note("no application secret: Voice and Verification callbacks are not checked");
   if (!webhookSecret) ui.note("no webhook secret: Conversation, SMS and Numbers webhooks are not checked");
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(flags.host)) {
     ui.warn(`listening on ${flags.host}: this is a development receiver`);
   }
-  demoNotice(ctx, "callbacks are checked", key, secret);
+  demoNotice("callbacks are checked");
   // SIGINT and SIGTERM are handled before the ready line: a script that stops the receiver
   // as soon as it reads the URL must not meet the default action (death by the signal).
   const stopped = runUntilStopped(app, ctx);

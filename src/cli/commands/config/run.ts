@@ -112,7 +112,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
     ...(flags.webhookSecretFile !== undefined ? { webhookSecretFile: flags.webhookSecretFile } : {}),
   });
   const path = await credentials.configPath();
-  const profile = checkProfileName(flags.profile ?? (await credentials.lookup("SINCH_PROFILE"))?.value ?? "default");
+  const profile = checkProfileName(flags.profile ?? credentials.environment("SINCH_PROFILE") ?? "default");
   const interactive = canPrompt(io, flags.input !== false);
   const existing = await credentials.config();
   reportConfigWarnings(ctx, credentials);
@@ -130,7 +130,7 @@ export async function configInit(flags: ConfigInitFlags, ctx: CommandContext): P
 
   let key = flags.key;
   const fromFlags = flags.secretFile !== undefined || flags.secretStdin === true;
-  let secret = fromFlags ? (await credentials.secret())?.value : undefined;
+  let secret = fromFlags ? (await credentials.secretFromFlags())?.value : undefined;
   // The webhook secret (optional): --webhook-secret-file, else asked along with the others.
   let webhookSecret = flags.webhookSecretFile !== undefined ? await webhookSecretFromFile(credentials) : undefined;
   if (key === undefined || secret === undefined) {

@@ -1,30 +1,17 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
-import { examine } from "../../../core/judge.js";
-import { readInput } from "../../../core/read.js";
 import { signApplicationRequest } from "../../../core/request/application.js";
+import { checkRequest, type RequestCredentials } from "../../../core/request/check.js";
 import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
-import {
-  malformedRequest,
-  type RequestVerifyResult,
-  requestScheme,
-  secretFor,
-  verifyRequest,
-} from "../../../core/request/verify.js";
+import { malformedRequest, type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
-import {
-  CredentialResolver,
-  missingKey,
-  missingSecret,
-  missingWebhookSecret,
-  type Resolved,
-} from "../../credentials/resolver.js";
+import { CredentialResolver, missingSecret, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
 import { readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
-import { demoNotice, reportConfigWarnings } from "../shared.js";
+import { checkingKeyring, reportConfigWarnings, signingPair } from "../shared.js";
 import type { RequestSignFlags, RequestVerifyFlags } from "./options.js";
 
 /**
@@ -93,12 +80,7 @@ export async function requestSign(
   if (flags.curl && where.url === null) throw usageError("--curl needs the full URL (https://...), not only a path");
   if (flags.bodyFile === "-" && flags.secretStdin)
     throw usageError("--body-file - and --secret-stdin both want standard input");
-  const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret({ lenient: true });
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
-  if (!key) throw missingKey();
-  reportConfigWarnings(ctx, credentials);
+  const { key, secret, demoNotice } = await signingPair(ctx, flags, { lenient: true });
   const body = flags.bodyFile === undefined ? null : await readBodyFile(flags.bodyFile, io);
   let signed: ReturnType<typeof signApplicationRequest>;
   try {
@@ -116,7 +98,7 @@ export async function requestSign(
     throw error;
   }
   if (signed.lenientSecret) lenientWarning(ctx, secret);
-  demoNotice(ctx, "signed", key, secret);
+  demoNotice("signed");
   if (flags.json) {
     const { lenientSecret: _, ...shown } = signed;
     printJson(ctx, shown);
@@ -174,34 +156,39 @@ async function readRequest(
   return { bytes, piped: true };
 }
 
-/** Key and secrets for the scheme, the profile picked by the request's own key when nothing else says. */
-async function secretsFor(
-  parsed: ParsedRequest,
-  credentials: CredentialResolver,
+/**
+ * The request checked with the credentials its scheme needs: the webhook secret, or the
+ * application's, the profile chosen by the key the request names.
+ */
+async function checked(
+  request: ParsedRequest,
+  flags: RequestVerifyFlags,
   ctx: CommandContext,
-): Promise<{ key: Resolved | null; secret: Resolved | null; webhookSecret: Resolved | null }> {
-  const scheme = requestScheme(parsed);
-  if (scheme === null) return { key: null, secret: null, webhookSecret: null };
-  if (secretFor(scheme) === "webhook") {
-    const webhookSecret = await credentials.webhookSecret();
+): Promise<{ result: RequestVerifyResult; notes: string[]; demo: boolean }> {
+  const scheme = requestScheme(request);
+  const needs = scheme === null ? null : secretFor(scheme);
+  let credentials: RequestCredentials = { keyring: null, webhookSecret: null };
+  let demo = false;
+  if (needs === "webhook") {
+    const resolver = new CredentialResolver(ctx.io, flags);
+    const webhookSecret = await resolver.webhookSecret();
     if (!webhookSecret) throw missingWebhookSecret();
-    return { key: null, secret: null, webhookSecret };
+    reportConfigWarnings(ctx, resolver);
+    credentials = { keyring: null, webhookSecret: webhookSecret.value };
+  } else if (needs === "application") {
+    const { keyring } = await checkingKeyring(ctx, flags, { lenient: scheme === "application" });
+    credentials = { keyring, webhookSecret: null };
+    demo = flags.demo === true;
   }
-  const authorization = parsed.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1] ?? "";
-  const requestKey =
-    scheme === "application"
-      ? (/^\S+\s+([^\s:]+):/.exec(authorization)?.[1] ?? null)
-      : examine(readInput(authorization.replace(/^user\s+/i, ""))).applicationKey;
-  if (requestKey !== null && (await credentials.choosesProfileByKey())) {
-    const own = (await credentials.profilesByKey()).get(requestKey);
-    if (own) {
-      ctx.ui.note(`using profile '${own.name}': its application key is the request's`);
-      return { key: own.key, secret: await own.secret(), webhookSecret: null };
-    }
-  }
-  const secret = await credentials.secret({ lenient: scheme === "application" });
-  if (!secret) throw missingSecret();
-  return { key: await credentials.key(), secret, webhookSecret: null };
+  const outcome = checkRequest(request, credentials, {
+    now: ctx.io.now(),
+    maxSkew: flags.maxSkew,
+    ignoreTime: flags.ignoreTime === true,
+    withQuery: flags.withQuery === true,
+  });
+  if ("missing" in outcome) throw outcome.missing === "webhook" ? missingWebhookSecret() : missingSecret();
+  if ("problem" in outcome) throw usageError(outcome.problem);
+  return { result: outcome.result, notes: outcome.notes, demo };
 }
 
 /** The request read from the text, or the malformed verdict saying why it could not be. */
@@ -236,29 +223,16 @@ export async function requestVerify(
 ): Promise<number> {
   const { io, ui } = ctx;
   ui.quiet = flags.quiet === true;
-  const credentials = new CredentialResolver(io, flags);
   const input = await readRequest(text, ctx, flags.secretStdin === true);
   let verdict: RequestVerifyResult;
-  let used: (Resolved | null)[] = [];
+  let notes: string[] = [];
+  let demo = false;
   const parsed = readParsed(input.bytes, input.piped, io.cwd);
   if ("malformed" in parsed) verdict = parsed.malformed;
-  else {
-    const { key, secret, webhookSecret } = await secretsFor(parsed.request, credentials, ctx);
-    reportConfigWarnings(ctx, credentials);
-    used = [key, secret];
-    verdict = verifyRequest(parsed.request, {
-      applicationSecret: secret?.value ?? null,
-      applicationKey: key?.value ?? null,
-      webhookSecret: webhookSecret?.value ?? null,
-      now: io.now(),
-      maxSkew: flags.maxSkew,
-      ignoreTime: flags.ignoreTime === true,
-      withQuery: flags.withQuery === true,
-    });
-  }
+  else ({ result: verdict, notes, demo } = await checked(parsed.request, flags, ctx));
   if (!flags.quiet) {
-    for (const note of verdict.notes) ui.note(note);
-    demoNotice(ctx, "verified", ...used);
+    for (const note of [...notes, ...verdict.notes]) ui.note(note);
+    if (demo) ui.warn("verified with the built-in demo credentials (--demo): Sinch accepts nothing made with them");
     if (flags.json) printJson(ctx, requestJson(verdict));
     else printRequestVerdict(ctx, verdict);
     for (const warning of verdict.warnings) ui.warn(warning);

@@ -5,11 +5,10 @@ import { TicketSigner } from "../../../core/ticket/batch-signer.js";
 import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
-import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
-import { demoNotice, reportConfigWarnings } from "../shared.js";
+import { signingPair } from "../shared.js";
 import type { ServeFlags } from "./options.js";
 
 declare const __BCRYPT_WORKER__: string | undefined;
@@ -78,12 +77,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
   const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
   if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
 
-  const credentials = new CredentialResolver(io, flags);
-  const secret = await credentials.secret();
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
-  if (!key) throw missingKey();
-  reportConfigWarnings(ctx, credentials);
+  const { key, secret, demoNotice } = await signingPair(ctx, flags);
 
   let users: Users | null = flags.htpasswd ? readUsers(flags.htpasswd, io.cwd) : null;
   const sign = authSigner(flags, key.value, secret.value, ttl, () => io.now());
@@ -103,7 +97,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
   if (!LOOPBACK.test(flags.host)) {
     ui.warn(`listening on ${flags.host}: this is a development server, not for other machines to rely on`);
   }
-  demoNotice(ctx, "tickets are signed", key, secret);
+  demoNotice("tickets are signed");
   // SIGINT and SIGTERM are handled before the ready line: a script that stops the server as
   // soon as it reads the URL must not meet the default action (death by the signal).
   const stopped = runUntilStopped(app, ctx, () => {

@@ -5,13 +5,12 @@ import { TicketError } from "../../../core/errors.js";
 import { createTicket } from "../../../core/ticket/sign.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
-import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { readAllBytes, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { firstInvalidUtf8, replacementOffset } from "../../terminal/utf8.js";
-import { demoNotice, reportConfigWarnings } from "../shared.js";
+import { signingPair } from "../shared.js";
 import type { SignFlags } from "./options.js";
 
 const TYPE_CHOICES = [
@@ -52,16 +51,6 @@ function payloadText(bytes: Buffer, what: string): string {
   return stripOneNewline(bytes.toString("utf8"));
 }
 
-/** The secret (required) and the key (when resolved) for signing. */
-async function signingCredentials(ctx: CommandContext, flags: SignFlags) {
-  const credentials = new CredentialResolver(ctx.io, flags);
-  const secret = await credentials.secret();
-  if (!secret) throw missingSecret();
-  const key = await credentials.key();
-  reportConfigWarnings(ctx, credentials);
-  return { key, secret };
-}
-
 /** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
 async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -74,8 +63,7 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
   const now = flags.now ?? io.now();
   if (flags.nonce === "") throw usageError("--nonce is empty");
 
-  const { key, secret } = await signingCredentials(ctx, flags);
-  if (!key) throw missingKey();
+  const { key, secret, demoNotice } = await signingPair(ctx, flags);
 
   let userId = userArg;
   if (userId === undefined) {
@@ -93,7 +81,7 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
     ...(flags.nonce !== undefined ? { nonce: flags.nonce } : {}),
     ...(instanceExpiresIn !== undefined ? { instanceExpiresIn } : {}),
   });
-  demoNotice(ctx, "signed", key, secret);
+  demoNotice("signed");
   const { token, format, header, claims, expiresAt } = made;
   return printSigned(ctx, flags, token, { token, format, header, claims, expiresAt });
 }
@@ -148,10 +136,9 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
 
   const batch = batchFlags(endpointArg, flags);
 
-  const { key, secret } = await signingCredentials(ctx, flags);
+  const { key, secret, demoNotice } = await signingPair(ctx, flags);
 
   if (batch) {
-    if (!key) throw missingKey();
     const code = await (await import("../../batch/run.js")).signBatch(
       {
         ...batch,
@@ -164,20 +151,19 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
       },
       ctx,
     );
-    demoNotice(ctx, "signed", key, secret);
+    demoNotice("signed");
     return code;
   }
 
   let result: ReturnType<typeof createTicket>;
   if (flags.payload !== undefined) {
     const payload = await readPayload(flags.payload, ctx);
-    result = createTicket({ applicationKey: key?.value ?? "", applicationSecret: secret.value, payload });
+    result = createTicket({ applicationKey: key.value, applicationSecret: secret.value, payload });
     const signedKey = (result.payload.applicationKey ?? result.payload.applicationkey) as string | undefined;
-    if (key && signedKey !== undefined && signedKey !== key.value) {
+    if (signedKey !== undefined && signedKey !== key.value) {
       ui.warn(`the payload names application '${signedKey}', but the resolved key is '${key.value}' (${key.origin})`);
     }
   } else {
-    if (!key) throw missingKey();
     let endpoint = endpointArg;
     const notUtf8 = endpoint === undefined ? -1 : replacementOffset(endpoint);
     if (notUtf8 !== -1) {
@@ -207,7 +193,7 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
   }
 
   for (const note of result.notes) ui.note(note);
-  demoNotice(ctx, "signed", key, secret);
+  demoNotice("signed");
   return printSigned(ctx, flags, result.userTicket, {
     userTicket: result.userTicket,
     format: result.format,
