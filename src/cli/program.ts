@@ -137,6 +137,7 @@ export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts
     })
     .hook("preAction", (_program, action) => {
       ctx.ui.color = program.opts().color !== false;
+      ctx.json = action.opts().json === true;
       // `--secret` without a value (with one it is refused while parsing).
       if (action.getOptionValue("secret") !== undefined) throw secretRefused();
     });
@@ -150,6 +151,9 @@ export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts
  */
 export async function run(argv: string[], io: Io): Promise<number> {
   const ctx: CommandContext = { io, ui: new Ui(io), exitCode: ExitCode.ok };
+  // Before its options are parsed (a usage error), a command wants JSON if --json was typed.
+  const end = argv.indexOf("--");
+  ctx.json = (end === -1 ? argv : argv.slice(0, end)).includes("--json");
   try {
     const { program, defineAll } = buildProgram(ctx);
     if (argv[0] === COMPLETE_COMMAND) {
@@ -168,15 +172,16 @@ function handleError(error: unknown, ctx: CommandContext): number {
   const { io, ui } = ctx;
   if (error instanceof CommanderError) {
     // commander has already said what was wrong (or shown the help or version asked for).
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error.exitCode === 0) return ExitCode.ok;
+    return jsonError(ctx, oneLine(error.message), ExitCode.usage);
   }
   if (error instanceof ExitError) {
     if (error.message) ui.error(error.message);
-    return error.exitCode;
+    return jsonError(ctx, error.message, error.exitCode, error.details);
   }
   if (error instanceof TicketError) {
     ui.error(error.message);
-    return error.code === "malformed" ? ExitCode.malformed : ExitCode.usage;
+    return jsonError(ctx, error.message, error.code === "malformed" ? ExitCode.malformed : ExitCode.usage);
   }
   const message = error instanceof Error ? error.message : String(error);
   ui.error(`internal error: ${message}`);
@@ -185,5 +190,15 @@ function handleError(error: unknown, ctx: CommandContext): number {
   } else {
     io.stderr.write("(set SINCH_TICKET_DEBUG=1 to see the stack trace)\n");
   }
-  return ExitCode.internal;
+  return jsonError(ctx, `internal error: ${message}`, ExitCode.internal);
+}
+
+/**
+ * With --json, the error that ended the command is a document on stdout too, one line, so
+ * that it is the last line of an NDJSON stream as well: scripts read `.error` and
+ * `.exitCode` and need no `pipefail`.
+ */
+function jsonError(ctx: CommandContext, message: string, exitCode: number, details: Record<string, unknown> = {}): number {
+  if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: message, exitCode, ...details })}\n`);
+  return exitCode;
 }

@@ -61,6 +61,8 @@ async function runBatch(
   quiet = false,
 ): Promise<{ counts: Record<string, number>; closed: boolean; seconds: number }> {
   const started = Date.now();
+  // An NDJSON stream that stops early ends with the error's JSON object as its last line.
+  if (header === "") ctx.json = true;
   const sink = new Sink(ctx.io.stdout);
   const progress = new Progress(ctx.io.stderr, ctx.io.stderr.isTTY === true, verb);
   const counts: Record<string, number> = {};
@@ -90,8 +92,9 @@ async function runBatch(
       progress.update(done, done - (counts.signed ?? counts.valid ?? 0));
     }
     if (pipeline && !sink.closed) await emit(await pipeline.drain());
-    await sink.flush();
   } finally {
+    // Lines made before a stop are written, ahead of the error that ends the run.
+    await sink.flush();
     progress.finish();
     await pipeline?.close();
   }

@@ -6,6 +6,11 @@ export interface CommandContext {
   ui: Ui;
   /** What the command's action decided; the program turns it into the process's exit code. */
   exitCode: number;
+  /**
+   * The command was asked for `--json`: an error that ends it is a JSON document on stdout
+   * too (`{"error", "exitCode"}`), written by the one exit point.
+   */
+  json?: boolean;
 }
 
 /** Pretty JSON for --json output: one document on stdout. */

@@ -22,10 +22,13 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
  */
 export class ExitError extends Error {
   readonly exitCode: number;
-  constructor(exitCode: number, message: string, options?: { cause?: unknown }) {
+  /** More fields for the `--json` error document, where they help (e.g. `url`). */
+  readonly details: Record<string, unknown>;
+  constructor(exitCode: number, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message, options);
     this.name = "ExitError";
     this.exitCode = exitCode;
+    this.details = options?.details ?? {};
   }
 }
 

@@ -1,3 +1,4 @@
+import { ExitCode } from "../terminal/exit.js";
 /** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
 import type { Diagnosis } from "../../core/checks.js";
 import type { Description, Examined } from "../../core/judge.js";
@@ -65,6 +66,7 @@ export function describedJson(examined: Examined, { decoded, error, diagnosis }:
   if (error === null && decoded) return decodedJson(decoded);
   const failure = {
     error: malformedMessage(examined, error ?? "it cannot be read"),
+    exitCode: ExitCode.malformed,
     diagnosis: diagnosis.map(diagnosisJson),
   };
   if (decoded) return { ...decodedJson(decoded), ...failure };

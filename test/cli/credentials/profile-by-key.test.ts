@@ -104,3 +104,47 @@ describe("verify picks the profile whose application key is the ticket's", () =>
     expect(single.stderr).toMatch(/no profile holds application key '[^']+' \(the profiles are 'globex'\)/);
   });
 });
+
+describe("a profile whose secret cannot be read", () => {
+  /** `broken` keeps its secret in a keychain that does not answer (no Secret Service in tests). */
+  function withBroken(): Record<string, string> {
+    const dir = mkdtempSync(join(tmpdir(), "st-bykey-"));
+    const path = join(dir, "config.json");
+    const profiles = { ...apps, broken: { applicationKey: "broken-key", applicationSecret: { keychain: true } } };
+    writeFileSync(path, JSON.stringify({ defaultProfile: "acme", profiles }), { mode: 0o600 });
+    return { SINCH_TICKET_CONFIG: path };
+  }
+  const brokenTicket = createTicket({
+    applicationKey: "broken-key",
+    applicationSecret: "YnJva2Vu",
+    identity: { endpoint: "z" },
+    now: NOW,
+  }).userTicket;
+
+  it("stops no batch line that does not need it; its own lines say why", async () => {
+    const env = withBroken();
+    const lines = [ticketOf("acme", "a"), ticketOf("globex", "b"), brokenTicket, ticketOf("initech", "c")];
+    const r = await runCli(["verify", "--batch", "-", "--ignore-time"], { env, stdin: lines.join("\n") });
+    const out = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(out.map((o) => o.code)).toEqual(["valid", "valid", "error", "valid"]);
+    expect(out[2].error).toMatch(/profile 'broken' holds this application key, but .*keychain/);
+    expect(r.stderr).toMatch(/line 3: profile 'broken' holds this application key/);
+    expect(r.code).toBe(8);
+    const clean = await runCli(["verify", "--batch", "-", "--ignore-time"], {
+      env,
+      stdin: [ticketOf("acme"), ticketOf("globex")].join("\n"),
+    });
+    expect(clean.code, clean.stderr).toBe(0);
+  });
+
+  it("is an error for a single ticket of its key only", async () => {
+    const env = withBroken();
+    expect((await runCli(["verify", "--now", NOW.toISOString(), ticketOf("globex")], { env })).code).toBe(0);
+    const own = await runCli(["verify", "--now", NOW.toISOString(), brokenTicket], { env });
+    expect(own.code).toBe(2);
+    expect(own.stderr).toMatch(/^error: profile 'broken' holds this application key, but /m);
+  });
+});

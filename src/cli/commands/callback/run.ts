@@ -110,7 +110,9 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
     answer = await post(url, signed);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`);
+    throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`, {
+      details: { url: url.href },
+    });
   }
   const ok = answer.status >= 200 && answer.status < 300;
   if (flags.json) {
