@@ -198,7 +198,12 @@ function handleError(error: unknown, ctx: CommandContext): number {
  * that it is the last line of an NDJSON stream as well: scripts read `.error` and
  * `.exitCode` and need no `pipefail`.
  */
-function jsonError(ctx: CommandContext, message: string, exitCode: number, details: Record<string, unknown> = {}): number {
+function jsonError(
+  ctx: CommandContext,
+  message: string,
+  exitCode: number,
+  details: Record<string, unknown> = {},
+): number {
   if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ error: message, exitCode, ...details })}\n`);
   return exitCode;
 }

@@ -6,7 +6,10 @@ import type { SecretInput } from "./secret.js";
  * request or webhook has `timestamp` (the signed time within a window either way).
  */
 export type CheckName = "format" | "applicationKey" | "signature" | "created" | "expiry" | "timestamp";
-export type VerifyCode = "valid" | "malformed" | "key_mismatch" | "bad_signature" | "expired" | "not_yet_valid";
+
+import type { VerifyCode } from "./codes.js";
+
+export type { VerifyCode };
 
 export interface Check {
   name: CheckName;

@@ -2,7 +2,7 @@
  * The words of a verdict, one table for every place that shows one: the terminal views
  * (verify, request verify, callback listen's lines) and the inspect page.
  */
-import type { VerifyCode } from "./checks.js";
+import type { VerifyCode } from "./codes.js";
 
 /** What was judged: a ticket, a registration token, or a request by its scheme. */
 export type Subject = "ticket" | "jwt" | "application" | "user" | "webhook" | "numbers" | "basic" | "request";

@@ -2,24 +2,17 @@
 // ever reaches it; every value from the answer goes in through textContent.
 
 import { describeFromNow, describeSpan } from "../core/describe.js";
-import type { Segment, TimeLine, View } from "./api-types.js";
+import type {
+  InspectAnswer,
+  RequestAnswer,
+  Segment,
+  TicketAnswer,
+  TimeLine,
+  VerdictJson,
+} from "../core/inspect-api.js";
+import { NO_KNOWN_MISTAKE, type Subject, verdictPhrase } from "../core/verdict-words.js";
 
-interface Check {
-  name: string;
-  ok: boolean | null;
-  detail: string;
-}
-interface Answer {
-  decode: { error?: string; notes?: string[]; warnings?: string[] } & Record<string, unknown>;
-  verify: {
-    valid: boolean;
-    code: string;
-    checks: Check[];
-    notes: string[];
-    warnings: string[];
-  } | null;
-  view: View;
-}
+type Answer = InspectAnswer;
 interface Profiles {
   started: { applicationKey: string | null; key: string | null; secret: string | null } | null;
   profiles: { name: string; applicationKey: string | null; secretStore: string | null }[];
@@ -39,14 +32,11 @@ const button = $<HTMLButtonElement>("verify");
 const verdict = $("verdict");
 const SVG = "http://www.w3.org/2000/svg";
 
-const VERDICTS: Record<string, string> = {
-  valid: "Valid",
-  malformed: "Malformed",
-  key_mismatch: "Application key mismatch",
-  bad_signature: "Bad signature",
-  expired: "Expired",
-  not_yet_valid: "Not yet valid",
-};
+/** "Bad signature (application-signed request)": the terminal's words, capitalised. */
+function verdictWords(code: VerdictJson["code"], subject: Subject): string {
+  const words = verdictPhrase(code, subject);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -246,12 +236,22 @@ function renderVerdict(answer: Answer | null, message?: string): void {
     verdict.append(el("p", message, "muted"));
     return;
   }
-  const v = answer?.verify;
+  const v: VerdictJson | null = answer ? (answer.kind === "request" ? answer.request : answer.verify) : null;
   if (!answer || !v) {
-    verdict.append(el("p", answer?.decode.error ?? "No credentials to verify with: choose a profile.", "error"));
+    const why = answer?.kind === "request" ? answer.error : (answer?.decode.verifyError as string | undefined);
+    const fallback = answer?.kind === "request" ? null : answer?.decode.error;
+    verdict.append(el("p", why ?? fallback ?? "No credentials to verify with: choose a profile.", "error"));
     return;
   }
-  verdict.append(el("p", `${v.valid ? "✓" : "✗"} ${VERDICTS[v.code] ?? v.code}`, `verdict ${v.valid ? "ok" : "fail"}`));
+  const subject: Subject =
+    answer.kind === "request"
+      ? (answer.request?.scheme ?? "request")
+      : answer.verify?.format === "jwt"
+        ? "jwt"
+        : "ticket";
+  verdict.append(
+    el("p", `${v.valid ? "✓" : "✗"} ${verdictWords(v.code, subject)}`, `verdict ${v.valid ? "ok" : "fail"}`),
+  );
   const list = el("ul", undefined, "checks");
   for (const check of v.checks) {
     const li = el("li");
@@ -267,9 +267,37 @@ function renderVerdict(answer: Answer | null, message?: string): void {
     list.append(li);
   }
   verdict.append(list);
+  const timeOnly = v.code === "expired" || v.code === "not_yet_valid";
+  if (!v.valid && v.diagnosis.length === 0 && !timeOnly) verdict.append(el("p", NO_KNOWN_MISTAKE, "muted"));
+}
+
+/** A request: its parts, and what was signed line by line with invisible characters drawn. */
+function renderRequest(answer: RequestAnswer): void {
+  $("read-title").textContent = "Request as read";
+  $("decoded-title").textContent = "What was signed";
+  renderSegments([]);
+  const target = $("segments");
+  const dl = $("rows");
+  dl.replaceChildren();
+  for (const [label, value] of answer.view.rows) target.append(el("span", `${label}: ${value}\n`, "p-data"));
+  if (answer.view.signed.length === 0) {
+    dl.append(el("dt", "string to sign"), el("dd", answer.request ? "none" : "shown once verified"));
+  }
+  for (const [n, line] of answer.view.signed.entries()) {
+    dl.append(el("dt", `${n + 1} ${line.name}`), el("dd", line.text === "" ? "(empty)" : line.text, "signed"));
+  }
+  renderMessages(answer.request?.notes ?? [], answer.request?.warnings ?? [], answer.error ?? undefined);
+  renderTime(null);
+  $("json").textContent = JSON.stringify(answer.request, null, 2);
 }
 
 function render(answer: Answer): void {
+  if (answer.kind === "request") {
+    renderRequest(answer);
+    return;
+  }
+  $("read-title").textContent = "Ticket as read";
+  $("decoded-title").textContent = "Decoded";
   const notes = [...(answer.decode.notes ?? []), ...(answer.verify?.notes ?? [])];
   const warnings = [...new Set([...(answer.decode.warnings ?? []), ...(answer.verify?.warnings ?? [])])];
   renderSegments(answer.view.segments);
@@ -295,12 +323,14 @@ async function run(verify: boolean): Promise<void> {
   const mine = ++sequence;
   const text = input.value;
   if (text.trim() === "") {
-    render({
+    const empty: TicketAnswer = {
+      kind: null,
       decode: {},
       verify: null,
       view: { format: null, segments: [], rows: [], time: null, applicationKey: null, causes: [] },
-    });
-    renderVerdict(null, "Paste a ticket, then verify it.");
+    };
+    render(empty);
+    renderVerdict(null, "Paste a ticket, token or signed request, then verify it.");
     return;
   }
   try {
@@ -322,6 +352,8 @@ async function run(verify: boolean): Promise<void> {
     if (!verify) follow(text, answer.view.applicationKey);
     render(answer);
     if (verify) renderVerdict(answer);
+    else if (answer.kind === "request")
+      renderVerdict(null, "A signed request. Press Verify (or Ctrl+Enter) to check it.");
     else
       renderVerdict(
         null,

@@ -242,7 +242,7 @@ export class CredentialResolver {
   }
 
   /** A profile's webhook secret (in the file or the keychain), used as the text it is. */
-  private async profileWebhookSecret(name: string): Promise<Resolved | null> {
+  async profileWebhookSecret(name: string): Promise<Resolved | null> {
     const stored = profileNamed((await this.config())?.config, name)?.webhookSecret;
     if (!stored) return null;
     if (isKeychainReference(stored)) {

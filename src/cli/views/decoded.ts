@@ -1,4 +1,3 @@
-import { ExitCode } from "../terminal/exit.js";
 /** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
 import type { Diagnosis } from "../../core/checks.js";
 import type { Description, Examined } from "../../core/judge.js";
@@ -6,6 +5,7 @@ import type { DecodedTicket } from "../../core/ticket/decode.js";
 import { describeRelative } from "../../core/time.js";
 import type { DecodedRegistrationToken } from "../../core/token/format.js";
 import type { CommandContext } from "../terminal/context.js";
+import { ExitCode } from "../terminal/exit.js";
 
 export type Decoded = DecodedTicket | DecodedRegistrationToken;
 

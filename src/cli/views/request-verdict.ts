@@ -1,6 +1,6 @@
 import { checkExplained, shownCheck } from "../../core/checks.js";
 import type { RequestVerifyResult } from "../../core/request/verify.js";
-import { visibleLines } from "../../core/request/visible.js";
+import { signedLines } from "../../core/request/visible.js";
 import { NO_KNOWN_MISTAKE, verdictPhrase } from "../../core/verdict-words.js";
 import type { CommandContext } from "../terminal/context.js";
 
@@ -37,22 +37,15 @@ export function printRequestVerdict(ctx: CommandContext, result: RequestVerifyRe
   if (result.code !== "bad_signature" || result.stringToSign === null) return;
   if (result.diagnosis.length === 0) ui.print(`  ${ui.out("dim", NO_KNOWN_MISTAKE)}`);
   ui.print("");
+  const lines = signedLines(result.scheme, result.stringToSign);
   if (result.scheme === "application") {
     ui.print("The string to sign, line by line (invisible characters shown: ␍ CR, ␉ tab, · trailing space, ⟨U+…⟩):");
-    const lines = visibleLines(result.stringToSign);
-    const names = ["method", "Content-MD5", "Content-Type", "x-timestamp", "resource"];
-    lines.forEach((line, i) => {
+    lines.forEach(({ name, text }, i) => {
       ui.print(
-        `  ${String(i + 1)}  ${ui.out("dim", (names[i] ?? "").padEnd(13))} ${line === "" ? ui.out("dim", "(empty)") : line}`,
+        `  ${String(i + 1)}  ${ui.out("dim", name.padEnd(13))} ${text === "" ? ui.out("dim", "(empty)") : text}`,
       );
     });
-  } else if (result.scheme === "webhook") {
-    const at = result.stringToSign.lastIndexOf(".", result.stringToSign.lastIndexOf(".") - 1);
-    const body = Buffer.byteLength(result.stringToSign.slice(0, at));
-    ui.print(
-      `The signed data: the raw body (${body} bytes) followed by ${visibleLines(result.stringToSign.slice(at)).join("⏎")}`,
-    );
   } else {
-    ui.print(`The signed data: the raw body (${Buffer.byteLength(result.stringToSign)} bytes), nothing else`);
+    ui.print(`The signed data: ${lines.map((l) => l.text).join(" followed by ")}`);
   }
 }

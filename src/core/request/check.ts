@@ -67,3 +67,18 @@ export function checkRequest(
   if (chosen === null) return { problem: choice.problem ?? "no application credentials" };
   return { result: chosen.result, notes: chosen.notes, profile: chosen.candidate.profile };
 }
+
+/** A request line (`POST /path HTTP/1.1`) or a curl command, on the first line that is not blank. */
+const REQUEST_START = /^\s*(?:(?:\$\s*)?curl\s|[A-Za-z]+ +(?:\/\S*|https?:\/\/\S+)(?: +HTTP\/\d(?:\.\d)?)? *\r?$)/m;
+const SIGNATURE_HEADER = /(?:^|[\s'"])(?:authorization|x-sinch-webhook-signature|x-sinch-signature)\s*:/im;
+
+/**
+ * Whether pasted text is a signed request rather than a ticket: a request line or a curl
+ * command at its start, and a signature header (Authorization, x-sinch-webhook-signature,
+ * X-Sinch-Signature). A curl command or request holding a ticket elsewhere (a URL's query)
+ * is read for the ticket.
+ */
+export function isRequestText(text: string): boolean {
+  const first = text.trimStart().split("\n", 1)[0] ?? "";
+  return REQUEST_START.test(first) && SIGNATURE_HEADER.test(text);
+}

@@ -30,3 +30,26 @@ export function visibleLine(line: string): string {
 export function visibleLines(text: string): string[] {
   return text.split("\n").map(visibleLine);
 }
+
+/** The names of the lines of an application-signed request's string to sign. */
+const APPLICATION_LINES = ["method", "Content-MD5", "Content-Type", "x-timestamp", "resource"];
+
+/**
+ * What a scheme signs, line by line and made visible, each line with what it is: the five
+ * lines of an application-signed request, or a webhook's body and what follows it. The
+ * terminal view and the inspect page both show this.
+ */
+export function signedLines(scheme: string | null, stringToSign: string): { name: string; text: string }[] {
+  if (scheme === "application") {
+    return visibleLines(stringToSign).map((text, i) => ({ name: APPLICATION_LINES[i] ?? "", text }));
+  }
+  if (scheme === "webhook") {
+    const at = stringToSign.lastIndexOf(".", stringToSign.lastIndexOf(".") - 1);
+    const body = Buffer.byteLength(stringToSign.slice(0, at));
+    return [
+      { name: "body", text: `the raw body (${body} bytes)` },
+      { name: "then", text: visibleLines(stringToSign.slice(at)).join("⏎") },
+    ];
+  }
+  return [{ name: "body", text: `the raw body (${Buffer.byteLength(stringToSign)} bytes), nothing else` }];
+}

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import type { Check, Diagnosis, MistakeId } from "../checks.js";
 import { equalBytes } from "../compare.js";
 import { findJsonError } from "../json-error.js";
-import { INVISIBLE, nameInvisible, REPAIRS, type RepairId } from "../repair.js";
+import type { Damage } from "../read.js";
+import { nameInvisible, REPAIRS, type RepairId } from "../repair.js";
 import { inspectTicket, SIGNATURE_BYTES, type TicketInspection } from "./inspect.js";
 
 export interface DiagnoseContext {
@@ -106,8 +107,13 @@ export type TicketDetector = (c: TicketCase) => Finding | string | null;
 
 type TicketMistake = Exclude<MistakeId, "kid-date">;
 
+/** The damage of one kind the reader found: counted here, never looked for again. */
+function damageOf(c: TicketCase, kind: Damage["kind"]): Damage[] {
+  return c.inspection.damage.filter((d) => d.kind === kind);
+}
+
 function plusAsSpace(c: TicketCase): Finding | null {
-  const count = c.inspection.ticket.split(" ").length - 1;
+  const count = damageOf(c, "space").length;
   return repairedFinding(
     c,
     "plus-as-space",
@@ -142,13 +148,14 @@ function base64url({ inspection: { ticket, ticketData, signature }, failed, key 
 /** Breaks at a fixed width (64, 76) are an encoder's; anything else was pasted or typed. */
 function lineWrapped(c: TicketCase): Finding | null {
   const { ticket } = c.inspection;
+  const found = damageOf(c, "line-break");
   const lines = ticket.split(/\r\n|\r|\n/);
-  const breaks = lines.length - 1;
+  const breaks = found.length;
   const width = (lines[0] ?? "").length;
   const encoder =
     breaks > 0 && (width === 64 || width === 76) && lines.slice(0, -1).every((l, i) => i === 0 || l.length === width);
-  const at = ticket.search(/[\r\n]/) + 1;
-  const kind = ticket.includes("\r\n") ? "CRLF" : "line break";
+  const at = (found[0]?.at ?? -1) + 1;
+  const kind = found[0]?.length === 2 ? "CRLF" : "line break";
   return repairedFinding(
     c,
     "line-wrapped",
@@ -225,10 +232,13 @@ function truncated(c: TicketCase): string | null {
   return `the signature has ${signature.length} characters; an HMAC-SHA256 signature is ${SIGNATURE_CHARS} (32 bytes in base64): the ticket was cut short (a column, field or copy too short). Copy it whole`;
 }
 
-function invisibleCharacter({ inspection: { ticket }, failed }: TicketCase): string | null {
-  const at = failed("format") ? ticket.search(INVISIBLE) : -1;
-  if (at === -1) return null;
-  const count = (ticket.match(new RegExp(INVISIBLE.source, "g")) ?? []).length;
+function invisibleCharacter(c: TicketCase): string | null {
+  const found = c.failed("format") ? damageOf(c, "invisible") : [];
+  const first = found[0];
+  if (first === undefined) return null;
+  const { ticket } = c.inspection;
+  const at = first.at;
+  const count = found.length;
   return `the ticket holds ${nameInvisible(ticket[at] as string)} at position ${at + 1}${count > 1 ? ` (and ${count - 1} more invisible character${count > 2 ? "s" : ""})` : ""}: a character that does not show, copied along from a web page, a chat or a document. Remove it`;
 }
 

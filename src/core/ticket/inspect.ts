@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { decodeStandardBase64 } from "../base64.js";
 import { MalformedTicketError } from "../errors.js";
-import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
+import { type Damage, describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { readPayload, type TicketContent } from "./payload.js";
 
 /** HMAC-SHA256 digests are 32 bytes. */
@@ -14,6 +14,8 @@ export const SIGNATURE_BYTES = 32;
 export interface TicketInspection {
   /** The ticket after harmless normalisation. */
   ticket: string;
+  /** What the reader found in `ticket` that no ticket has (spaces, line breaks, escapes, invisible characters). */
+  damage: readonly Damage[];
   notes: string[];
   /** Warnings about where the ticket was found (a raw '+' in a URL query). */
   inputWarnings: string[];
@@ -70,6 +72,7 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
   const { text: ticket, notes, standardAlphabet } = input;
   const result: TicketInspection = {
     ticket,
+    damage: input.damage,
     notes,
     inputWarnings: input.warnings,
     ticketData: null,

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { analyze, segmentsOf } from "../../../src/cli/commands/inspect/analyze.js";
+import {
+  analyze as analyzeAny,
+  type InspectCredentials,
+  segmentsOf,
+} from "../../../src/cli/commands/inspect/analyze.js";
+import type { TicketAnswer } from "../../../src/core/inspect-api.js";
 import { createTicket } from "../../../src/index.js";
 import { KEY, NOW, SECRET } from "../../helpers/constants.js";
+
+/** The answer for text that is a ticket or token (never a request). */
+function analyze(text: string, credentials: InspectCredentials | null, now: Date): TicketAnswer {
+  const answer = analyzeAny(text, credentials, now);
+  if (answer.kind === "request") throw new Error("read as a request");
+  return answer;
+}
 
 const ticket = (endpoint: string) =>
   createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint }, now: NOW }).userTicket;
@@ -12,7 +24,14 @@ function ticketWith(c: string): string {
     if ((t.split(":")[1] as string).includes(c)) return t;
   }
 }
-const credentials = { applicationKey: KEY, applicationSecret: SECRET };
+const keyring = {
+  fixed: [{ profile: null, key: KEY, secret: SECRET }],
+  profiles: [],
+  unreadable: [],
+  defaultProfile: null,
+  names: [],
+};
+const credentials: InspectCredentials = { keyring, webhookSecret: null };
 
 describe("the inspect page's view of a ticket", () => {
   it("tells data, separator and signature apart, and keeps every character", () => {
@@ -67,7 +86,7 @@ describe("the inspect view of an invisible character", () => {
       now: NOW,
     }).userTicket;
     const damaged = `${t.slice(0, 10)}\u200B${t.slice(10)}`;
-    const { view, verify } = analyze(damaged, { applicationKey: KEY, applicationSecret: SECRET }, NOW);
+    const { view, verify } = analyze(damaged, credentials, NOW);
     expect(((verify?.diagnosis ?? []) as { mistake: string }[]).map((d) => d.mistake)).toEqual(["invisible-character"]);
     expect(view.segments.filter((s) => s.mark)).toEqual([
       {
@@ -80,5 +99,50 @@ describe("the inspect view of an invisible character", () => {
         },
       },
     ]);
+  });
+});
+
+describe("the inspect page takes a signed request too", () => {
+  it("gives request verify's answer for a raw request, with the string to sign line by line", async () => {
+    const { signApplicationRequest } = await import("../../../src/core/request/application.js");
+    const body = '{"event":"ice"}';
+    const signed = signApplicationRequest({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      method: "POST",
+      resource: "/callback",
+      body: Buffer.from(body),
+      contentType: "application/json",
+      timestamp: NOW.toISOString(),
+    });
+    const raw = (b: string) =>
+      `POST /callback HTTP/1.1\r\nContent-Type: application/json\r\nx-timestamp: ${signed.timestamp}\r\nAuthorization: ${signed.authorization}\r\n\r\n${b}`;
+    const good = analyzeAny(raw(body), credentials, NOW);
+    expect(good.kind).toBe("request");
+    if (good.kind !== "request") return;
+    expect(good.request).toMatchObject({ valid: true, code: "valid", scheme: "application" });
+    expect(good.view.signed.map((l) => l.name)).toEqual([
+      "method",
+      "Content-MD5",
+      "Content-Type",
+      "x-timestamp",
+      "resource",
+    ]);
+    expect(good.view.applicationKey).toBe(KEY);
+    const pretty = JSON.stringify(JSON.parse(body), null, 2);
+    const bad = analyzeAny(raw(pretty), credentials, NOW);
+    if (bad.kind !== "request") throw new Error("read as a ticket");
+    expect(bad.request?.code).toBe("bad_signature");
+    expect(bad.request?.diagnosis.map((d) => d.mistake)).toEqual(["body-reserialized"]);
+    expect(bad.view.causes.map((c) => [c.check, c.mistake])).toEqual([["signature", "body-reserialized"]]);
+    // Without credentials: its parts, no verdict.
+    const decoded = analyzeAny(raw(body), null, NOW);
+    expect(decoded).toMatchObject({ kind: "request", request: null });
+  });
+
+  it("reads a curl command that only carries a ticket in its URL as that ticket", () => {
+    const t = ticket("carol");
+    const answer = analyzeAny(`curl 'https://example.com/login?ticket=${encodeURIComponent(t)}'`, credentials, NOW);
+    expect(answer.kind).toBe("ticket");
   });
 });

@@ -1,15 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Keyring } from "../../../core/keyring.js";
 import type { PageAssets } from "../../../server/inspect.js";
 import { isKeychainReference } from "../../credentials/config-file.js";
 import { KeychainError } from "../../credentials/keychain.js";
-import { CredentialResolver, type Resolved } from "../../credentials/resolver.js";
+import { CredentialResolver } from "../../credentials/resolver.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { ExitError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
-import { analyze, type VerifyCredentials } from "./analyze.js";
+import { analyze, type InspectCredentials } from "./analyze.js";
 import type { InspectFlags } from "./options.js";
 
 declare const __dirname: string;
@@ -39,27 +40,40 @@ function requestError(error: unknown): Error {
 export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const credentials = new CredentialResolver(io, flags);
-  // The credentials the command starts with, if any: a page may verify with them.
-  const startKey = await credentials.key();
-  let startSecret: Resolved | null = null;
+  // The credentials the command starts with, if any: the page verifies with them (the
+  // profile chosen by each ticket's key when none were named) unless it names a profile.
+  let started: Keyring | null = null;
   try {
-    startSecret = await credentials.secret();
+    started = await credentials.keyring({ optional: true });
   } catch (error) {
     // A keychain that cannot be read now should not keep the page from decoding: the
     // page offers the other profiles, and says nothing of these credentials.
     if (!(error instanceof KeychainError)) throw error;
     ui.warn(`${error.message}; the page verifies only with the profiles it lists`);
   }
+  const startedWebhook = await credentials.webhookSecret().catch((error: unknown) => {
+    if (error instanceof KeychainError) return null;
+    throw error;
+  });
+  for (const note of await credentials.sourceNotes()) ui.note(note);
   reportConfigWarnings(ctx, credentials);
-  demoNotice(ctx, "tickets are verified", startKey, startSecret);
+  if (flags.demo) demoNotice(ctx, "tickets are verified", { value: "", source: "demo", origin: "--demo" });
+  const startKey = started?.fixed?.length === 1 ? (started.fixed[0]?.key ?? null) : null;
+  const source = await credentials.source();
+  const describeSource = () =>
+    source.kind === "pair"
+      ? {
+          key: `${source.key.source}: ${source.key.origin}`,
+          secret: `${source.secret.source}: ${source.secret.origin}`,
+        }
+      : source.kind === "profile"
+        ? { key: `config: profile '${source.profile}'`, secret: `config: profile '${source.profile}'` }
+        : { key: "the profile holding each ticket's key", secret: "the profile holding each ticket's key" };
 
-  const describe = (r: Resolved | null) => (r ? `${r.source}: ${r.origin}` : null);
   const profiles = async () => {
     const config = (await credentials.config())?.config;
     return {
-      started: startSecret
-        ? { applicationKey: startKey?.value ?? null, key: describe(startKey), secret: describe(startSecret) }
-        : null,
+      started: started ? { applicationKey: startKey, ...describeSource() } : null,
       profiles: Object.entries(config?.profiles ?? {}).map(([name, p]) => ({
         name,
         applicationKey: p.applicationKey ?? null,
@@ -67,12 +81,23 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
       })),
     };
   };
-  const credentialsFor = async (profile: string | null): Promise<VerifyCredentials | null> => {
+  const credentialsFor = async (profile: string | null): Promise<InspectCredentials | null> => {
     if (profile === null) {
-      return startSecret ? { applicationKey: startKey?.value ?? null, applicationSecret: startSecret.value } : null;
+      return started || startedWebhook ? { keyring: started, webhookSecret: startedWebhook?.value ?? null } : null;
     }
     const own = await credentials.profileCredentials(profile);
-    return own.secret ? { applicationKey: own.key?.value ?? null, applicationSecret: own.secret.value } : null;
+    const keyring: Keyring | null =
+      own.secret && own.key
+        ? {
+            fixed: [{ profile, key: own.key.value, secret: own.secret.value }],
+            profiles: [],
+            unreadable: [],
+            defaultProfile: null,
+            names: [],
+          }
+        : null;
+    const webhookSecret = await credentials.profileWebhookSecret(profile);
+    return keyring || webhookSecret ? { keyring, webhookSecret: webhookSecret?.value ?? null } : null;
   };
 
   const token = randomBytes(24).toString("base64url");

@@ -233,7 +233,7 @@ export async function requestVerify(
   if (!flags.quiet) {
     for (const note of [...notes, ...verdict.notes]) ui.note(note);
     if (demo) ui.warn("verified with the built-in demo credentials (--demo): Sinch accepts nothing made with them");
-    if (flags.json) printJson(ctx, requestJson(verdict));
+    if (flags.json) printJson(ctx, { ...requestJson(verdict), notes: [...notes, ...verdict.notes] });
     else printRequestVerdict(ctx, verdict);
     for (const warning of verdict.warnings) ui.warn(warning);
   }

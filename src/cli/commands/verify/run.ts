@@ -47,7 +47,7 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
     for (const note of chosen.notes) ui.note(note);
     for (const note of result.notes) ui.note(note);
     demoNotice("verified");
-    if (flags.json) printJson(ctx, verifyJson(result));
+    if (flags.json) printJson(ctx, { ...verifyJson(result), notes: [...chosen.notes, ...result.notes] });
     else printVerdict(ctx, result, now);
     for (const warning of result.warnings) ui.warn(warning);
   }
