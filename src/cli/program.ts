@@ -19,8 +19,10 @@ import { envFlag, type Io } from "./terminal/io.js";
 import { Ui } from "./terminal/ui.js";
 
 const CREDENTIALS_HELP = `
-Credentials: --key/--secret-file/--secret-stdin, then SINCH_APPLICATION_KEY and
-SINCH_APPLICATION_SECRET, then ./.env, then the config file profile (see 'config').
+Credentials: a key and its secret, as one pair from the first source that has either:
+--key with --secret-file/--secret-stdin (or --profile), then SINCH_APPLICATION_KEY with
+SINCH_APPLICATION_SECRET, then ./.env, then the config file's profile (see 'config').
+--demo uses the built-in demo pair and nothing else.
 `;
 
 /** commander's messages as one line: `unknown option '--tpye' (Did you mean --type?)`. */

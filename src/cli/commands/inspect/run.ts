@@ -55,6 +55,9 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
     if (error instanceof KeychainError) return null;
     throw error;
   });
+  for (const unreadable of started?.unreadable ?? []) {
+    ui.warn(`${unreadable.reason}; the page verifies with the other profiles it lists`);
+  }
   for (const note of await credentials.sourceNotes()) ui.note(note);
   reportConfigWarnings(ctx, credentials);
   if (flags.demo) demoNotice(ctx, "tickets are verified", { value: "", source: "demo", origin: "--demo" });
