@@ -191,6 +191,30 @@ describe("serve: the tutorial's auth backend", () => {
     expect((await post(`${server.url}/api/auth?username=dave&password=two`)).status).toBe(200);
   });
 
+  it("warns at start and after a reload about users hashed at a lower cost than the file's highest", async () => {
+    const path = join(dir, "mixed.htpasswd");
+    writeFileSync(path, `alice:${bcrypt.hashSync(PASSWORD, 4)}\nbob:${bcrypt.hashSync("two", 5)}\n`);
+    const server = await start(["--htpasswd", "mixed.htpasswd"]);
+    await waitFor(() => /warning: .*mixed\.htpasswd/.test(server.stderr()));
+    expect(server.stderr()).toMatch(
+      /warning: mixed\.htpasswd: "alice" \(cost 4\) hashed at a lower bcrypt cost than the file's highest \(5\): .*timing tells .*re-hash them at cost 5/,
+    );
+    expect(server.stderr()).not.toMatch(/"bob"/);
+    writeFileSync(
+      path,
+      `alice:${bcrypt.hashSync(PASSWORD, 6)}\nbob:${bcrypt.hashSync("two", 5)}\ncarol:${bcrypt.hashSync("x", 6)}\n`,
+    );
+    server.child.kill("SIGHUP");
+    await waitFor(() => /"bob" \(cost 5\)/.test(server.stderr()));
+    expect(server.stderr()).toMatch(
+      /reloaded .*3 users\n.*warning: mixed\.htpasswd: "bob" \(cost 5\) hashed at a lower bcrypt cost than the file's highest \(6\)/,
+    );
+    writeFileSync(path, `alice:${bcrypt.hashSync(PASSWORD, 4)}\n`);
+    server.child.kill("SIGHUP");
+    await waitFor(() => /reloaded .*1 user\n/.test(server.stderr()));
+    expect(server.stderr().match(/lower bcrypt cost/g)).toHaveLength(2);
+  });
+
   it("finishes a request in flight on SIGTERM, then exits 0", async () => {
     const slow = usersFile("slow.htpasswd", { alice: PASSWORD }, 10);
     const server = await start(["--htpasswd", slow]);
