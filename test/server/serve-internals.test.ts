@@ -84,6 +84,63 @@ describe("the failed-login limit", () => {
   });
 });
 
+describe("the failure table between addresses", () => {
+  const failOnce = async (limit: FailureLimit, address: string, name: string) => {
+    const a = await limit.attempt(address, name);
+    if (a.allowed) a.end("wrong");
+    return a;
+  };
+
+  it("gives each address a share of pairs; past it, new names are refused for that address only", async () => {
+    let now = 0;
+    const limit = new FailureLimit({ ...LIMIT, pairsPerAddress: 10, now: () => now });
+    for (let i = 0; i < 10; i++) expect((await failOnce(limit, "a", `n${i}`)).allowed).toBe(true);
+    expect(await limit.attempt("a", "n10")).toEqual({
+      allowed: false,
+      status: 429,
+      reason: "share",
+      retryAfterSeconds: 60,
+    });
+    expect((await failOnce(limit, "a", "n0")).allowed).toBe(true);
+    expect((await failOnce(limit, "b", "n10")).allowed).toBe(true);
+    expect(limit.pairsOf("a")).toBe(10);
+    expect(limit.size).toBe(11);
+    // When the windows end, the share is free again.
+    now = 60_000;
+    expect((await failOnce(limit, "a", "n10")).allowed).toBe(true);
+    expect(limit.pairsOf("a")).toBe(1);
+  });
+
+  it("refuses an address once more names than allowed failed from it, until the oldest age out", async () => {
+    let now = 0;
+    const limit = new FailureLimit({ ...LIMIT, namesFailing: 3, sprayWindowMs: 900_000, now: () => now });
+    for (const name of ["p", "q", "r"]) {
+      expect((await failOnce(limit, "a", name)).allowed).toBe(true);
+      now += 100_000;
+    }
+    // p failed at 0, q at 100 s, r at 200 s: the address is free again when p ages out.
+    expect(await limit.attempt("a", "s")).toEqual({
+      allowed: false,
+      status: 429,
+      reason: "spraying",
+      retryAfterSeconds: 600,
+    });
+    expect((await limit.attempt("b", "s")).allowed).toBe(true);
+    now = 900_001;
+    expect((await limit.attempt("a", "s")).allowed).toBe(true);
+  });
+
+  it("counts only failures: right logins of many names never refuse an address", async () => {
+    const limit = new FailureLimit({ ...LIMIT, namesFailing: 3, pairsPerAddress: 3, now: () => 0 });
+    for (let i = 0; i < 100; i++) {
+      const a = await limit.attempt("a", `user${i}`);
+      expect(a.allowed).toBe(true);
+      if (a.allowed) a.end("right");
+    }
+    expect(limit.size).toBe(0);
+  });
+});
+
 describe("bcrypt only on worker threads", () => {
   const spies: ReturnType<typeof vi.spyOn>[] = [];
   afterEach(() => {
