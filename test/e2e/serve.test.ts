@@ -215,6 +215,22 @@ describe("serve: the tutorial's auth backend", () => {
     expect(server.stderr().match(/lower bcrypt cost/g)).toHaveLength(2);
   });
 
+  it("takes other per-address numbers from its flags, and refuses ones below 1", async () => {
+    const login = (base: string, name: string) => post(`${base}/api/auth?username=${name}&password=wrong`);
+    const spraying = await start(["--htpasswd", htpasswd, "--failing-names", "2"]);
+    const sprayed = [await login(spraying.url, "p"), await login(spraying.url, "q"), await login(spraying.url, "r")];
+    expect(sprayed.map((r) => r.status)).toEqual([403, 403, 429]);
+    expect(Number(sprayed[2]?.headers.get("retry-after"))).toBeGreaterThan(60);
+    const shared = await start(["--htpasswd", htpasswd, "--names-per-address", "1"]);
+    const names = [await login(shared.url, "p"), await login(shared.url, "q"), await login(shared.url, "p")];
+    expect(names.map((r) => r.status)).toEqual([403, 429, 403]);
+    for (const flag of ["--queue-per-address", "--names-per-address", "--failing-names"]) {
+      const r = runBin(["serve", "--any-user", flag, "0"], { env: cleanEnv(creds) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(flag);
+    }
+  });
+
   it("finishes a request in flight on SIGTERM, then exits 0", async () => {
     const slow = usersFile("slow.htpasswd", { alice: PASSWORD }, 10);
     const server = await start(["--htpasswd", slow]);

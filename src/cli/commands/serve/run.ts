@@ -110,6 +110,11 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     cors: flags.cors ?? [],
     log: (lines) => io.stderr.write(lines),
     bcryptWorker: typeof __BCRYPT_WORKER__ === "string" ? join(__dirname, __BCRYPT_WORKER__) : null,
+    limits: {
+      queuedPerAddress: flags.queuePerAddress,
+      pairsPerAddress: flags.namesPerAddress,
+      namesFailingPerAddress: flags.failingNames,
+    },
   });
   const port = await listenOrExplain(app, flags.host, flags.port);
 
