@@ -2,6 +2,7 @@ import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import bcrypt from "bcryptjs";
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
+import { TicketError } from "../core/errors.js";
 import { addressKey } from "./address.js";
 import { createApp } from "./app.js";
 import { BcryptPool } from "./bcrypt-pool.js";
@@ -229,7 +230,9 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
       try {
         answer = sign(username);
       } catch (error) {
-        return reply.code(400).send({ error: `not a valid user name: ${(error as Error).message}` });
+        // A name the signer refuses; anything else it throws is the server's own failure (500).
+        if (!(error instanceof TicketError)) throw error;
+        return reply.code(400).send({ error: `not a valid user name: ${error.message}` });
       }
       const users = options.users();
       if (users === null) {
