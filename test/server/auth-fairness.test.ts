@@ -337,6 +337,32 @@ describe("shutdown", () => {
     expect(log).not.toMatch(/ 503 /);
   });
 
+  it("logs a login whose client left before the answer as closed, with no status", async () => {
+    const hasher = new HeldHasher();
+    const lines: string[] = [];
+    const s = await server(hasher, {}, { log: (l) => lines.push(l) });
+    await s.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = s.server.address() as { port: number };
+    let closed = 0;
+    s.server.on("connection", (socket) => socket.on("close", () => closed++));
+    const req = httpRequest({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: `${AUTH_PATH}?username=alice&password=x`,
+    });
+    req.on("error", () => {});
+    req.end();
+    await settle(() => hasher.started.length === 1);
+    req.destroy();
+    await settle(() => closed === 1);
+    hasher.finishOne();
+    await settle(() => lines.length > 0);
+    expect(lines.join("")).toMatch(
+      / POST \/api\/auth closed [\d.]+ms \(the client closed the connection, no answer sent\)\n$/,
+    );
+  });
+
   it("logs a login answered 503 at shutdown as 503", async () => {
     const hasher = new HeldHasher();
     const lines: string[] = [];
