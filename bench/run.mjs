@@ -25,8 +25,8 @@ const RUNS = arg("--runs", 5);
 const STARTUP_RUNS = arg("--startup-runs", 40);
 const MEMORY_LINES = 1_000_000;
 const MEMORY_RUNS = arg("--memory-runs", 5);
-// `--only startup,batch,memory,load,scan` runs some sections (for checking one figure again);
-// only a full run may be recorded with --write.
+// `--only startup,batch,memory,load,scan` runs some sections (for checking one figure again;
+// `serve` is another name for `load`); only a full run may be recorded with --write.
 const onlyAt = process.argv.indexOf("--only");
 const ONLY = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "").split(",");
 const section = (name) => ONLY === null || ONLY.includes(name);
@@ -305,7 +305,7 @@ if (section("memory")) {
   ]);
 }
 
-if (section("load")) {
+if (section("load") || section("serve")) {
   // 4. serve under load: autocannon on loopback, side by side with a plain node:http server.
   console.error("serve under load ...");
   const autocannon = (await import("autocannon")).default;

@@ -52,6 +52,13 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
   HPE_HEADER_OVERFLOW: [431, `request headers larger than ${LIMITS.headerBytes / 1024} KiB`],
 };
 
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large",
+};
+
 /** The path of a request target without its query string (where the tutorial puts the password). */
 function pathOf(url: string | undefined): string {
   if (!url) return "-";
@@ -116,6 +123,13 @@ export function createApp(options: AppOptions): FastifyInstance {
           handler(request, response);
         },
       );
+      // CONNECT never reaches the request handler: without this Node closes the
+      // connection without a word, and nothing is logged.
+      server.on("connect", (request: TimedRequest, socket: TimedSocket) => {
+        request[RECEIVED] = performance.now();
+        receiving.delete(socket);
+        refuse(socket, 405, `method ${request.method} is not served here`, request);
+      });
       server.on("connection", (socket: TimedSocket) => {
         socket[OPENED] = performance.now();
         receiving.set(socket, null);
@@ -143,9 +157,13 @@ export function createApp(options: AppOptions): FastifyInstance {
   const flush = () => {
     const lines = pending;
     pending = "";
-    if (lines) options.log?.(lines);
+    try {
+      if (lines) options.log?.(lines);
+    } catch {
+      // A log that cannot be written (a closed pipe) loses its lines; the server goes on.
+    }
   };
-  const logLine = (method: string, url: string | undefined, status: number, ms: number, tail: string) => {
+  const logLine = (method: string, url: string | undefined, status: number | string, ms: number, tail: string) => {
     if (pending === "") setImmediate(flush);
     pending += `${timestamp()} ${method} ${pathOf(url)} ${status} ${ms.toFixed(1)}ms${tail}\n`;
   };
@@ -157,7 +175,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (socket.writable && !response?.headersSent) {
       const body = JSON.stringify({ error: message });
       socket.write(
-        `HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Bad Request"}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
       );
@@ -197,7 +215,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.decorateRequest("logNote", undefined);
   app.removeContentTypeParser("text/plain");
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  // Whatever a request throws (an Error or not, from a route, a hook or a dependency)
+  // answers that request: a 500 in the one shape, logged; the server goes on.
+  app.setErrorHandler((thrown: unknown, request, reply) => {
+    const error = (thrown instanceof Error ? thrown : new Error("not an Error")) as FastifyError;
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (error instanceof CutShort) {
       request.logNote = "cut short by shutdown";
@@ -223,14 +244,18 @@ export function createApp(options: AppOptions): FastifyInstance {
     app.addHook("onSend", (request, reply, payload, done) => {
       const raw = request.raw as TimedRequest;
       if (raw[REFUSED]) return done(null, payload);
+      // What the log says is what the client got: when the connection is gone before the
+      // answer, no status reached it. At shutdown that is the drain limit's reset.
       const gone = reply.raw.destroyed || request.raw.socket?.destroyed === true;
-      const note =
-        request.logNote ??
-        (gone ? (closing ? "cut short by shutdown" : "cut short: the client closed the connection") : "");
+      const note = gone
+        ? closing
+          ? "cut short by shutdown: connection reset, no answer sent"
+          : "the client closed the connection, no answer sent"
+        : (request.logNote ?? "");
       logLine(
         request.method,
         request.url,
-        reply.statusCode,
+        gone ? (closing ? "reset" : "closed") : reply.statusCode,
         performance.now() - (raw[RECEIVED] ?? performance.now()),
         `${request.identity ? ` ${JSON.stringify(request.identity)}` : ""}${note ? ` (${note})` : ""}`,
       );

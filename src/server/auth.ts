@@ -2,17 +2,64 @@ import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import bcrypt from "bcryptjs";
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
+import { TicketError } from "../core/errors.js";
+import { addressKey } from "./address.js";
 import { createApp } from "./app.js";
 import { BcryptPool } from "./bcrypt-pool.js";
-import { FailureLimit, type Outcome } from "./failure-limit.js";
+import { FailureLimit, type Outcome, type Refusal } from "./failure-limit.js";
 import type { Users } from "./htpasswd.js";
+import { LoginQueue } from "./login-queue.js";
 
 export const AUTH_PATH = "/api/auth";
 /** Failed logins allowed for one username from one address per window, then 429. */
 export const FAILURES_ALLOWED = 5;
 export const FAILURE_WINDOW_MS = 60_000;
-/** Address-and-username pairs counted at once, at most (see FailureLimit). */
-export const FAILURE_PAIRS = 50_000;
+
+/**
+ * The numbers that keep one address from harming another's logins (see FailureLimit and
+ * LoginQueue). An address is an IPv4 address or an IPv6 /64.
+ */
+export interface AuthLimits {
+  /** Failed logins per username and address in `failureWindowMs`, then 429. */
+  failuresAllowed: number;
+  failureWindowMs: number;
+  /** Username pairs one address may have in the failure table; past it, 429 for its new names. */
+  pairsPerAddress: number;
+  /** Pairs in the table, all addresses together: a bound on memory only (503 beyond). */
+  pairs: number;
+  /** Distinct usernames that may fail from one address in `sprayWindowMs`; past it, 429 for that address. */
+  namesFailingPerAddress: number;
+  sprayWindowMs: number;
+  /** Logins one address may have waiting for or in a password check; a next one is 429 unchecked. */
+  queuedPerAddress: number;
+  /** Password checks run at once (default: one per bcrypt thread). */
+  checksAtOnce: number;
+}
+
+export const AUTH_LIMITS: Omit<AuthLimits, "checksAtOnce"> = {
+  failuresAllowed: FAILURES_ALLOWED,
+  failureWindowMs: FAILURE_WINDOW_MS,
+  pairsPerAddress: 1_000,
+  pairs: 100_000,
+  namesFailingPerAddress: 20,
+  sprayWindowMs: 15 * 60_000,
+  queuedPerAddress: 8,
+};
+
+/** What checks a password against a bcrypt hash (the worker pool; a stand-in in tests). */
+export interface Hasher {
+  compare(password: string, hash: string): Promise<boolean>;
+  /** The server is stopping: checks not yet answered fail with CutShort. */
+  close(): Promise<void>;
+}
+
+/** The answer to a refused attempt, by why it was refused. */
+const REFUSALS: Record<Refusal, string> = {
+  user: "too many failed logins for this user: try again later",
+  share: "too many user names tried from this address: try again later",
+  spraying: "too many user names failed from this address: try again later",
+  full: "too many logins being counted: try again later",
+};
 
 export interface AuthServerOptions {
   /** The users, read again on SIGHUP; null accepts any user with any password. */
@@ -24,6 +71,12 @@ export interface AuthServerOptions {
   log: (lines: string) => void;
   /** The worker script for password checks (none: checks run in-process). */
   bcryptWorker: string | null;
+  /** Checks passwords instead of a pool of bcryptWorker threads. */
+  hasher?: Hasher;
+  /** Other numbers than AUTH_LIMITS. */
+  limits?: Partial<AuthLimits>;
+  /** The clock of the failure limit (ms). */
+  now?: () => number;
 }
 
 interface Login {
@@ -75,7 +128,20 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
       maxAge: 600,
     });
   }
-  const failures = new FailureLimit(FAILURES_ALLOWED, FAILURE_WINDOW_MS, FAILURE_PAIRS);
+  const pool = options.hasher ? null : new BcryptPool(options.bcryptWorker);
+  const hasher: Hasher = options.hasher ?? (pool as BcryptPool);
+  app.addHook("onClose", () => hasher.close());
+  const limits: AuthLimits = { ...AUTH_LIMITS, checksAtOnce: pool?.size ?? 1, ...options.limits };
+  const failures = new FailureLimit({
+    allowed: limits.failuresAllowed,
+    windowMs: limits.failureWindowMs,
+    maxEntries: limits.pairs,
+    pairsPerAddress: limits.pairsPerAddress,
+    namesFailing: limits.namesFailingPerAddress,
+    sprayWindowMs: limits.sprayWindowMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const queue = new LoginQueue(limits.checksAtOnce, limits.queuedPerAddress);
   // A browser always says which page sent a request (Origin); scripts send none. A page
   // of an origin not given with --cors may not log in at all, not even to fail and lock a
   // user out: without --cors that is every page (serve serves none, and without CORS
@@ -94,18 +160,16 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
                 : "this origin may not log in here: only those given with --cors",
           });
         };
-  const pool = new BcryptPool(options.bcryptWorker);
-  app.addHook("onClose", () => pool.close());
   const makeDummy = (cost: number) => ({ cost, hash: dummyHash(cost) });
   const startUsers = options.users();
   let dummy = startUsers ? makeDummy(startUsers.cost) : null;
 
   const passwordMatches = async (users: Users, username: string, password: string): Promise<boolean> => {
     const hash = users.hashes.get(username);
-    if (hash !== undefined) return pool.compare(password, hash);
+    if (hash !== undefined) return hasher.compare(password, hash);
     // After a reload with another highest cost, a dummy of that cost.
     if (dummy?.cost !== users.cost) dummy = makeDummy(users.cost);
-    await pool.compare(password, dummy.hash);
+    await hasher.compare(password, dummy.hash);
     return false;
   };
 
@@ -120,16 +184,21 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
   ): Promise<FastifyReply> => {
     // The attempt holds its place from now, before the password is judged: parallel
     // guesses cannot all pass the limit while the first ones are being checked.
-    const attempt = await failures.attempt(`${request.ip}\n${username}`);
+    const address = addressKey(request.ip);
+    const attempt = await failures.attempt(address, username);
     if (!attempt.allowed) {
       reply.header("retry-after", String(attempt.retryAfterSeconds));
-      return attempt.status === 429
-        ? reply.code(429).send({ error: "too many failed logins for this user: try again later" })
-        : reply.code(503).send({ error: "too many logins being counted: try again later" });
+      return reply.code(attempt.status).send({ error: REFUSALS[attempt.reason] });
     }
     let outcome: Outcome = "unjudged";
     try {
-      outcome = (await passwordMatches(users, username, password)) ? "right" : "wrong";
+      // In this address's turn: one address cannot hold up another's logins.
+      const check = queue.run(address, () => passwordMatches(users, username, password));
+      if (check === null) {
+        reply.header("retry-after", "1");
+        return reply.code(429).send({ error: "too many logins from this address at once: try again in a moment" });
+      }
+      outcome = (await check) ? "right" : "wrong";
     } finally {
       attempt.end(outcome);
     }
@@ -161,7 +230,9 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Fast
       try {
         answer = sign(username);
       } catch (error) {
-        return reply.code(400).send({ error: `not a valid user name: ${(error as Error).message}` });
+        // A name the signer refuses; anything else it throws is the server's own failure (500).
+        if (!(error instanceof TicketError)) throw error;
+        return reply.code(400).send({ error: `not a valid user name: ${error.message}` });
       }
       const users = options.users();
       if (users === null) {

@@ -28,7 +28,7 @@ export class BcryptPool {
 
   constructor(
     private readonly workerScript: string | null,
-    private readonly size = Math.max(1, availableParallelism()),
+    readonly size = Math.max(1, availableParallelism()),
   ) {}
 
   compare(password: string, hash: string): Promise<boolean> {

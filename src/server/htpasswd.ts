@@ -9,6 +9,11 @@ export interface Users {
   hashes: Map<string, string>;
   /** The highest bcrypt cost in the file: unknown users are made to wait as long. */
   cost: number;
+  /**
+   * Users hashed at a lower cost than the highest, in file order: their logins answer
+   * faster than an unknown name's, so timing tells that they exist. Re-hash them.
+   */
+  weaker: { user: string; cost: number }[];
 }
 
 export class HtpasswdError extends Error {
@@ -25,6 +30,7 @@ function scheme(hash: string): string {
 
 export function parseHtpasswd(text: string, file: string): Users {
   const hashes = new Map<string, string>();
+  const costs: { user: string; cost: number }[] = [];
   let cost = 0;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
@@ -43,8 +49,9 @@ export function parseHtpasswd(text: string, file: string): Users {
     }
     if (hashes.has(user)) throw new HtpasswdError(`${where}: user '${user}' appears twice`);
     hashes.set(user, hash);
+    costs.push({ user, cost: Number(bcrypt[1]) });
     cost = Math.max(cost, Number(bcrypt[1]));
   });
   if (hashes.size === 0) throw new HtpasswdError(`${file} has no users`);
-  return { hashes, cost };
+  return { hashes, cost, weaker: costs.filter((c) => c.cost < cost) };
 }

@@ -42,19 +42,24 @@ function login(
   username: string,
   password: string,
   headers: Record<string, string> = {},
+  localAddress?: string,
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(
     `/api/auth?username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}`,
     base,
   );
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", agent, headers }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => {
-        body += d.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = httpRequest(
+      url,
+      { method: "POST", agent, headers, ...(localAddress ? { localAddress } : {}) },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -126,7 +131,11 @@ describe("serve: the failed-login limit", () => {
     const server = await start(["--htpasswd", file]);
     for (let i = 0; i < 5; i++) expect((await login(server.url, "alice", `wrong-${i}`)).status).toBe(403);
     expect((await login(server.url, "alice", PASSWORD)).status).toBe(429);
-    const others = await pool(6000, 64, (i) => login(server.url, `user${i}`, "wrong").then((r) => r.status));
+    // From 300 other loopback addresses, 20 names each: as many as one address may fail.
+    const from = (i: number) => `127.1.${Math.floor((i % 300) / 250)}.${((i % 300) % 250) + 1}`;
+    const others = await pool(6000, 64, (i) =>
+      login(server.url, `user${i}`, "wrong", {}, from(i)).then((r) => r.status),
+    );
     expect(others.filter((s) => s !== 403)).toEqual([]);
     const after = await login(server.url, "alice", PASSWORD);
     expect(after.status).toBe(429);
@@ -290,7 +299,7 @@ describe("serve: the access log and errors", () => {
     expect(logged("slow") / logged("quick")).toBeGreaterThan(4);
   });
 
-  it("answers parser errors (400, 431) and body limits (413) in the one JSON shape, and logs them", async () => {
+  it("answers parser errors (400, 431), body limits (413) and CONNECT (405) in the one JSON shape, and logs them", async () => {
     const server = await start(["--any-user"]);
     const send = async (text: string) => {
       const r = await openRaw(server.url);
@@ -307,14 +316,16 @@ describe("serve: the access log and errors", () => {
         ),
         413,
       ],
+      [await send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"), 405],
     ] as const;
     for (const [text, status] of answers) {
       expect(text).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
       expect(text).toMatch(/content-type: application\/json/i);
       expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).toEqual({ error: expect.any(String) });
     }
-    await waitFor(() => logLines(server).length >= 3);
-    for (const status of [400, 431, 413]) expect(logLines(server).join("\n")).toMatch(new RegExp(` ${status} `));
+    await waitFor(() => logLines(server).length >= 4);
+    for (const status of [400, 431, 413, 405]) expect(logLines(server).join("\n")).toMatch(new RegExp(` ${status} `));
+    expect(logLines(server).join("\n")).toMatch(/ CONNECT example\.com:443 405 /);
   });
 });
 
@@ -328,11 +339,16 @@ describe("serve: shutdown", () => {
     await sleep(200);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
+    // What the log says is what the client got: a 503, or (at the drain limit) a reset.
     const r = await answer;
-    if (r) expect(r.status).toBe(503);
-    const lines = logLines(server);
-    expect(lines.join("\n")).not.toMatch(/ 403 /);
-    expect(lines.join("\n")).toMatch(/POST \/api\/auth .*cut short by shutdown/);
+    const lines = logLines(server).join("\n");
+    expect(lines).not.toMatch(/ 403 /);
+    if (r) {
+      expect(r.status).toBe(503);
+      expect(lines).toMatch(/POST \/api\/auth 503 .*\(cut short by shutdown\)/);
+    } else {
+      expect(lines).toMatch(/POST \/api\/auth reset .*\(cut short by shutdown: connection reset, no answer sent\)/);
+    }
   }, 30_000);
 });
 

@@ -191,6 +191,46 @@ describe("serve: the tutorial's auth backend", () => {
     expect((await post(`${server.url}/api/auth?username=dave&password=two`)).status).toBe(200);
   });
 
+  it("warns at start and after a reload about users hashed at a lower cost than the file's highest", async () => {
+    const path = join(dir, "mixed.htpasswd");
+    writeFileSync(path, `alice:${bcrypt.hashSync(PASSWORD, 4)}\nbob:${bcrypt.hashSync("two", 5)}\n`);
+    const server = await start(["--htpasswd", "mixed.htpasswd"]);
+    await waitFor(() => /warning: .*mixed\.htpasswd/.test(server.stderr()));
+    expect(server.stderr()).toMatch(
+      /warning: mixed\.htpasswd: "alice" \(cost 4\) hashed at a lower bcrypt cost than the file's highest \(5\): .*timing tells .*re-hash them at cost 5/,
+    );
+    expect(server.stderr()).not.toMatch(/"bob"/);
+    writeFileSync(
+      path,
+      `alice:${bcrypt.hashSync(PASSWORD, 6)}\nbob:${bcrypt.hashSync("two", 5)}\ncarol:${bcrypt.hashSync("x", 6)}\n`,
+    );
+    server.child.kill("SIGHUP");
+    await waitFor(() => /"bob" \(cost 5\)/.test(server.stderr()));
+    expect(server.stderr()).toMatch(
+      /reloaded .*3 users\n.*warning: mixed\.htpasswd: "bob" \(cost 5\) hashed at a lower bcrypt cost than the file's highest \(6\)/,
+    );
+    writeFileSync(path, `alice:${bcrypt.hashSync(PASSWORD, 4)}\n`);
+    server.child.kill("SIGHUP");
+    await waitFor(() => /reloaded .*1 user\n/.test(server.stderr()));
+    expect(server.stderr().match(/lower bcrypt cost/g)).toHaveLength(2);
+  });
+
+  it("takes other per-address numbers from its flags, and refuses ones below 1", async () => {
+    const login = (base: string, name: string) => post(`${base}/api/auth?username=${name}&password=wrong`);
+    const spraying = await start(["--htpasswd", htpasswd, "--failing-names", "2"]);
+    const sprayed = [await login(spraying.url, "p"), await login(spraying.url, "q"), await login(spraying.url, "r")];
+    expect(sprayed.map((r) => r.status)).toEqual([403, 403, 429]);
+    expect(Number(sprayed[2]?.headers.get("retry-after"))).toBeGreaterThan(60);
+    const shared = await start(["--htpasswd", htpasswd, "--names-per-address", "1"]);
+    const names = [await login(shared.url, "p"), await login(shared.url, "q"), await login(shared.url, "p")];
+    expect(names.map((r) => r.status)).toEqual([403, 429, 403]);
+    for (const flag of ["--queue-per-address", "--names-per-address", "--failing-names"]) {
+      const r = runBin(["serve", "--any-user", flag, "0"], { env: cleanEnv(creds) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(flag);
+    }
+  });
+
   it("finishes a request in flight on SIGTERM, then exits 0", async () => {
     const slow = usersFile("slow.htpasswd", { alice: PASSWORD }, 10);
     const server = await start(["--htpasswd", slow]);

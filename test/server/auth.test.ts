@@ -89,6 +89,21 @@ describe("POST /api/auth", () => {
     expect((await s.inject({ method: "GET", url: AUTH_PATH })).headers.allow).toBe("POST");
   });
 
+  it("answers a signer's own failure with 500, never as a bad name or with its message", async () => {
+    for (const list of [null, users]) {
+      const s = await server({
+        users: () => list,
+        sign: () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+        },
+      });
+      const r = await s.inject({ method: "POST", url: `${AUTH_PATH}?username=alice&password=wonderland` });
+      expect([r.statusCode, r.json()]).toEqual([500, { error: "internal error" }]);
+      expect((await s.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+      await s.close();
+    }
+  });
+
   it("refuses a JSON name or password that is not a string with 400, never signing a coerced one", async () => {
     // With any user accepted, a coerced {"username": 123} would get a ticket for "123".
     for (const s of [await server({ users: () => null }), await server()]) {

@@ -10,14 +10,24 @@ import { requireBuild } from "../helpers/bin.js";
 // The parts of `serve` and `inspect` that are best seen from inside: the failed-login
 // limit's bookkeeping, where bcrypt runs, and the messages of the servers' own errors.
 
+/** The pair limit alone: every address gets the whole table, and no spraying limit. */
+const LIMIT = {
+  allowed: 5,
+  windowMs: 60_000,
+  maxEntries: 1000,
+  pairsPerAddress: 1000,
+  namesFailing: 1000,
+  sprayWindowMs: 900_000,
+};
+
 describe("the failed-login limit", () => {
   it("holds a place from the start of a check; a right password gives it to the next in line", async () => {
-    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
-    const first = await Promise.all(Array.from({ length: 5 }, () => limit.attempt("a")));
+    const limit = new FailureLimit({ ...LIMIT, maxEntries: 100, now: () => 0 });
+    const first = await Promise.all(Array.from({ length: 5 }, () => limit.attempt("10.0.0.1", "a")));
     expect(first.every((a) => a.allowed)).toBe(true);
     // A sixth waits while five are being checked...
     const got: { sixth?: Attempt } = {};
-    const waiting = limit.attempt("a").then((a) => {
+    const waiting = limit.attempt("10.0.0.1", "a").then((a) => {
       got.sixth = a;
     });
     await Promise.resolve();
@@ -30,14 +40,14 @@ describe("the failed-login limit", () => {
     expect(sixth).toMatchObject({ allowed: true });
     // Five wrong ones lock the pair: the sixth, still being checked, is the last.
     for (const a of wrong) if (a.allowed) a.end("wrong");
-    const seventh = limit.attempt("a");
+    const seventh = limit.attempt("10.0.0.1", "a");
     if (sixth?.allowed) sixth.end("wrong");
-    expect(await seventh).toEqual({ allowed: false, status: 429, retryAfterSeconds: 60 });
+    expect(await seventh).toEqual({ allowed: false, status: 429, reason: "user", retryAfterSeconds: 60 });
   });
 
   it("refuses every waiting attempt, unchecked, once the failures fill the limit", async () => {
-    const limit = new FailureLimit(5, 60_000, 100, 1000, () => 0);
-    const all = Array.from({ length: 50 }, () => limit.attempt("a"));
+    const limit = new FailureLimit({ ...LIMIT, maxEntries: 100, now: () => 0 });
+    const all = Array.from({ length: 50 }, () => limit.attempt("10.0.0.1", "a"));
     const started = await Promise.all(all.slice(0, 5));
     for (const a of started) if (a.allowed) a.end("wrong");
     const rest = await Promise.all(all.slice(5));
@@ -46,26 +56,88 @@ describe("the failed-login limit", () => {
 
   it("never forgets a lock for other keys: when full, new keys are refused until windows end", async () => {
     let now = 0;
-    const limit = new FailureLimit(5, 60_000, 1000, 1000, () => now);
+    const limit = new FailureLimit({ ...LIMIT, now: () => now });
     for (let i = 0; i < 5; i++) {
-      const a = await limit.attempt("locked");
+      const a = await limit.attempt("10.0.0.1", "locked");
       if (a.allowed) a.end("wrong");
     }
     now = 1000;
     for (let i = 0; i < 999; i++) {
-      const a = await limit.attempt(`other-${i}`);
+      const a = await limit.attempt("10.0.0.2", `other-${i}`);
       expect(a.allowed).toBe(true);
       if (a.allowed) a.end("wrong");
     }
-    expect(await limit.attempt("one-too-many")).toEqual({ allowed: false, status: 503, retryAfterSeconds: 59 });
-    expect(await limit.attempt("locked")).toMatchObject({ allowed: false, status: 429 });
+    expect(await limit.attempt("10.0.0.3", "one-too-many")).toEqual({
+      allowed: false,
+      status: 503,
+      reason: "full",
+      retryAfterSeconds: 59,
+    });
+    expect(await limit.attempt("10.0.0.1", "locked")).toMatchObject({ allowed: false, status: 429 });
     expect(limit.size).toBe(1000);
     // The lock's window ends first, then the others'.
     now = 60_000;
-    expect((await limit.attempt("locked")).allowed).toBe(true);
+    expect((await limit.attempt("10.0.0.1", "locked")).allowed).toBe(true);
     now = 61_000;
-    expect((await limit.attempt("new")).allowed).toBe(true);
+    expect((await limit.attempt("10.0.0.3", "new")).allowed).toBe(true);
     expect(limit.size).toBe(2);
+  });
+});
+
+describe("the failure table between addresses", () => {
+  const failOnce = async (limit: FailureLimit, address: string, name: string) => {
+    const a = await limit.attempt(address, name);
+    if (a.allowed) a.end("wrong");
+    return a;
+  };
+
+  it("gives each address a share of pairs; past it, new names are refused for that address only", async () => {
+    let now = 0;
+    const limit = new FailureLimit({ ...LIMIT, pairsPerAddress: 10, now: () => now });
+    for (let i = 0; i < 10; i++) expect((await failOnce(limit, "a", `n${i}`)).allowed).toBe(true);
+    expect(await limit.attempt("a", "n10")).toEqual({
+      allowed: false,
+      status: 429,
+      reason: "share",
+      retryAfterSeconds: 60,
+    });
+    expect((await failOnce(limit, "a", "n0")).allowed).toBe(true);
+    expect((await failOnce(limit, "b", "n10")).allowed).toBe(true);
+    expect(limit.pairsOf("a")).toBe(10);
+    expect(limit.size).toBe(11);
+    // When the windows end, the share is free again.
+    now = 60_000;
+    expect((await failOnce(limit, "a", "n10")).allowed).toBe(true);
+    expect(limit.pairsOf("a")).toBe(1);
+  });
+
+  it("refuses an address once more names than allowed failed from it, until the oldest age out", async () => {
+    let now = 0;
+    const limit = new FailureLimit({ ...LIMIT, namesFailing: 3, sprayWindowMs: 900_000, now: () => now });
+    for (const name of ["p", "q", "r"]) {
+      expect((await failOnce(limit, "a", name)).allowed).toBe(true);
+      now += 100_000;
+    }
+    // p failed at 0, q at 100 s, r at 200 s: the address is free again when p ages out.
+    expect(await limit.attempt("a", "s")).toEqual({
+      allowed: false,
+      status: 429,
+      reason: "spraying",
+      retryAfterSeconds: 600,
+    });
+    expect((await limit.attempt("b", "s")).allowed).toBe(true);
+    now = 900_001;
+    expect((await limit.attempt("a", "s")).allowed).toBe(true);
+  });
+
+  it("counts only failures: right logins of many names never refuse an address", async () => {
+    const limit = new FailureLimit({ ...LIMIT, namesFailing: 3, pairsPerAddress: 3, now: () => 0 });
+    for (let i = 0; i < 100; i++) {
+      const a = await limit.attempt("a", `user${i}`);
+      expect(a.allowed).toBe(true);
+      if (a.allowed) a.end("right");
+    }
+    expect(limit.size).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { IDENTITY_TYPES } from "../../../core/endpoint.js";
 import { TICKET_STYLES } from "../../../core/ticket/layout.js";
 import { Option } from "../../terminal/commander.js";
-import { durationArg, portArg } from "../../terminal/options.js";
+import { countArg, durationArg, portArg } from "../../terminal/options.js";
 import { addCredentialOptions, type NewCommand } from "../options.js";
 
 /** `serve`'s arguments and options. */
@@ -21,6 +21,30 @@ export function serveOptions(command: NewCommand) {
           "--cors <origin>",
           "an origin whose pages may log in from a browser (pages of any other are refused); repeat for more, * for any",
         ).argParser((value: string, previous: string[] = []) => [...previous, value]),
+      )
+      .addOption(
+        new Option(
+          "--queue-per-address <n>",
+          "logins one address (an IPv6 /64 counts as one) may have waiting for a password check; more get 429",
+        )
+          .argParser(countArg)
+          .default(8),
+      )
+      .addOption(
+        new Option(
+          "--names-per-address <n>",
+          "user names one address may have in the failed-login table; past it, its new names get 429",
+        )
+          .argParser(countArg)
+          .default(1000),
+      )
+      .addOption(
+        new Option(
+          "--failing-names <n>",
+          "user names that may fail from one address within 15 minutes; past it, that address gets 429",
+        )
+          .argParser(countArg)
+          .default(20),
       )
       .addOption(
         new Option("-t, --type <type>", "identity type of the user names").choices(IDENTITY_TYPES).default("username"),

@@ -29,6 +29,21 @@ function readUsers(path: string, cwd: string): Users {
   }
 }
 
+/**
+ * Users hashed at a lower bcrypt cost than the file's highest answer faster than an
+ * unknown name (checked at the highest cost): timing tells that they exist.
+ */
+export function weakerHashesWarning(users: Users, path: string): string | null {
+  if (users.weaker.length === 0) return null;
+  const shown = users.weaker.slice(0, 10).map((w) => `${JSON.stringify(w.user)} (cost ${w.cost})`);
+  const more = users.weaker.length > 10 ? ` and ${users.weaker.length - 10} more` : "";
+  return (
+    `${path}: ${shown.join(", ")}${more} hashed at a lower bcrypt cost than the file's highest (${users.cost}): ` +
+    `their logins answer faster than an unknown name's, so timing tells that they exist; ` +
+    `re-hash them at cost ${users.cost} (htpasswd -B -C ${users.cost} ${path} <user>)`
+  );
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /**
@@ -89,9 +104,19 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     cors: flags.cors ?? [],
     log: (lines) => io.stderr.write(lines),
     bcryptWorker: typeof __BCRYPT_WORKER__ === "string" ? join(__dirname, __BCRYPT_WORKER__) : null,
+    limits: {
+      queuedPerAddress: flags.queuePerAddress,
+      pairsPerAddress: flags.namesPerAddress,
+      namesFailingPerAddress: flags.failingNames,
+    },
   });
   const port = await listenOrExplain(app, flags.host, flags.port);
 
+  const warnWeaker = () => {
+    const warning = users && flags.htpasswd ? weakerHashesWarning(users, flags.htpasswd) : null;
+    if (warning) ui.warn(warning);
+  };
+  warnWeaker();
   if (flags.anyUser) ui.warn("--any-user: every user name is accepted with any password");
   if (flags.cors?.includes("*")) ui.warn("--cors *: any web page may ask this server for tickets");
   if (!LOOPBACK.test(flags.host)) {
@@ -105,6 +130,7 @@ export async function serve(flags: ServeFlags, ctx: CommandContext): Promise<num
     try {
       users = readUsers(flags.htpasswd, io.cwd);
       ui.note(`reloaded ${flags.htpasswd}: ${users.hashes.size} user${users.hashes.size === 1 ? "" : "s"}`);
+      warnWeaker();
     } catch (error) {
       ui.warn(`kept the previous users: ${(error as Error).message}`);
     }
