@@ -9,6 +9,7 @@ import {
   type VerifyTicketOptions,
 } from "../checks.js";
 import { secretKey } from "../secret.js";
+import { isoOrNull } from "../time.js";
 import { diagnoseToken } from "./diagnose.js";
 import {
   type DecodedRegistrationToken,
@@ -16,7 +17,6 @@ import {
   inspectRegistrationToken,
   registrationSigningKey,
   type TokenInspection,
-  utcDate,
 } from "./format.js";
 
 /** The same options as for tickets: secret, key, now, clock skew, max age, ignore time. */
@@ -79,7 +79,8 @@ export function judgeToken(r: TokenInspection, options: VerifyTokenOptions): Ver
     };
 
   const signingInput = r.parts.length === 3 ? `${r.parts[0]}.${r.parts[1]}` : "";
-  const iatDate = typeof claims?.iat === "number" ? utcDate(claims.iat * 1000) : null;
+  const iatIso = typeof claims?.iat === "number" ? isoOrNull(claims.iat * 1000) : null;
+  const iatDate = iatIso === null ? null : iatIso.slice(0, 10).replaceAll("-", "");
   let signature: Check;
   if (r.signatureBytes?.length !== 32 || r.keyDate === null || r.header?.alg !== "HS256") {
     signature = { name: "signature", ok: null, detail: "skipped: the token could not be read" };

@@ -8,6 +8,7 @@ import { DEFAULT_CLOCK_SKEW, MISTAKE_CHECK } from "../../../core/checks.js";
 import { describe, examine, judge } from "../../../core/judge.js";
 import { describeAmbiguity, readInput } from "../../../core/read.js";
 import { INVISIBLE, nameInvisible } from "../../../core/repair.js";
+import { isInstant } from "../../../core/time.js";
 import type { Segment, TimeLine, View } from "../../../inspect-page/api-types.js";
 import { type Decoded, decodedRows, describedJson } from "../../views/decoded.js";
 import { verifyJson } from "../../views/verdict.js";
@@ -102,14 +103,21 @@ export function segmentsOf(ticket: string, format: "ticket" | "jwt", mistakes: S
   return segments;
 }
 
-function timeOf(decoded: Decoded, now: Date): TimeLine {
+/** The time line; none when a time is outside the years 0001-9999 (the input is malformed). */
+function timeOf(decoded: Decoded, now: Date): TimeLine | null {
+  if (decoded.format === "jwt") {
+    const instance = decoded.claims["sinch:rtc:instance:exp"];
+    if (decoded.created === null || decoded.expiresAt === null) return null;
+    if (instance !== undefined && decoded.instanceExpiresAt === null) return null;
+  } else if (decoded.expiresIn !== null && decoded.expiresAt === null) return null;
+  if (!isInstant(decoded.createdAt)) return null;
   return decoded.format === "jwt"
     ? {
         now: now.getTime(),
         issued: decoded.createdAt,
         issuedLabel: "iat",
         clockSkewSeconds: DEFAULT_CLOCK_SKEW,
-        expires: Date.parse(decoded.expiresAt),
+        expires: Date.parse(decoded.expiresAt as string),
         expiresLabel: "exp",
         instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
       }
