@@ -17,6 +17,8 @@ export interface InspectServerOptions {
   profiles: () => Promise<unknown>;
   /** Decodes, and verifies with the profile's credentials (null: the command's own). */
   inspect: (text: string, profile: string | null, verify: boolean) => Promise<unknown>;
+  /** Told of what a request threw (answered 500 in the one error shape; the server goes on). */
+  internalError?: (error: unknown, method: string, path: string) => void;
 }
 
 /**
@@ -62,7 +64,11 @@ const REFUSED_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
  * (no DNS rebinding); the page and the API need the run's token; no CORS headers.
  */
 export async function createInspectServer(options: InspectServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: () => {}, bodyTypes: "JSON (application/json)" });
+  const app = createApp({
+    log: () => {},
+    bodyTypes: "JSON (application/json)",
+    ...(options.internalError ? { internalError: options.internalError } : {}),
+  });
   const port = () => {
     const address = app.server.address();
     return typeof address === "object" && address ? address.port : 0;

@@ -131,3 +131,35 @@ describe("the inspect server's routes", () => {
     }
   });
 });
+
+describe("a request that throws", () => {
+  it("is answered 500 in the one error shape and logged; the server goes on", async () => {
+    const logged: string[] = [];
+    let throwing = true;
+    app = await createInspectServer({
+      token: TOKEN,
+      assets,
+      profiles: async () => [],
+      inspect: async (text) => {
+        if (throwing) throw new TypeError(`cannot read ${text}`);
+        return { read: text.length };
+      },
+      internalError: (error, method, path) => logged.push(`${method} ${path}: ${(error as Error).message}`),
+    });
+    const post = () =>
+      app?.inject({
+        method: "POST",
+        url: "/api/inspect",
+        headers: { ...HOST, authorization: `Bearer ${TOKEN}` },
+        payload: { text: "abc" },
+      });
+    const failed = await post();
+    expect(failed?.statusCode).toBe(500);
+    expect(failed?.json()).toEqual({ error: "internal error" });
+    expect(logged).toEqual(["POST /api/inspect: cannot read abc"]);
+    throwing = false;
+    const next = await post();
+    expect([next?.statusCode, next?.json()]).toEqual([200, { read: 3 }]);
+    expect(logged).toHaveLength(1);
+  });
+});

@@ -1,5 +1,7 @@
 /** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
+
 import type { Diagnosis } from "../../core/checks.js";
+import { escapeForTerminal } from "../../core/escape.js";
 import type { Description, Examined } from "../../core/judge.js";
 import type { DecodedTicket } from "../../core/ticket/decode.js";
 import { describeRelative } from "../../core/time.js";
@@ -133,5 +135,7 @@ export function decodedRows(d: Decoded, now: Date): [string, string][] {
 /** Rows of `label  value`, the labels dimmed and aligned. */
 export function printRows(ctx: CommandContext, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${value}`);
+  for (const [label, value] of rows) {
+    ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${escapeForTerminal(value)}`);
+  }
 }

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from "../../core/escape.js";
 import type { RequestVerifyResult } from "../../core/request/verify.js";
 import { visibleLines } from "../../core/request/visible.js";
 import type { CommandContext } from "../terminal/context.js";
@@ -45,16 +46,18 @@ export function printRequestVerdict(ctx: CommandContext, result: RequestVerifyRe
   const width = Math.max(...result.checks.map((c) => c.name.length));
   for (const check of result.checks) {
     const mark = check.ok === true ? ui.out("ok", "✓") : check.ok === false ? ui.out("fail", "✗") : ui.out("skip", "-");
-    ui.print(`  ${mark} ${check.name.padEnd(width)}  ${check.detail}`);
+    ui.print(`  ${mark} ${check.name.padEnd(width)}  ${escapeForTerminal(check.detail)}`);
     const explains = check.name === (result.code === "key_mismatch" ? "applicationKey" : "signature");
     for (const d of explains ? result.diagnosis : [])
-      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
+      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${escapeForTerminal(d.detail)}`);
   }
   if (result.code !== "bad_signature" || result.stringToSign === null) return;
   if (result.diagnosis.length === 0) ui.print(`  ${ui.out("dim", "no known mistake explains this failure")}`);
   ui.print("");
   if (result.scheme === "application") {
-    ui.print("The string to sign, line by line (invisible characters shown: ␍ CR, ␉ tab, · trailing space, ⟨U+…⟩):");
+    ui.print(
+      "The string to sign, line by line (invisible characters shown: ␍ CR, ␉ tab, · trailing space, \\u escapes):",
+    );
     const lines = visibleLines(result.stringToSign);
     const names = ["method", "Content-MD5", "Content-Type", "x-timestamp", "resource"];
     lines.forEach((line, i) => {

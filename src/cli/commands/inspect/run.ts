@@ -81,6 +81,12 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
     token,
     assets: readAssets(),
     profiles,
+    // Whatever one request throws answers that request (500, in the one error shape) and
+    // is said here; the server goes on.
+    internalError: (error, method, path) => {
+      const message = error instanceof Error ? error.message : String(error);
+      ui.warn(`internal error answering ${method} ${path}: ${message}`);
+    },
     inspect: async (text, profile, verify) => {
       try {
         return analyze(text, verify ? await credentialsFor(profile) : null, io.now());
