@@ -101,7 +101,7 @@ export function parseTime(text: string, now: Date): PreciseTime {
         `'${text}' is not a relative time: use a sign and a duration, such as -2h or +30m`,
       );
     }
-    return fromMillis(now.getTime() + (trimmed[0] === "-" ? -1 : 1) * seconds * 1000);
+    return inRange(text, fromMillis(now.getTime() + (trimmed[0] === "-" ? -1 : 1) * seconds * 1000));
   }
   const parts = parseIsoParts(trimmed);
   if (!parts) {
@@ -116,7 +116,15 @@ export function parseTime(text: string, now: Date): PreciseTime {
       `'${text}' has no time zone: add Z for UTC or an offset such as +02:00`,
     );
   }
-  return { seconds: parts.seconds, fraction: parts.fraction };
+  return inRange(text, { seconds: parts.seconds, fraction: parts.fraction });
+}
+
+/** `time`, when it is an instant within the years 0001-9999; else the error naming `text`. */
+function inRange(text: string, time: PreciseTime): PreciseTime {
+  if (!isInstant(time.seconds * 1000)) {
+    throw new InvalidInputError("invalid_time", `'${text}' is outside the years 0001-9999`);
+  }
+  return time;
 }
 
 export function fromMillis(ms: number): PreciseTime {
@@ -143,7 +151,7 @@ export function formatUtc(time: PreciseTime, digits: number): string {
   }
   const base = new Date(time.seconds * 1000).toISOString().slice(0, 19);
   if (base.startsWith("+") || base.startsWith("-")) {
-    throw new InvalidInputError("invalid_time", "the time is outside the years 0001 to 9999");
+    throw new InvalidInputError("invalid_time", "the time is outside the years 0001-9999");
   }
   return digits === 0 ? `${base}Z` : `${base}.${time.fraction.padEnd(digits, "0")}Z`;
 }
@@ -183,7 +191,7 @@ export function readUnixSeconds(field: string, seconds: number): { ms: number } 
  * 0001-9999 is refused with a typed error (input is range-checked before it gets here).
  */
 export function isoFromMillis(ms: number): string {
-  if (!isInstant(ms)) throw new InvalidInputError("invalid_time", "the time is outside the years 0001 to 9999");
+  if (!isInstant(ms)) throw new InvalidInputError("invalid_time", "the time is outside the years 0001-9999");
   return new Date(ms).toISOString();
 }
 
