@@ -96,8 +96,9 @@ export function judgeToken(r: TokenInspection, options: VerifyTokenOptions): Ver
     signature = { name: "signature", ok: true, detail: `HMAC-SHA256 with the key of ${r.keyDate} matches` };
   }
 
+  // A time outside the years 0001-9999 is a format problem; the time checks skip it.
   const { created, expiry } = timeChecks({
-    issuedAt: typeof claims?.iat === "number" ? claims.iat * 1000 : null,
+    issuedAt: typeof claims?.iat === "number" && r.timeProblem === null ? claims.iat * 1000 : null,
     expiresAt: typeof claims?.exp === "number" ? claims.exp * 1000 : null,
     options,
     now,

@@ -105,31 +105,31 @@ export function segmentsOf(ticket: string, format: "ticket" | "jwt", mistakes: S
 
 /** The time line; none when a time is outside the years 0001-9999 (the input is malformed). */
 function timeOf(decoded: Decoded, now: Date): TimeLine | null {
+  if (!isInstant(decoded.createdAt)) return null;
   if (decoded.format === "jwt") {
     const instance = decoded.claims["sinch:rtc:instance:exp"];
     if (decoded.created === null || decoded.expiresAt === null) return null;
     if (instance !== undefined && decoded.instanceExpiresAt === null) return null;
-  } else if (decoded.expiresIn !== null && decoded.expiresAt === null) return null;
-  if (!isInstant(decoded.createdAt)) return null;
-  return decoded.format === "jwt"
-    ? {
-        now: now.getTime(),
-        issued: decoded.createdAt,
-        issuedLabel: "iat",
-        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
-        expires: Date.parse(decoded.expiresAt as string),
-        expiresLabel: "exp",
-        instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
-      }
-    : {
-        now: now.getTime(),
-        issued: decoded.createdAt,
-        issuedLabel: "created",
-        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
-        expires: decoded.expiresAt === null ? null : Date.parse(decoded.expiresAt),
-        expiresLabel: "expiresIn",
-        instanceExpires: null,
-      };
+    return {
+      now: now.getTime(),
+      issued: decoded.createdAt,
+      issuedLabel: "iat",
+      clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+      expires: Date.parse(decoded.expiresAt),
+      expiresLabel: "exp",
+      instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
+    };
+  }
+  if (decoded.expiresIn !== null && decoded.expiresAt === null) return null;
+  return {
+    now: now.getTime(),
+    issued: decoded.createdAt,
+    issuedLabel: "created",
+    clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+    expires: decoded.expiresAt === null ? null : Date.parse(decoded.expiresAt),
+    expiresLabel: "expiresIn",
+    instanceExpires: null,
+  };
 }
 
 /** Decodes (and, given credentials, verifies) a pasted text as `decode` and `verify` do. */
