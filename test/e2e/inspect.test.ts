@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -262,6 +262,7 @@ describe("inspect's start and stop", () => {
       expect(html).toContain(`value="${token}"`);
     } finally {
       expect(await running.stop("SIGINT")).toBe(0);
+      rmSync(bin, { recursive: true, force: true });
     }
     expect(existsSync(dirname(opened))).toBe(false);
   });
