@@ -101,7 +101,7 @@ export function parseTime(text: string, now: Date): PreciseTime {
         `'${text}' is not a relative time: use a sign and a duration, such as -2h or +30m`,
       );
     }
-    return fromMillis(now.getTime() + (trimmed[0] === "-" ? -1 : 1) * seconds * 1000);
+    return inRange(text, fromMillis(now.getTime() + (trimmed[0] === "-" ? -1 : 1) * seconds * 1000));
   }
   const parts = parseIsoParts(trimmed);
   if (!parts) {
@@ -116,7 +116,15 @@ export function parseTime(text: string, now: Date): PreciseTime {
       `'${text}' has no time zone: add Z for UTC or an offset such as +02:00`,
     );
   }
-  return { seconds: parts.seconds, fraction: parts.fraction };
+  return inRange(text, { seconds: parts.seconds, fraction: parts.fraction });
+}
+
+/** `time`, when it is an instant within the years 0001-9999; else the error naming `text`. */
+function inRange(text: string, time: PreciseTime): PreciseTime {
+  if (!isInstant(time.seconds * 1000)) {
+    throw new InvalidInputError("invalid_time", `'${text}' is outside the years 0001-9999`);
+  }
+  return time;
 }
 
 export function fromMillis(ms: number): PreciseTime {
@@ -143,14 +151,53 @@ export function formatUtc(time: PreciseTime, digits: number): string {
   }
   const base = new Date(time.seconds * 1000).toISOString().slice(0, 19);
   if (base.startsWith("+") || base.startsWith("-")) {
-    throw new InvalidInputError("invalid_time", "the time is outside the years 0001 to 9999");
+    throw new InvalidInputError("invalid_time", "the time is outside the years 0001-9999");
   }
   return digits === 0 ? `${base}Z` : `${base}.${time.fraction.padEnd(digits, "0")}Z`;
 }
 
-/** Milliseconds to ISO 8601 UTC, as `toISOString` writes it. */
+/** 0001-01-01T00:00:00.000Z: the earliest instant read from input. */
+export const EARLIEST_INSTANT_MS = -62_135_596_800_000;
+/** 9999-12-31T23:59:59.999Z: the latest instant read from input. */
+export const LATEST_INSTANT_MS = 253_402_300_799_999;
+
+/** Whether `ms` is an instant within the years 0001-9999 (the only ones read from input). */
+export function isInstant(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
+}
+
+/**
+ * The one check on a time that came from input: null when `ms` is an instant within the
+ * years 0001-9999, else the problem, naming the field (`'exp' (9000000000000) is outside
+ * the years 0001-9999`). `written` is the value as given, shown in the message.
+ */
+export function instantProblem(field: string, ms: number, written: string): string | null {
+  if (isInstant(ms)) return null;
+  return `'${field}' (${written.length > 40 ? `${written.slice(0, 40)}...` : written}) is outside the years 0001-9999`;
+}
+
+/**
+ * Reads whole seconds since the Unix epoch (a JWT's `iat`/`exp`, a webhook timestamp):
+ * the instant in milliseconds, or the problem naming `field`.
+ */
+export function readUnixSeconds(field: string, seconds: number): { ms: number } | { problem: string } {
+  const ms = seconds * 1000;
+  const problem = instantProblem(field, ms, String(seconds));
+  return problem === null ? { ms } : { problem };
+}
+
+/**
+ * Milliseconds to ISO 8601 UTC, as `toISOString` writes it. An instant outside the years
+ * 0001-9999 is refused with a typed error (input is range-checked before it gets here).
+ */
 export function isoFromMillis(ms: number): string {
+  if (!isInstant(ms)) throw new InvalidInputError("invalid_time", "the time is outside the years 0001-9999");
   return new Date(ms).toISOString();
+}
+
+/** `isoFromMillis`, or null for an instant outside the years 0001-9999. */
+export function isoOrNull(ms: number): string | null {
+  return isInstant(ms) ? new Date(ms).toISOString() : null;
 }
 
 /** "3 hours ago", "in 5 minutes", "now": `ms` as seen from `now` (see `describeFromNow`). */

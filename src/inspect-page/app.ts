@@ -19,8 +19,11 @@ interface Profiles {
 }
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
-// Kept in the page only: out of the address bar, the history and any screenshot.
-if (token !== "") {
+// A token in the address is kept in the page only: out of the address bar, the history
+// and any screenshot. Opened by the hand-over (a POST), the page replaces its entry all
+// the same: the browser then keeps no POST data for it (Chromium's session files would
+// hold the token otherwise), and a reload is a GET that the cookie carries.
+{
   const address = new URL(location.href);
   address.searchParams.delete("token");
   history.replaceState(history.state, "", address);
@@ -52,8 +55,9 @@ function el<K extends keyof HTMLElementTagNameMap>(
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method: body === undefined ? "GET" : "POST",
+    // Opened by the hand-over, the page has no token of its own: its cookie goes along.
     headers: {
-      authorization: `Bearer ${token}`,
+      ...(token === "" ? {} : { authorization: `Bearer ${token}` }),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { escapeForTerminal } from "../core/escape.js";
 
 /** Limits set on purpose: a development server still faces whatever a browser sends. */
 export const LIMITS = {
@@ -21,6 +22,11 @@ export interface AppOptions {
   log?: (lines: string) => void;
   /** The body types the routes take, for the 415 answer ("JSON (application/json)"). */
   bodyTypes: string;
+  /**
+   * Told of what a request threw that was not meant for it (answered 500 "internal error",
+   * the server going on), with the request's method and path.
+   */
+  internalError?: (error: unknown, method: string, path: string) => void;
 }
 
 /** What a request may add to its access-log line (never a secret, a password or a ticket). */
@@ -165,7 +171,8 @@ export function createApp(options: AppOptions): FastifyInstance {
   };
   const logLine = (method: string, url: string | undefined, status: number | string, ms: number, tail: string) => {
     if (pending === "") setImmediate(flush);
-    pending += `${timestamp()} ${method} ${pathOf(url)} ${status} ${ms.toFixed(1)}ms${tail}\n`;
+    // The path and what follows it came from the client: escaped, as every outside value.
+    pending += `${timestamp()} ${method} ${escapeForTerminal(pathOf(url))} ${status} ${ms.toFixed(1)}ms${escapeForTerminal(tail)}\n`;
   };
 
   /** Answers a connection in the one JSON shape, outside Fastify (the parser gave up), and closes it. */
@@ -224,6 +231,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       request.logNote = "cut short by shutdown";
       return reply.code(503).send({ error: error.message });
     }
+    if (status === 500) options.internalError?.(error, request.method, pathOf(request.url));
     const message =
       status === 500
         ? "internal error"

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { equalText } from "../core/compare.js";
+import { equalBytes } from "../core/compare.js";
 import { createApp } from "./app.js";
 
 /** The page's files, read once at start. */
@@ -17,6 +18,10 @@ export interface InspectServerOptions {
   profiles: () => Promise<unknown>;
   /** Decodes, and verifies with the profile's credentials (null: the command's own). */
   inspect: (text: string, profile: string | null, verify: boolean) => Promise<unknown>;
+  /** Called once the token has been handed over by POST (the hand-over file can go). */
+  handedOver?: () => void;
+  /** Told of what a request threw (answered 500 in the one error shape; the server goes on). */
+  internalError?: (error: unknown, method: string, path: string) => void;
 }
 
 /**
@@ -38,13 +43,37 @@ const HEADERS: Record<string, string> = {
   "cross-origin-resource-policy": "same-origin",
 };
 
-/** The token from `?token=` or `Authorization: Bearer`, compared in constant time. */
-function carriesToken(request: FastifyRequest, token: string): boolean {
+/** Whether `given` is the run's token: SHA-256 digests compared in constant time. */
+function isToken(given: unknown, token: string): boolean {
+  if (typeof given !== "string") return false;
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return equalBytes(digest(given), digest(token));
+}
+
+/**
+ * The name of the cookie the page's hand-over sets. Cookies do not keep ports apart: the
+ * port in the name keeps a second `inspect` (or another local server) from reading or
+ * overwriting this one's.
+ */
+export function tokenCookieName(port: number): string {
+  return `sinch-ticket-inspect-${port}`;
+}
+
+/** The value of cookie `name` in a Cookie header, if there is one. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? "").split(";")) {
+    const at = pair.indexOf("=");
+    if (at !== -1 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** The token from `?token=`, `Authorization: Bearer` or the hand-over's cookie. */
+function carriesToken(request: FastifyRequest, token: string, port: number): boolean {
   const query = (request.query as Record<string, unknown> | undefined)?.token;
   const header = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
-  const given = typeof query === "string" ? query : header;
-  if (given === undefined) return false;
-  return equalText(given, token);
+  const cookie = cookieValue(request.headers.cookie, tokenCookieName(port));
+  return [query, header, cookie].some((given) => given !== undefined && isToken(given, token));
 }
 
 function escapeAttribute(text: string): string {
@@ -60,7 +89,11 @@ const REFUSED_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
  * (no DNS rebinding); the page and the API need the run's token; no CORS headers.
  */
 export async function createInspectServer(options: InspectServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ log: () => {}, bodyTypes: "JSON (application/json)" });
+  const app = createApp({
+    log: () => {},
+    bodyTypes: "JSON (application/json)",
+    ...(options.internalError ? { internalError: options.internalError } : {}),
+  });
   const port = () => {
     const address = app.server.address();
     return typeof address === "object" && address ? address.port : 0;
@@ -73,7 +106,9 @@ export async function createInspectServer(options: InspectServerOptions): Promis
       return reply.code(403).send({ error: "this server answers only requests to 127.0.0.1 or localhost" });
     }
     const open = request.method === "GET" && (request.url.startsWith("/app.js") || request.url.startsWith("/app.css"));
-    if (!open && !carriesToken(request, options.token)) {
+    // The hand-over POST carries the token in its body: checked by its route.
+    const handOver = request.method === "POST" && request.url === "/";
+    if (!open && !handOver && !carriesToken(request, options.token, port())) {
       if (request.method === "GET" && request.url.split("?")[0] === "/") {
         return reply.code(403).type("text/html; charset=utf-8").send(REFUSED_PAGE);
       }
@@ -86,11 +121,34 @@ export async function createInspectServer(options: InspectServerOptions): Promis
     reply.type(type).send(body);
   // The profiles go in the page itself (an attribute, not a script): one round trip less
   // before the page can be used.
-  app.get("/", async (_request, reply) => {
+  const page = async () => {
     const profiles = escapeAttribute(JSON.stringify(await options.profiles()));
-    reply
-      .type("text/html; charset=utf-8")
-      .send(options.assets.html.replace('data-profiles=""', `data-profiles="${profiles}"`));
+    return options.assets.html.replace('data-profiles=""', `data-profiles="${profiles}"`);
+  };
+  app.get("/", async (_request, reply) => {
+    reply.type("text/html; charset=utf-8").send(await page());
+  });
+  // The hand-over: the browser is opened on a local file whose form POSTs the token here,
+  // so that it is in no URL the browser records and on no command line. The answer is the
+  // page itself, with the token in an HttpOnly, SameSite=Strict cookie for the page's API
+  // calls. Only the right token is taken (a page elsewhere cannot plant another).
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string", bodyLimit: 1024 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    scope.post("/", async (request, reply) => {
+      const given = (request.body as Record<string, unknown> | undefined)?.token;
+      if (!isToken(given, options.token)) {
+        return reply.code(403).type("text/html; charset=utf-8").send(REFUSED_PAGE);
+      }
+      options.handedOver?.();
+      return reply
+        .header("set-cookie", `${tokenCookieName(port())}=${options.token}; Path=/; HttpOnly; SameSite=Strict`)
+        .type("text/html; charset=utf-8")
+        .send(await page());
+    });
   });
   app.get("/app.js", send("text/javascript; charset=utf-8", options.assets.script));
   app.get("/app.css", send("text/css; charset=utf-8", options.assets.style));

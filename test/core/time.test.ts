@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { describeSpan } from "../../src/core/describe.js";
-import { describeRelative, formatUtc, parseDuration, parseTime, toMillis } from "../../src/core/time.js";
+import {
+  describeRelative,
+  EARLIEST_INSTANT_MS,
+  formatUtc,
+  instantProblem,
+  isoOrNull,
+  LATEST_INSTANT_MS,
+  parseDuration,
+  parseTime,
+  readUnixSeconds,
+  toMillis,
+} from "../../src/core/time.js";
 import { NOW } from "../helpers/constants.js";
 
 describe("parseDuration", () => {
@@ -87,3 +98,27 @@ describe("describeRelative", () => {
 });
 
 const UNIT: Record<string, string> = { d: "day", h: "hour", m: "minute", s: "second" };
+
+describe("times within the years 0001-9999 only", () => {
+  it("parseTime refuses a time outside them, written or relative, naming it", () => {
+    for (const text of ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01", "+99999999d", "-9999999d"]) {
+      expect(() => parseTime(text, NOW)).toThrow(`'${text}' is outside the years 0001-9999`);
+    }
+    expect(toMillis(parseTime("0001-01-01T00:00:00Z", NOW))).toBe(EARLIEST_INSTANT_MS);
+    expect(toMillis(parseTime("9999-12-31T23:59:59.999Z", NOW))).toBe(LATEST_INSTANT_MS);
+  });
+
+  it("instantProblem names the field of a time past either end, and nothing within", () => {
+    expect(instantProblem("exp", LATEST_INSTANT_MS, "x")).toBeNull();
+    expect(instantProblem("exp", EARLIEST_INSTANT_MS, "x")).toBeNull();
+    expect(instantProblem("exp", LATEST_INSTANT_MS + 1, "253402300800")).toBe(
+      "'exp' (253402300800) is outside the years 0001-9999",
+    );
+    expect(instantProblem("iat", EARLIEST_INSTANT_MS - 1, "y")).toContain("'iat'");
+    expect(instantProblem("iat", Number.NaN, "y")).toContain("'iat'");
+    expect(readUnixSeconds("iat", 9e12)).toEqual({ problem: "'iat' (9000000000000) is outside the years 0001-9999" });
+    expect(readUnixSeconds("iat", 1)).toEqual({ ms: 1000 });
+    expect(isoOrNull(LATEST_INSTANT_MS + 1)).toBeNull();
+    expect(isoOrNull(0)).toBe("1970-01-01T00:00:00.000Z");
+  });
+});

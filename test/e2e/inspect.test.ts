@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistrationToken, createTicket } from "../../src/index.js";
 import { cleanEnv, requireBuild, runBin, writeProfiles } from "../helpers/bin.js";
@@ -233,11 +233,11 @@ describe("inspect's server", () => {
 });
 
 describe("inspect's start and stop", () => {
-  it("opens the default browser with the URL when there is a display", async () => {
-    // A stand-in for xdg-open on PATH records what it was asked to open.
+  it("opens the default browser on a hand-over file: the token on no command line, the file gone at exit", async () => {
+    // A stand-in for xdg-open on PATH records every argument it was given.
     const bin = mkdtempSync(join(tmpdir(), "st-open-"));
     const record = join(bin, "opened.txt");
-    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" > '${record}'\n`);
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\n`);
     chmodSync(join(bin, "xdg-open"), 0o755);
     const withDisplay = cleanEnv({
       SINCH_APPLICATION_KEY: KEY,
@@ -246,12 +246,25 @@ describe("inspect's start and stop", () => {
       PATH: `${bin}:${process.env.PATH}`,
     });
     const running = await startServer([], withDisplay, undefined, "inspect");
+    let opened = "";
     try {
       await until(() => existsSync(record) && readFileSync(record, "utf8") !== "", "the browser opener to be run");
-      expect(readFileSync(record, "utf8").trim()).toBe(running.url);
+      const token = new URL(running.url).searchParams.get("token") as string;
+      const args = readFileSync(record, "utf8").trim().split("\n");
+      expect(args).toHaveLength(1);
+      opened = args[0] as string;
+      expect(opened).not.toContain(token);
+      expect(opened.startsWith(tmpdir())).toBe(true);
+      expect(statSync(opened).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(opened)).mode & 0o777).toBe(0o700);
+      const html = readFileSync(opened, "utf8");
+      expect(html).toContain(`action="${running.url.replace(/\?token=.*$/, "")}"`);
+      expect(html).toContain(`value="${token}"`);
     } finally {
       expect(await running.stop("SIGINT")).toBe(0);
+      rmSync(bin, { recursive: true, force: true });
     }
+    expect(existsSync(dirname(opened))).toBe(false);
   });
 
   it("without a display, prints the URL and says to open it", async () => {

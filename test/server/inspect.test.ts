@@ -131,3 +131,93 @@ describe("the inspect server's routes", () => {
     }
   });
 });
+
+describe("a request that throws", () => {
+  it("is answered 500 in the one error shape and logged; the server goes on", async () => {
+    const logged: string[] = [];
+    let throwing = true;
+    app = await createInspectServer({
+      token: TOKEN,
+      assets,
+      profiles: async () => [],
+      inspect: async (text) => {
+        if (throwing) throw new TypeError(`cannot read ${text}`);
+        return { read: text.length };
+      },
+      internalError: (error, method, path) => logged.push(`${method} ${path}: ${(error as Error).message}`),
+    });
+    const post = () =>
+      app?.inject({
+        method: "POST",
+        url: "/api/inspect",
+        headers: { ...HOST, authorization: `Bearer ${TOKEN}` },
+        payload: { text: "abc" },
+      });
+    const failed = await post();
+    expect(failed?.statusCode).toBe(500);
+    expect(failed?.json()).toEqual({ error: "internal error" });
+    expect(logged).toEqual(["POST /api/inspect: cannot read abc"]);
+    throwing = false;
+    const next = await post();
+    expect([next?.statusCode, next?.json()]).toEqual([200, { read: 3 }]);
+    expect(logged).toHaveLength(1);
+  });
+});
+
+describe("the token's hand-over by POST", () => {
+  const form = (token: string) => ({
+    method: "POST" as const,
+    url: "/",
+    headers: { ...HOST, "content-type": "application/x-www-form-urlencoded" },
+    payload: `token=${encodeURIComponent(token)}`,
+  });
+
+  async function handOverServer(): Promise<{ s: FastifyInstance; handed: () => number }> {
+    let handed = 0;
+    app = await createInspectServer({
+      token: TOKEN,
+      assets,
+      profiles: async () => [],
+      inspect: async (text) => ({ read: text.length }),
+      handedOver: () => handed++,
+    });
+    return { s: app, handed: () => handed };
+  }
+
+  it("answers the right token with the page and an HttpOnly, SameSite=Strict cookie named for the port", async () => {
+    const { s, handed } = await handOverServer();
+    const answer = await s.inject(form(TOKEN));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toBe('<html data-profiles="[]"></html>');
+    expect(answer.headers["set-cookie"]).toBe(`sinch-ticket-inspect-0=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(answer.headers["content-security-policy"]).toContain("script-src 'self'");
+    expect(handed()).toBe(1);
+    // The cookie is then enough for the page and its API.
+    const cookie = { ...HOST, cookie: `other=1; sinch-ticket-inspect-0=${TOKEN}` };
+    expect((await s.inject({ url: "/api/profiles", headers: cookie })).statusCode).toBe(200);
+    expect((await s.inject({ url: "/", headers: cookie })).statusCode).toBe(200);
+    const post = await s.inject({ method: "POST", url: "/api/inspect", headers: cookie, payload: { text: "ab" } });
+    expect(post.json()).toEqual({ read: 2 });
+  });
+
+  it("refuses a wrong token (no cookie set), and a cookie of another port or with another value", async () => {
+    const { s, handed } = await handOverServer();
+    for (const wrong of ["", "x".repeat(32), `${TOKEN}x`, TOKEN.slice(1)]) {
+      const answer = await s.inject(form(wrong));
+      expect(answer.statusCode).toBe(403);
+      expect(answer.headers["set-cookie"]).toBeUndefined();
+    }
+    expect(handed()).toBe(0);
+    for (const cookie of [`sinch-ticket-inspect-1=${TOKEN}`, `sinch-ticket-inspect-0=${"x".repeat(32)}`]) {
+      expect((await s.inject({ url: "/api/profiles", headers: { ...HOST, cookie } })).statusCode).toBe(401);
+    }
+    // The form parser is the hand-over's only: the API takes JSON alone.
+    const api = await s.inject({
+      method: "POST",
+      url: `/api/inspect?token=${TOKEN}`,
+      headers: { ...HOST, "content-type": "application/x-www-form-urlencoded" },
+      payload: "text=ab",
+    });
+    expect(api.statusCode).toBe(415);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from "chalk";
+import { escapeForTerminal } from "../../core/escape.js";
 import { chalkModule } from "./chalk-module.js";
 import type { Io } from "./io.js";
 
@@ -65,25 +66,29 @@ export class Ui {
   /** Paints text for stderr. */
   readonly err: Paint = (style, text) => this.paint("stderr", style, text);
 
+  // Messages quote outside values (file names, header values, a ticket's fields): each
+  // message goes out through the one escaping function, so none can move the cursor,
+  // set the window title or reorder what the terminal shows.
+
   /** A result line on stdout. */
   print(text: string): void {
     this.io.stdout.write(`${text}\n`);
   }
 
   error(message: string): void {
-    this.io.stderr.write(`${this.err("fail", "error:")} ${message}\n`);
+    this.io.stderr.write(`${this.err("fail", "error:")} ${escapeForTerminal(message)}\n`);
   }
 
   warn(message: string): void {
-    if (!this.quiet) this.io.stderr.write(`${this.err("warn", "warning:")} ${message}\n`);
+    if (!this.quiet) this.io.stderr.write(`${this.err("warn", "warning:")} ${escapeForTerminal(message)}\n`);
   }
 
   note(message: string): void {
-    if (!this.quiet) this.io.stderr.write(`${this.err("dim", "note:")} ${message}\n`);
+    if (!this.quiet) this.io.stderr.write(`${this.err("dim", "note:")} ${escapeForTerminal(message)}\n`);
   }
 
   /** A note that `--quiet` keeps: the one line a batch run ends with. */
   summary(message: string): void {
-    this.io.stderr.write(`${this.err("dim", "note:")} ${message}\n`);
+    this.io.stderr.write(`${this.err("dim", "note:")} ${escapeForTerminal(message)}\n`);
   }
 }

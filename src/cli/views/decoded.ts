@@ -1,5 +1,7 @@
 /** What decode shows: a decoded ticket or token as rows for people and as decode's JSON. */
+
 import type { Diagnosis } from "../../core/checks.js";
+import { escapeForTerminal } from "../../core/escape.js";
 import type { Description, Examined } from "../../core/judge.js";
 import type { DecodedTicket } from "../../core/ticket/decode.js";
 import { describeRelative } from "../../core/time.js";
@@ -83,9 +85,11 @@ const STYLE_NAMES: Record<string, string> = {
 /** The human view of a decoded ticket, one `label  value` row per line. */
 export function ticketRows(d: DecodedTicket, now: Date): [string, string][] {
   const expires =
-    d.expiresAt === null
+    d.expiresIn === null
       ? "no expiresIn"
-      : `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; expiresIn ${d.expiresIn})`;
+      : d.expiresAt === null
+        ? `outside the years 0001-9999 (expiresIn ${d.expiresIn})`
+        : `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; expiresIn ${d.expiresIn})`;
   return [
     ["identity", `${d.identity.type} ${JSON.stringify(d.identity.endpoint)}`],
     ["application", `${d.applicationKey} (field '${d.applicationKeyField}')`],
@@ -99,15 +103,24 @@ export function ticketRows(d: DecodedTicket, now: Date): [string, string][] {
 
 /** The human view of a decoded registration token. */
 export function tokenRows(d: DecodedRegistrationToken, now: Date): [string, string][] {
-  const lifetime = Math.round((Date.parse(d.expiresAt) - d.createdAt) / 1000);
+  const outside = (claim: string) => `outside the years 0001-9999 (${claim} ${String(d.claims[claim])})`;
   return [
     ["user", JSON.stringify(d.userId)],
     ["application", d.applicationKey],
-    ["issued", `${d.created} (${describeRelative(d.createdAt, now)})`],
-    ["expires", `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; ${lifetime}s lifetime)`],
+    ["issued", d.created === null ? outside("iat") : `${d.created} (${describeRelative(d.createdAt, now)})`],
+    [
+      "expires",
+      d.expiresAt === null
+        ? outside("exp")
+        : `${d.expiresAt} (${describeRelative(Date.parse(d.expiresAt), now)}; ${d.lifetime}s lifetime)`,
+    ],
     [
       "instance",
-      d.instanceExpiresAt === null ? "no sinch:rtc:instance:exp" : `${d.instanceExpiresAt} (sinch:rtc:instance:exp)`,
+      d.instanceExpiresAt !== null
+        ? `${d.instanceExpiresAt} (sinch:rtc:instance:exp)`
+        : d.claims["sinch:rtc:instance:exp"] === undefined
+          ? "no sinch:rtc:instance:exp"
+          : outside("sinch:rtc:instance:exp"),
     ],
     ["kid", `${String(d.header.kid)} (key date ${d.keyDate})`],
     ["nonce", String(d.claims.nonce)],
@@ -124,5 +137,7 @@ export function decodedRows(d: Decoded, now: Date): [string, string][] {
 /** Rows of `label  value`, the labels dimmed and aligned. */
 export function printRows(ctx: CommandContext, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${value}`);
+  for (const [label, value] of rows) {
+    ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${escapeForTerminal(value)}`);
+  }
 }

@@ -1,5 +1,6 @@
 /** What verify shows: the verdict with each check and the mistakes that explain a failure. */
 import { checkExplained, shownCheck } from "../../core/checks.js";
+import { escapeForTerminal } from "../../core/escape.js";
 import type { VerifyResult } from "../../core/ticket/verify.js";
 import type { TokenVerifyResult } from "../../core/token/verify.js";
 import { NO_KNOWN_MISTAKE, verdictPhrase } from "../../core/verdict-words.js";
@@ -36,9 +37,9 @@ export function printVerdict(ctx: CommandContext, result: VerifyResult | TokenVe
   const { checks } = result;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
-    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${check.detail}`);
+    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${escapeForTerminal(check.detail)}`);
     for (const d of result.diagnosis.filter((x) => checkExplained(x.mistake) === check.name)) {
-      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${d.detail}`);
+      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${escapeForTerminal(d.detail)}`);
     }
   }
   if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {

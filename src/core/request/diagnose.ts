@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Diagnosis, RequestMistakeId } from "../checks.js";
 import { equalBytes as same } from "../compare.js";
-import { parseIsoParts } from "../time.js";
+import { isoOrNull, parseIsoParts } from "../time.js";
 import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
 import { reserializations } from "./serialize.js";
 import { webhookSignedData } from "./webhook.js";
@@ -57,7 +57,9 @@ function contentTypeVariants(sent: string): string[] {
 function timestampVariants(sent: string): string[] {
   const parts = parseIsoParts(sent);
   if (!parts || parts.offsetMinutes === null) return [];
-  const base = new Date(Math.floor(parts.seconds) * 1000).toISOString().slice(0, 19);
+  const iso = isoOrNull(Math.floor(parts.seconds) * 1000);
+  if (iso === null) return [];
+  const base = iso.slice(0, 19);
   const f = parts.fraction;
   const digits = (n: number) => (n === 0 ? "" : `.${f.padEnd(n, "0").slice(0, n)}`);
   const candidates = [

@@ -3,7 +3,7 @@ import { equalBytes } from "../compare.js";
 import { InvalidInputError } from "../errors.js";
 import { examine, judge } from "../judge.js";
 import { readInput } from "../read.js";
-import { parseIsoParts } from "../time.js";
+import { instantProblem, parseIsoParts, readUnixSeconds } from "../time.js";
 import {
   applicationKeyBytes,
   applicationMac,
@@ -176,7 +176,12 @@ function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions
     const parts = parseIsoParts(timestamp);
     if (!parts || parts.offsetMinutes === null) {
       problems.push(`x-timestamp '${timestamp.slice(0, 40)}' is not an ISO 8601 time with a zone`);
-    } else signedAt = parts.seconds * 1000 + Number(`0.${parts.fraction || "0"}`) * 1000;
+    } else {
+      const ms = parts.seconds * 1000 + Number(`0.${parts.fraction || "0"}`) * 1000;
+      const problem = instantProblem("x-timestamp", ms, timestamp);
+      if (problem === null) signedAt = ms;
+      else problems.push(`header ${problem}`);
+    }
   }
   const contentType = headerValue(request, "content-type");
   if (contentType === undefined && request.body.length > 0) {
@@ -289,7 +294,11 @@ function verifyWebhook(
   if (nonce === undefined) problems.push("no x-sinch-webhook-signature-nonce header");
   if (timestamp === undefined) problems.push("no x-sinch-webhook-signature-timestamp header");
   else if (!/^\d{1,12}$/.test(timestamp)) problems.push("x-sinch-webhook-signature-timestamp is not Unix seconds");
-  else signedAt = Number(timestamp) * 1000;
+  else {
+    const read = readUnixSeconds("x-sinch-webhook-signature-timestamp", Number(timestamp));
+    if ("problem" in read) problems.push(`header ${read.problem}`);
+    else signedAt = read.ms;
+  }
   if (algorithm !== undefined && algorithm.toLowerCase() !== "hmacsha256") {
     problems.push(`x-sinch-webhook-signature-algorithm is '${algorithm.slice(0, 20)}', not HmacSHA256`);
   }

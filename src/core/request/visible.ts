@@ -2,7 +2,13 @@
  * Text with its invisible characters made visible, for showing what was signed: a line
  * that differs from what the signer signed by a carriage return, a trailing space or a
  * zero-width character looks the same as the right one until those are drawn.
+ *
+ * Built on `escapeForTerminal`, the one escaping function for outside values: carriage
+ * returns, tabs, NULs and no-break spaces are drawn as symbols, trailing spaces as `·`,
+ * and every other control or invisible character is written as a `\u200b`-style escape.
  */
+import { escapeForTerminal } from "../escape.js";
+
 const NAMED: Record<string, string> = {
   "\r": "␍",
   "\t": "␉",
@@ -10,18 +16,21 @@ const NAMED: Record<string, string> = {
   "\u00a0": "⍽",
 };
 
-function codePoint(c: string): string {
-  return `⟨U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟩`;
-}
+/**
+ * Invisible characters the terminal escape leaves alone (they do no harm to a terminal)
+ * but that change what is signed: soft hyphen, the typographic spaces, the marks and
+ * invisible operators. Written in the same `\u` style.
+ */
+const INVISIBLE = /[\u00ad\u2000-\u200a\u200e\u200f\u202f\u205f\u2061-\u2065\u206a-\u206f]/g;
 
 /** One line with control, format and unusual space characters drawn; trailing spaces as `·`. */
 export function visibleLine(line: string): string {
   const trailing = /[ ]+$/.exec(line)?.[0].length ?? 0;
   const body = line.slice(0, line.length - trailing);
-  const shown = body.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is being drawn
-    /[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u206f\ufeff]/g,
-    (c) => NAMED[c] ?? codePoint(c),
+  const named = body.replace(/[\r\t\0\u00a0]/g, (c) => NAMED[c] as string);
+  const shown = escapeForTerminal(named).replace(
+    INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   return shown + "·".repeat(trailing);
 }

@@ -1,5 +1,5 @@
 import { MalformedTicketError } from "../errors.js";
-import { isoFromMillis } from "../time.js";
+import { isoOrNull } from "../time.js";
 import { inspectTicket, type TicketInspection } from "./inspect.js";
 import { type DetectedStyle, detectStyle } from "./layout.js";
 import { ticketWarnings } from "./warnings.js";
@@ -43,7 +43,7 @@ export function decodedFromInspection(inspection: TicketInspection, now: Date): 
     created: content.created,
     createdAt: content.createdAt,
     expiresIn: content.expiresIn,
-    expiresAt: content.expiresIn === null ? null : isoFromMillis(content.createdAt + content.expiresIn * 1000),
+    expiresAt: content.expiresIn === null ? null : isoOrNull(content.createdAt + content.expiresIn * 1000),
     style: detectStyle(json, content),
     signatureLength: inspection.signatureBytes?.length ?? 0,
     notes: inspection.notes,
@@ -63,9 +63,11 @@ export function decodeInspected(
   const decoded = decodedFromInspection(inspection, now);
   if (inspection.problems.length === 0 && decoded) return { decoded, error: null };
   const error = inspection.problems[0] ?? "the ticket cannot be read";
-  // Only the signature is damaged, or the data is not UTF-8: what the data says is still
-  // worth showing, with the damage named first.
-  const readable = [inspection.encodingProblem, inspection.signatureProblem].filter((p) => p !== null);
+  // Only the signature is damaged, the data is not UTF-8, or a time is out of range: what
+  // the data says is still worth showing, with the damage named first.
+  const readable = [inspection.encodingProblem, inspection.signatureProblem, inspection.timeProblem].filter(
+    (p) => p !== null,
+  );
   if (decoded && inspection.problems.every((p) => readable.includes(p))) {
     const damage = [
       ...(inspection.signatureProblem ? [`the signature is damaged: ${inspection.signatureProblem}`] : []),

@@ -33,6 +33,8 @@ export interface TicketInspection {
   signatureProblem: string | null;
   /** Set when the data is not UTF-8 (it was read as Latin-1 to show it). */
   encodingProblem: string | null;
+  /** Set when a time in the ticket is outside the years 0001-9999 (the rest still reads). */
+  timeProblem: string | null;
 }
 
 function decodeText(bytes: Buffer): { text: string; encoding: "utf-8" | "latin1" } {
@@ -85,6 +87,7 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
     problems: [],
     signatureProblem: null,
     encodingProblem: null,
+    timeProblem: null,
   };
   if (input.kind === "none" || input.kind === "ambiguous") {
     result.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
@@ -126,6 +129,10 @@ export function inspectTicketInput(input: ReadInput): TicketInspection {
     }
     try {
       result.content = readPayload(text);
+      if (result.content.timeProblem !== null) {
+        result.timeProblem = result.content.timeProblem;
+        result.problems.push(result.timeProblem);
+      }
     } catch (error) {
       if (!(error instanceof MalformedTicketError)) throw error;
       result.problems.push(error.message);

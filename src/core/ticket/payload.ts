@@ -1,7 +1,7 @@
 import type { Identity } from "../endpoint.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
-import { type IsoParts, parseIsoParts } from "../time.js";
+import { type IsoParts, instantProblem, parseIsoParts } from "../time.js";
 
 /** The fields of a ticket's JSON object, read without re-serialising anything. */
 export interface TicketContent {
@@ -15,6 +15,11 @@ export interface TicketContent {
   /** Milliseconds since the epoch; a `created` without a zone is read as UTC. */
   createdAt: number;
   expiresIn: number | null;
+  /**
+   * Set when `created`, or `created` + `expiresIn`, is outside the years 0001-9999: the
+   * ticket is malformed, the rest of it still reads.
+   */
+  timeProblem: string | null;
 }
 
 function typeName(value: unknown): string {
@@ -118,6 +123,11 @@ export function readPayload(json: string): TicketContent {
     }
     expiresIn = value;
   }
+  const timeProblem =
+    instantProblem("created", createdTime.ms, created) ??
+    (expiresIn === null
+      ? null
+      : instantProblem("expiresIn", createdTime.ms + expiresIn * 1000, `${expiresIn}: created + expiresIn`));
 
   return {
     payload,
@@ -128,5 +138,6 @@ export function readPayload(json: string): TicketContent {
     createdParts,
     createdAt: createdTime.ms,
     expiresIn,
+    timeProblem: timeProblem === null ? null : `ticket field ${timeProblem}`,
   };
 }

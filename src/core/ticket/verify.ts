@@ -97,8 +97,9 @@ export function ticketChecks(
     };
   }
 
+  // A time outside the years 0001-9999 is a format problem; the time checks skip it.
   const { created, expiry } = timeChecks({
-    issuedAt: content?.createdAt ?? null,
+    issuedAt: content && inspection.timeProblem === null ? content.createdAt : null,
     expiresAt: content && content.expiresIn !== null ? content.createdAt + content.expiresIn * 1000 : null,
     options,
     now,

@@ -4,7 +4,7 @@ import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
 import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { type SecretInput, secretKey } from "../secret.js";
-import { isoFromMillis } from "../time.js";
+import { isoOrNull, readUnixSeconds } from "../time.js";
 
 /** Registration tokens (formats.md section 2): HS256 JWTs with a date-derived key. */
 export const JWT_MIN_TTL = 60;
@@ -57,6 +57,8 @@ export interface TokenInspection {
   applicationKey: string | null;
   userId: string | null;
   problems: string[];
+  /** Set when `iat`, `exp` or `sinch:rtc:instance:exp` is outside the years 0001-9999. */
+  timeProblem: string | null;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -122,6 +124,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
     applicationKey: null,
     userId: null,
     problems: [],
+    timeProblem: null,
   };
   if (input.kind === "none" || input.kind === "ambiguous") {
     r.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
@@ -169,6 +172,15 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
       if (typeof claims[name] !== "number" || !Number.isSafeInteger(claims[name]))
         r.problems.push(`the claims have no whole-number '${name}'`);
     }
+    for (const name of ["iat", "exp", "sinch:rtc:instance:exp"] as const) {
+      const value = claims[name];
+      if (r.timeProblem !== null || typeof value !== "number" || !Number.isSafeInteger(value)) continue;
+      const read = readUnixSeconds(name, value);
+      if ("problem" in read) {
+        r.timeProblem = `the claim ${read.problem}`;
+        r.problems.push(r.timeProblem);
+      }
+    }
     const iss = claims.iss;
     if (typeof iss === "string") {
       if (
@@ -187,14 +199,16 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
       } else r.userId = sub.slice(prefix.length);
     }
     const { iat, exp } = claims;
-    if (typeof iat === "number" && typeof exp === "number" && exp - iat < JWT_MIN_TTL) {
+    // Spans between times out of range say nothing more than the range problem does.
+    const inRange = r.timeProblem === null;
+    if (inRange && typeof iat === "number" && typeof exp === "number" && exp - iat < JWT_MIN_TTL) {
       r.problems.push(`the token lives ${exp - iat}s (exp - iat); Sinch requires at least ${JWT_MIN_TTL}s`);
     }
     const instance = claims["sinch:rtc:instance:exp"];
     if (instance !== undefined) {
       if (typeof instance !== "number" || !Number.isSafeInteger(instance)) {
         r.problems.push("'sinch:rtc:instance:exp' must be a whole number of seconds");
-      } else if (typeof iat === "number" && instance - iat < INSTANCE_MIN_LIFETIME) {
+      } else if (inRange && typeof iat === "number" && instance - iat < INSTANCE_MIN_LIFETIME) {
         r.problems.push(
           `'sinch:rtc:instance:exp' is ${describeSpan((instance - iat) * 1000)} after iat; Sinch requires at least 48h`,
         );
@@ -219,9 +233,13 @@ export interface DecodedRegistrationToken {
   applicationKey: string;
   userId: string;
   keyDate: string;
-  created: string;
+  /** `iat` in ISO 8601; null when it is outside the years 0001-9999 (the token is malformed). */
+  created: string | null;
   createdAt: number;
-  expiresAt: string;
+  /** `exp` in ISO 8601; null when it is outside the years 0001-9999 (the token is malformed). */
+  expiresAt: string | null;
+  /** Seconds from `iat` to `exp`. */
+  lifetime: number;
   instanceExpiresAt: string | null;
   notes: string[];
   warnings: string[];
@@ -244,12 +262,13 @@ export function decodedToken(r: TokenInspection, now: Date): DecodedRegistration
   const createdAt = claims.iat * 1000;
   const instance = claims["sinch:rtc:instance:exp"];
   const warnings: string[] = [...r.inputWarnings];
-  if (utcDate(createdAt) !== r.keyDate) {
+  const created = isoOrNull(createdAt);
+  if (created !== null && utcDate(createdAt) !== r.keyDate) {
     warnings.push(
       `the kid date ${r.keyDate} is not the UTC date of iat (${utcDate(createdAt)}): Sinch derives the key from the UTC date, so the token will be rejected`,
     );
   }
-  if (createdAt - now.getTime() > 5 * 60_000)
+  if (created !== null && createdAt - now.getTime() > 5 * 60_000)
     warnings.push(`iat is ${describeSpan(createdAt - now.getTime())} in the future`);
   const extra = Object.keys(claims).filter(
     (k) => !["iss", "sub", "iat", "exp", "nonce", "sinch:rtc:instance:exp"].includes(k),
@@ -267,10 +286,12 @@ export function decodedToken(r: TokenInspection, now: Date): DecodedRegistration
     applicationKey: r.applicationKey,
     userId: r.userId,
     keyDate: r.keyDate,
-    created: isoFromMillis(createdAt).replace(".000Z", "Z"),
+    created: created?.replace(".000Z", "Z") ?? null,
     createdAt,
-    expiresAt: isoFromMillis(claims.exp * 1000).replace(".000Z", "Z"),
-    instanceExpiresAt: typeof instance === "number" ? isoFromMillis(instance * 1000).replace(".000Z", "Z") : null,
+    expiresAt: isoOrNull(claims.exp * 1000)?.replace(".000Z", "Z") ?? null,
+    lifetime: claims.exp - claims.iat,
+    instanceExpiresAt:
+      typeof instance === "number" ? (isoOrNull(instance * 1000)?.replace(".000Z", "Z") ?? null) : null,
     notes: r.notes,
     warnings,
   };
@@ -282,13 +303,18 @@ export function decodeTokenInspected(
   now: Date,
 ): { decoded: DecodedRegistrationToken | null; error: string | null } {
   const decoded = decodedToken(r, now);
-  if (r.problems.length > 0 || !decoded) return { decoded: null, error: r.problems[0] ?? "the token cannot be read" };
-  return { decoded, error: null };
+  if (r.problems.length === 0 && decoded) return { decoded, error: null };
+  const error = r.problems[0] ?? "the token cannot be read";
+  // Only a time is out of range: what the token says is still worth showing.
+  if (decoded && r.problems.every((p) => p === r.timeProblem)) return { decoded, error };
+  return { decoded: null, error };
 }
 
 /** Reads a registration token **without checking its signature**. Throws MalformedTicketError. */
 export function decodeRegistrationToken(input: string, options: { now?: Date } = {}): DecodedRegistrationToken {
   const { decoded, error } = decodeTokenInspected(inspectRegistrationToken(input), options.now ?? new Date());
-  if (error !== null || !decoded) throw new MalformedTicketError(error ?? "the token cannot be read");
+  if (error !== null || !decoded) {
+    throw new MalformedTicketError(error ?? "the token cannot be read", decoded ? { decoded } : {});
+  }
   return decoded;
 }

@@ -10,6 +10,7 @@ import {
 } from "../checks.js";
 import { equalBytes as equal } from "../compare.js";
 import { secretKey } from "../secret.js";
+import { isoOrNull } from "../time.js";
 import { diagnoseToken } from "./diagnose.js";
 import {
   type DecodedRegistrationToken,
@@ -17,7 +18,6 @@ import {
   inspectRegistrationToken,
   registrationSigningKey,
   type TokenInspection,
-  utcDate,
 } from "./format.js";
 
 /** The same options as for tickets: secret, key, now, clock skew, max age, ignore time. */
@@ -76,7 +76,8 @@ export function judgeToken(r: TokenInspection, options: VerifyTokenOptions): Ver
     };
 
   const signingInput = r.parts.length === 3 ? `${r.parts[0]}.${r.parts[1]}` : "";
-  const iatDate = typeof claims?.iat === "number" ? utcDate(claims.iat * 1000) : null;
+  const iatIso = typeof claims?.iat === "number" ? isoOrNull(claims.iat * 1000) : null;
+  const iatDate = iatIso === null ? null : iatIso.slice(0, 10).replaceAll("-", "");
   let signature: Check;
   if (r.signatureBytes?.length !== 32 || r.keyDate === null || r.header?.alg !== "HS256") {
     signature = { name: "signature", ok: null, detail: "skipped: the token could not be read" };
@@ -92,8 +93,9 @@ export function judgeToken(r: TokenInspection, options: VerifyTokenOptions): Ver
     signature = { name: "signature", ok: true, detail: `HMAC-SHA256 with the key of ${r.keyDate} matches` };
   }
 
+  // A time outside the years 0001-9999 is a format problem; the time checks skip it.
   const { created, expiry } = timeChecks({
-    issuedAt: typeof claims?.iat === "number" ? claims.iat * 1000 : null,
+    issuedAt: typeof claims?.iat === "number" && r.timeProblem === null ? claims.iat * 1000 : null,
     expiresAt: typeof claims?.exp === "number" ? claims.exp * 1000 : null,
     options,
     now,

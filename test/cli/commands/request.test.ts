@@ -155,7 +155,7 @@ describe("request verify", () => {
     const r = await runCli(["request", "verify", raw(s, BODY, "application/json;\u00a0charset=utf-8\u200b")], { env });
     expect(r.code).toBe(3);
     expect(r.stdout).toContain("✗ bad signature (application-signed request)");
-    expect(r.stdout).toContain("  3  Content-Type  application/json;⍽charset=utf-8⟨U+200B⟩");
+    expect(r.stdout).toContain("  3  Content-Type  application/json;⍽charset=utf-8\\u200b");
     expect(r.stdout).toContain("  5  resource      /verification/v1/verifications");
     const json = JSON.parse(
       (await runCli(["request", "verify", "--json", raw(s, BODY, "application/json; charset=utf-8")], { env })).stdout,

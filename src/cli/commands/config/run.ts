@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { base64Problem, decodeSecret } from "../../../core/base64.js";
+import { escapeForTerminal } from "../../../core/escape.js";
 import { type ConfigFile, isKeychainReference, profileNamed } from "../../credentials/config-file.js";
 import { updateConfig } from "../../credentials/config-store.js";
 import {
@@ -305,7 +306,7 @@ export async function configList(flags: ConfigListFlags, ctx: CommandContext): P
     );
     return ExitCode.ok;
   }
-  const width = Math.max(...profiles.map((p) => p.name.length));
+  const width = Math.max(...profiles.map((p) => escapeForTerminal(p.name).length));
   for (const p of profiles) {
     const marker = p.default ? ctx.ui.out("ok", "*") : " ";
     const secretNote =
@@ -317,7 +318,7 @@ export async function configList(flags: ConfigListFlags, ctx: CommandContext): P
     const webhookNote =
       p.webhookSecretStore === null ? "" : ctx.ui.out("dim", `  (webhook secret in the ${p.webhookSecretStore})`);
     ctx.ui.print(
-      `${marker} ${p.name.padEnd(width)}  ${p.applicationKey ?? ctx.ui.out("dim", "(no key)")}${secretNote}${webhookNote}`,
+      `${marker} ${escapeForTerminal(p.name).padEnd(width)}  ${p.applicationKey === null ? ctx.ui.out("dim", "(no key)") : escapeForTerminal(p.applicationKey)}${secretNote}${webhookNote}`,
     );
   }
   return ExitCode.ok;

@@ -20,6 +20,7 @@ import {
 import { headerValue, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import { malformedRequest, requestScheme } from "../../../core/request/verify.js";
 import { signedLines, visibleLine } from "../../../core/request/visible.js";
+import { isInstant } from "../../../core/time.js";
 import { subjectWords } from "../../../core/verdict-words.js";
 import { type Decoded, decodedRows, describedJson } from "../../views/decoded.js";
 import { requestJson } from "../../views/request-verdict.js";
@@ -98,26 +99,33 @@ export function segmentsOf(
   return segments;
 }
 
-function timeOf(decoded: Decoded, now: Date): TimeLine {
-  return decoded.format === "jwt"
-    ? {
-        now: now.getTime(),
-        issued: decoded.createdAt,
-        issuedLabel: "iat",
-        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
-        expires: Date.parse(decoded.expiresAt),
-        expiresLabel: "exp",
-        instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
-      }
-    : {
-        now: now.getTime(),
-        issued: decoded.createdAt,
-        issuedLabel: "created",
-        clockSkewSeconds: DEFAULT_CLOCK_SKEW,
-        expires: decoded.expiresAt === null ? null : Date.parse(decoded.expiresAt),
-        expiresLabel: "expiresIn",
-        instanceExpires: null,
-      };
+/** The time line; none when a time is outside the years 0001-9999 (the input is malformed). */
+function timeOf(decoded: Decoded, now: Date): TimeLine | null {
+  if (!isInstant(decoded.createdAt)) return null;
+  if (decoded.format === "jwt") {
+    const instance = decoded.claims["sinch:rtc:instance:exp"];
+    if (decoded.created === null || decoded.expiresAt === null) return null;
+    if (instance !== undefined && decoded.instanceExpiresAt === null) return null;
+    return {
+      now: now.getTime(),
+      issued: decoded.createdAt,
+      issuedLabel: "iat",
+      clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+      expires: Date.parse(decoded.expiresAt),
+      expiresLabel: "exp",
+      instanceExpires: decoded.instanceExpiresAt === null ? null : Date.parse(decoded.instanceExpiresAt),
+    };
+  }
+  if (decoded.expiresIn !== null && decoded.expiresAt === null) return null;
+  return {
+    now: now.getTime(),
+    issued: decoded.createdAt,
+    issuedLabel: "created",
+    clockSkewSeconds: DEFAULT_CLOCK_SKEW,
+    expires: decoded.expiresAt === null ? null : Date.parse(decoded.expiresAt),
+    expiresLabel: "expiresIn",
+    instanceExpires: null,
+  };
 }
 
 /** Credentials to verify with; the secrets never leave this process. */

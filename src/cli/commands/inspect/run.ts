@@ -11,6 +11,7 @@ import { ExitError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, reportConfigWarnings } from "../shared.js";
 import { analyze, type InspectCredentials } from "./analyze.js";
+import { type HandOverFile, writeHandOverFile } from "./handover.js";
 import type { InspectFlags } from "./options.js";
 
 declare const __dirname: string;
@@ -104,11 +105,19 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
   };
 
   const token = randomBytes(24).toString("base64url");
+  let handOver: HandOverFile | null = null;
   const { createInspectServer } = await import("../../../server/index.js");
   const app = await createInspectServer({
     token,
     assets: readAssets(),
     profiles,
+    handedOver: () => handOver?.remove(),
+    // Whatever one request throws answers that request (500, in the one error shape) and
+    // is said here; the server goes on.
+    internalError: (error, method, path) => {
+      const message = error instanceof Error ? error.message : String(error);
+      ui.warn(`internal error answering ${method} ${path}: ${message}`);
+    },
     inspect: async (text, profile, verify) => {
       try {
         return analyze(text, verify ? await credentialsFor(profile) : null, io.now());
@@ -128,13 +137,21 @@ export async function inspect(flags: InspectFlags, ctx: CommandContext): Promise
   } else if (!hasDisplay(io.env)) {
     ui.note("no display to open a browser on: open the address above yourself");
   } else {
+    // The browser is opened on a file that hands the token over by POST: the token is in
+    // no URL the browser records and on no command line (the opener gets the path only).
     try {
+      handOver = writeHandOverFile(`http://${HOST}:${port}/`, token);
       const { default: open } = await import("open");
-      await open(url);
+      await open(handOver.path);
     } catch (error) {
+      handOver?.remove();
       ui.warn(`could not open a browser (${(error as Error).message}): open the address above yourself`);
     }
   }
   ui.note("Ctrl-C stops the page's server");
-  return stopped;
+  try {
+    return await stopped;
+  } finally {
+    handOver?.remove();
+  }
 }
