@@ -20,7 +20,7 @@ const minify = process.env.BUILD_DEBUG !== "1";
  * rest of our code.
  */
 const lazy =
-  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze|check|queue)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
+  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|inspect|serve)[\\/](run|analyze|check|queue)\.ts|commands[\\/]config[\\/](?!command|options)|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 /** The page's browsers, as for its script below (lightningcss: major version << 16). */
 const pageTargets = { chrome: 120 << 16, firefox: 120 << 16, safari: 17 << 16 };
