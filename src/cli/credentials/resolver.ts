@@ -95,6 +95,11 @@ export class CredentialResolver {
     }
   }
 
+  /** The .env file as the user named it (`--dotenv`, relative as typed), for messages. */
+  private dotenvName(): string {
+    return this.flags.dotenv ?? ".env";
+  }
+
   /** The .env file's variables (never applied to the environment); dotenv loads on demand. */
   async dotenv(): Promise<Record<string, string>> {
     if (this.dotenvCache) return this.dotenvCache;
@@ -106,7 +111,7 @@ export class CredentialResolver {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (explicit !== undefined || code !== "ENOENT") {
-        throw usageError(`cannot read env file ${explicit ?? ".env"} (${code ?? "error"})`);
+        throw usageError(`cannot read env file ${this.dotenvName()} (${code ?? "error"})`);
       }
     }
     this.dotenvCache = text === "" ? {} : (await import("dotenv")).parse(text);
@@ -196,7 +201,11 @@ export class CredentialResolver {
       return { value, source: "flag", origin: "--webhook-secret-file" };
     }
     const env = await this.lookup(WEBHOOK_SECRET_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? WEBHOOK_SECRET_VAR : `${WEBHOOK_SECRET_VAR} in .env` };
+    if (env)
+      return {
+        ...env,
+        origin: env.source === "env" ? WEBHOOK_SECRET_VAR : `${WEBHOOK_SECRET_VAR} in ${this.dotenvName()}`,
+      };
     return this.profileValue("webhookSecret");
   }
 
@@ -276,7 +285,7 @@ export class CredentialResolver {
       return { value: this.flags.key, source: "flag", origin: "--key" };
     }
     const env = await this.lookup(KEY_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in .env` };
+    if (env) return { ...env, origin: env.source === "env" ? KEY_VAR : `${KEY_VAR} in ${this.dotenvName()}` };
     const profile = await this.profileValue("key");
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_KEY, source: "demo", origin: "--demo" } : null;
@@ -317,7 +326,7 @@ export class CredentialResolver {
       return { value: this.stdinSecret, source: "flag", origin: "--secret-stdin" };
     }
     const env = await this.lookup(SECRET_VAR);
-    if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in .env` };
+    if (env) return { ...env, origin: env.source === "env" ? SECRET_VAR : `${SECRET_VAR} in ${this.dotenvName()}` };
     const profile = await this.profileValue("secret", lenient);
     if (profile) return profile;
     return this.flags.demo ? { value: DEMO_SECRET, source: "demo", origin: "--demo" } : null;
