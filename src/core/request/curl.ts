@@ -1,4 +1,4 @@
-import { type ParsedRequest, type ParseOptions, requestError, splitTarget } from "./message.js";
+import { MAX_REQUEST_BYTES, type ParsedRequest, type ParseOptions, requestError, splitTarget } from "./message.js";
 import { shellWords } from "./shell-words.js";
 
 /** curl options that take a value and say nothing about the request's signed parts. */
@@ -82,7 +82,13 @@ export function parseCurl(text: string, options: ParseOptions): ParsedRequest {
         `the curl command reads its body from a file (${flag} ...@${path}): paste the request as raw HTTP, or put the body in the command`,
       );
     }
-    return Buffer.from(options.readFile(path));
+    const bytes = Buffer.from(options.readFile(path));
+    if (bytes.length > MAX_REQUEST_BYTES) {
+      throw requestError(
+        `${path}, the file the curl command sends, is larger than 1 MB: at most ${MAX_REQUEST_BYTES} bytes are read`,
+      );
+    }
+    return bytes;
   };
   const addData = (flag: string, v: string) => {
     if (flag === "--data-urlencode") {

@@ -32,7 +32,8 @@ export interface ParseOptions {
   trailingNewlineAdded?: boolean;
   /**
    * Reads a file a curl command names (`-d @file`, `--data-urlencode name@file`), as curl
-   * would from where it runs; without it such a command is refused.
+   * would from where it runs; without it such a command is refused. It should stop reading
+   * past `MAX_REQUEST_BYTES` (a file such as `/dev/zero` never ends); more is refused.
    */
   readFile?: (path: string) => Uint8Array;
 }
