@@ -136,5 +136,12 @@ export function examples<C extends CommandUnknownOpts>(command: C, lines: string
 export interface CommandDefinition {
   name: string;
   summary: string;
+  /**
+   * The build puts this command's work (what `define`'s action loads with `import()`) in the
+   * start-up file, beside the program, instead of a file of its own loaded when it runs: for
+   * the commands nearly every run is, where one file more costs more than the lines saved.
+   * Unset, a command's work is split out (see rolldown.config.ts).
+   */
+  startup?: true;
   define(command: NewCommand, ctx: CommandContext): void;
 }

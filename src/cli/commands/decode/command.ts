@@ -5,6 +5,7 @@ import { decodeOptions } from "./options.js";
 export const decode: CommandDefinition = {
   name: "decode",
   summary: "Show what a ticket or registration token contains. Checks nothing: use verify for that.",
+  startup: true,
   define(command, ctx) {
     const defined = decodeOptions(command);
     pastedInputHelp(defined);

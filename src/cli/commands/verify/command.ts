@@ -5,6 +5,7 @@ import { verifyOptions } from "./options.js";
 export const verify: CommandDefinition = {
   name: "verify",
   summary: "Check a ticket's format, application key, signature and times; explain a failure.",
+  startup: true,
   define(command, ctx) {
     const defined = verifyOptions(command, () => ctx.io.now());
     pastedInputHelp(defined);
