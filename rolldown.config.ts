@@ -1,7 +1,7 @@
 // `npm run build` (rolldown -c, then tsc for the library's declarations) writes dist/:
-// - cli.cjs, the command line, with our code in one shared file beside it; what only some
-//   runs need (batch mode, the prompts, the servers, dotenv, open) is imported on demand,
-//   each from a file of its own, and each module is in one file only;
+// - cli.cjs, the command line, with our start-up code in one shared file beside it; what
+//   only some runs need (most commands' work, batch mode, the prompts, the servers, dotenv,
+//   open) is imported on demand, from files of its own, and each module is in one file only;
 // - batch-worker.cjs and callback-worker.cjs, the worker threads of batch mode and of
 //   `callback listen`, each built on its own (below); bcrypt-worker.cjs, serve's;
 //   inspect/, the inspect page;
