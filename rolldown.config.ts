@@ -1,26 +1,82 @@
 // `npm run build` (rolldown -c, then tsc for the library's declarations) writes dist/:
-// - cli.cjs, the command line, with our code in one shared file beside it; what only some
-//   runs need (batch mode, the prompts, the servers, dotenv, open) is imported on demand,
-//   each from a file of its own, and each module is in one file only;
+// - cli.cjs, the command line, with our start-up code in one shared file beside it; what
+//   only some runs need (most commands' work, batch mode, the prompts, the servers, dotenv,
+//   open) is imported on demand, from files of its own, and each module is in one file only;
 // - batch-worker.cjs and callback-worker.cjs, the worker threads of batch mode and of
 //   `callback listen`, each built on its own (below); bcrypt-worker.cjs, serve's;
 //   inspect/, the inspect page;
 // - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
 import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Features, transform as transformCss } from "lightningcss";
-import { defineConfig, type Plugin } from "rolldown";
+import { type ChunkingContext, defineConfig, type Plugin } from "rolldown";
+import { COMMANDS } from "./src/cli/program.js";
 
 const minify = process.env.BUILD_DEBUG !== "1";
 /**
- * Outside the shared file: the entries, batch mode, the prompts' module (inquirer), and the
- * work of the commands that are not about one ticket (config, serve, inspect, request,
- * callback) with what only they use: each is loaded when its command runs. Callback's HTTP
- * client alone (node:http, node:https) would cost every command's start-up as much as the
- * rest of our code.
+ * What goes in the shared start-up file (`app-*.cjs`) is read from the module graph and the
+ * command registry (`COMMANDS` in src/cli/program.ts), not from a list of file names:
+ * - the program: what src/cli/main.ts imports, statically or with import(), except the
+ *   work of a command;
+ * - a command's work, what its definition (src/cli/commands/<name>/command.ts) loads with
+ *   import(), only when the registry marks the command `startup` (the one-ticket commands
+ *   nearly every run is: one file more costs them more than the lines it would save);
+ * each with what it imports statically. Every other command's work, and what any work loads
+ * with import() (batch mode, the prompts' inquirer, the servers), is left to rolldown's
+ * splitting: files of their own, loaded when used. A new command is split out with no
+ * change here (test/structure/chunks.test.ts builds one). Callback's HTTP client alone
+ * (node:http, node:https) would cost every command's start-up as much as our own code.
  */
-const lazy =
-  /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze|check|queue)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
+const ENTRY = resolve(import.meta.dirname, "src/cli/main.ts");
+const ours = (id: string) => /[\\/]src[\\/](core|cli)[\\/]/.test(id);
+/** The command a definition module defines, by its folder: `sign` for src/cli/commands/sign/command.ts. */
+const definedCommand = (id: string) => /[\\/]src[\\/]cli[\\/]commands[\\/]([^\\/]+)[\\/]command\.ts$/.exec(id)?.[1];
+const startupModules = new WeakMap<object, Set<string>>();
+function startupSet(ctx: ChunkingContext): Set<string> {
+  const known = startupModules.get(ctx);
+  if (known) return known;
+  const info = (id: string) => ctx.getModuleInfo(id);
+  const registry = new Map(COMMANDS.map((c) => [c.name, c]));
+  const lazyWork = new Set<string>();
+  const eagerWork = new Set<string>();
+  const defined = new Set<string>();
+  const seen = new Set<string>();
+  for (const pending = [ENTRY]; pending.length > 0; ) {
+    const id = pending.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    pending.push(...(info(id)?.importedIds ?? []), ...(info(id)?.dynamicallyImportedIds ?? []));
+    const name = definedCommand(id);
+    if (name === undefined) continue;
+    defined.add(name);
+    for (const work of info(id)?.dynamicallyImportedIds ?? []) {
+      (registry.get(name)?.startup ? eagerWork : lazyWork).add(work);
+    }
+  }
+  for (const name of registry.keys()) {
+    if (!defined.has(name)) throw new Error(`command '${name}' has no src/cli/commands/${name}/command.ts`);
+  }
+  // The program follows import() too, but not into a command's work; work follows static imports.
+  const found = new Set<string>();
+  const visit = (roots: Iterable<string>, followDynamic: boolean) => {
+    for (const pending = [...roots]; pending.length > 0; ) {
+      const id = pending.pop() as string;
+      if (found.has(id) || !ours(id)) continue;
+      found.add(id);
+      pending.push(...(info(id)?.importedIds ?? []));
+      if (!followDynamic) continue;
+      for (const next of info(id)?.dynamicallyImportedIds ?? []) {
+        if (!lazyWork.has(next) && !eagerWork.has(next)) pending.push(next);
+      }
+    }
+  };
+  visit([ENTRY], true);
+  visit(eagerWork, false);
+  found.delete(ENTRY);
+  startupModules.set(ctx, found);
+  return found;
+}
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 /** The page's browsers, as for its script below (lightningcss: major version << 16). */
 const pageTargets = { chrome: 120 << 16, firefox: 120 << 16, safari: 17 << 16 };
@@ -114,7 +170,7 @@ export default defineConfig([
       // Our own code and what it imports statically in one file: start-up pays per file
       // more than per line, and batch mode's Node built-ins cost as much as the rest.
       codeSplitting: {
-        groups: [{ name: "app", test: (id) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id) }],
+        groups: [{ name: (id, ctx) => (startupSet(ctx).has(id) ? "app" : null) }],
       },
     },
   },

@@ -80,7 +80,22 @@ function configure(command: CommandUnknownOpts, ctx: CommandContext, pending: Re
   }
 }
 
-const COMMANDS: CommandDefinition[] = [sign, decode, verify, config, serve, inspect, request, callback, completion];
+/**
+ * The command registry, in the order help lists them. The build reads it too
+ * (rolldown.config.ts): each command's work is split out of the start-up file unless its
+ * definition says `startup`.
+ */
+export const COMMANDS: CommandDefinition[] = [
+  sign,
+  decode,
+  verify,
+  config,
+  serve,
+  inspect,
+  request,
+  callback,
+  completion,
+];
 
 /**
  * The whole command line. Each command defines itself and its code loads when it runs;

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { EXIT_CODE_MEANINGS, ExitCode, type ExitCodeName } from "../../src/cli/terminal/exit.js";
 import { cleanEnv, requireBuild } from "../helpers/bin.js";
 
 describe("README", () => {
@@ -24,6 +25,21 @@ describe("README", () => {
     const r = spawnSync("bash", ["-c", `set -o pipefail; ${command}`], { env: cleanEnv({}), encoding: "utf8" });
     expect(r.stdout).toMatch(/^✓ valid ticket\n/);
     expect(r.status).toBe(0);
+  });
+
+  it("lists every exit code with the meaning src/cli/terminal/exit.ts gives it, in code order", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section =
+      /## Output and exit codes[\s\S]*?\| code \| meaning \|\n\|---\|---\|\n((?:\|.*\|\n)+)/.exec(readme)?.[1] ?? "";
+    const rows = section
+      .trim()
+      .split("\n")
+      .map((line) => /^\| (\d+) \| (.*) \|$/.exec(line)?.slice(1));
+    const expected = (Object.keys(ExitCode) as ExitCodeName[])
+      .map((name) => [String(ExitCode[name]), EXIT_CODE_MEANINGS[name]])
+      .sort(([a], [b]) => Number(a) - Number(b));
+    expect(rows).toEqual(expected);
+    expect(rows.length).toBe(11);
   });
 
   it("never runs the command as `node bin/...`, where Node 20 to 24 take --env-file for themselves", () => {

@@ -2,7 +2,7 @@ import type { Command, CommandUnknownOpts, OptionValues } from "@commander-js/ex
 import { envFileRefused, secretRefused } from "../credentials/resolver.js";
 import { Option } from "../terminal/commander.js";
 import type { CommandContext } from "../terminal/context.js";
-import { usageError } from "../terminal/exit.js";
+import { type ExitCodeTable, exitCodeRows, usageError } from "../terminal/exit.js";
 
 /**
  * `--secret`: never shown, never suggested, refused as soon as it is read (with a value)
@@ -107,9 +107,9 @@ What was removed to get at it is said in a note; damage inside it is diagnosed.`
   );
 }
 
-/** The exit codes a command can end with, for its help (after its examples). */
-export function exitCodesHelp<C extends CommandUnknownOpts>(command: C, codes: [number, string][]): C {
-  const lines = codes.map(([code, meaning]) => `  ${String(code).padEnd(4)}${meaning}`);
+/** The exit codes a command can end with, by name, for its help (after its examples), in code order. */
+export function exitCodesHelp<C extends CommandUnknownOpts>(command: C, table: ExitCodeTable): C {
+  const lines = exitCodeRows(table).map(([code, meaning]) => `  ${String(code).padEnd(4)}${meaning}`);
   return command.addHelpText("after", `Exit codes:\n${lines.join("\n")}\n`);
 }
 
@@ -136,5 +136,12 @@ export function examples<C extends CommandUnknownOpts>(command: C, lines: string
 export interface CommandDefinition {
   name: string;
   summary: string;
+  /**
+   * The build puts this command's work (what `define`'s action loads with `import()`) in the
+   * start-up file, beside the program, instead of a file of its own loaded when it runs: for
+   * the commands nearly every run is, where one file more costs more than the lines saved.
+   * Unset, a command's work is split out (see rolldown.config.ts).
+   */
+  startup?: true;
   define(command: NewCommand, ctx: CommandContext): void;
 }

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { findJsonError } from "../../core/json-error.js";
 import { ExitCode, ExitError } from "../terminal/exit.js";
 
@@ -93,7 +93,10 @@ export function checkConfigShape(path: string, data: unknown): ConfigFile {
 
 export interface LoadedConfig {
   config: ConfigFile;
-  /** Set when the file is readable by group or others. */
+  /**
+   * Set when the file is readable by group or others, or its folder writable by them: the
+   * warnings, each with its fix, in one line.
+   */
   permissionWarning: string | null;
 }
 
@@ -102,17 +105,48 @@ export function permissionWarning(path: string, mode: number): string | null {
   return `config file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); fix it with: chmod 600 ${path}`;
 }
 
-/** Parses config text; a corrupt file is an error naming the file and the position. */
+/**
+ * Set when group or others can write the folder: they could replace the config file (and
+ * its secrets) with their own. A sticky folder (such as /tmp) lets nobody replace another
+ * user's file, so it is not warned about.
+ */
+export function folderWarning(folder: string, mode: number): string | null {
+  if (process.platform === "win32" || (mode & 0o022) === 0 || (mode & 0o1000) !== 0) return null;
+  return `config folder ${folder} can be written by other users (mode ${(mode & 0o777).toString(8)}): they could replace the config file; fix it with: chmod 700 ${folder}`;
+}
+
+/** The folders whose permissions guard the file: its own, and its target's when it is a link. */
+function folderWarnings(path: string): string[] {
+  const folders = new Set([dirname(path)]);
+  try {
+    folders.add(dirname(realpathSync(path)));
+  } catch {
+    // read a moment ago; gone now: its own folder is what there is to check
+  }
+  const warnings: string[] = [];
+  for (const folder of folders) {
+    try {
+      const warning = folderWarning(folder, statSync(folder).mode);
+      if (warning) warnings.push(warning);
+    } catch {
+      // a folder that cannot be looked at is no warning; reading the file already worked
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Parses config text; a corrupt file is an error naming the file and the position, and
+ * nothing of the text: next to the mistake may be a secret (JSON.parse's own message, and
+ * a description of what was found there, would quote it).
+ */
 export function parseConfig(path: string, text: string): ConfigFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     const where = findJsonError(text);
-    throw configError(
-      path,
-      where ? `not valid JSON at line ${where.line}, column ${where.column}: ${where.message}` : "not valid JSON",
-    );
+    throw configError(path, where ? `not valid JSON at line ${where.line}, column ${where.column}` : "not valid JSON");
   }
   return checkConfigShape(path, data);
 }
@@ -129,5 +163,7 @@ export function readConfig(path: string): LoadedConfig | null {
     if (code === "ENOENT") return null;
     throw configError(path, `cannot be read (${code ?? "error"})`);
   }
-  return { config: parseConfig(path, text), permissionWarning: permissionWarning(path, mode) };
+  const config = parseConfig(path, text);
+  const warnings = [permissionWarning(path, mode), ...folderWarnings(path)].filter((w) => w !== null);
+  return { config, permissionWarning: warnings.length > 0 ? warnings.join("; ") : null };
 }

@@ -1,6 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
 import { ExitCode, ExitError } from "../terminal/exit.js";
 import { type ConfigFile, noProfiles, readConfig } from "./config-file.js";
 
@@ -60,27 +72,60 @@ function writeAtomically(path: string, text: string): void {
 }
 
 /**
+ * The file to write: the path itself, or, when it is a symbolic link (a config kept in a
+ * dotfiles folder), the file it points to, so that the link stays and no copy of a secret
+ * is left behind in the old target. A link to a file that does not exist is refused.
+ */
+function writeTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return path;
+    throw new ExitError(ExitCode.usage, `cannot read config file ${path} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    let target: string;
+    try {
+      target = resolve(dirname(path), readlinkSync(path));
+    } catch {
+      target = "a file";
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ExitError(
+      ExitCode.usage,
+      code === "ENOENT"
+        ? `config file ${path} is a symbolic link to ${target}, which does not exist: create it, or remove the link`
+        : `cannot follow config file ${path}, a symbolic link to ${target} (${code ?? "error"})`,
+    );
+  }
+}
+
+/**
  * Reads, changes and writes the config file under a lock. A corrupt file is reported
- * and left as it is; the new file is written atomically with mode 0600 in a 0700 folder.
+ * and left as it is; the new file is written atomically with mode 0600 in a 0700 folder
+ * (through a symbolic link: in its target's folder, the link kept).
  * `change` may do more (store a secret in the keychain) and register how to undo it with
  * `onFailure`: the undo runs, still under the lock, when the change or the write fails.
  */
 export async function updateConfig<T>(
-  path: string,
+  named: string,
   change: (config: ConfigFile, onFailure: (undo: () => Promise<void>) => void) => T | Promise<T>,
 ): Promise<T> {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(named), { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ExitError(
       ExitCode.usage,
-      `cannot create the folder of ${path} (${(error as NodeJS.ErrnoException).code})`,
+      `cannot create the folder of ${named} (${(error as NodeJS.ErrnoException).code})`,
     );
   }
+  const path = writeTarget(named);
   const unlock = await lock(path);
   const undo: (() => Promise<void>)[] = [];
   try {
-    const loaded = readConfig(path);
+    const loaded = readConfig(named);
     const config: ConfigFile = loaded?.config ?? { profiles: noProfiles() };
     const result = await change(config, (step) => undo.push(step));
     const { defaultProfile, profiles, ...rest } = config;
@@ -90,7 +135,7 @@ export async function updateConfig<T>(
     } catch (error) {
       throw new ExitError(
         ExitCode.usage,
-        `cannot write config file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was changed`,
+        `cannot write config file ${named} (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was changed`,
       );
     }
     return result;

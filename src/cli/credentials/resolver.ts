@@ -116,7 +116,7 @@ export class CredentialResolver {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (explicit !== undefined || code !== "ENOENT") {
-        throw usageError(`cannot read env file ${explicit ?? ".env"} (${code ?? "error"})`);
+        throw usageError(`cannot read env file ${this.dotenvName()} (${code ?? "error"})`);
       }
     }
     const parsed = text === "" ? {} : (await import("dotenv")).parse(text);

@@ -376,6 +376,26 @@ describe("config show", () => {
     }
   });
 
+  it("names the file given by --dotenv, as it was typed, for each value read from it", async () => {
+    const { dir } = setup();
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "envs"));
+    writeFileSync(
+      join(dir, "envs", "staging.env"),
+      `SINCH_APPLICATION_KEY=k-staging\nSINCH_APPLICATION_SECRET=${OTHER_SECRET}\nSINCH_WEBHOOK_SECRET=hook\n`,
+    );
+    const env = { SINCH_TICKET_CONFIG: join(dir, "none.json") };
+    const out = await show(["--dotenv", "envs/staging.env"], env, dir);
+    expect(out.applicationKey).toMatchObject({ source: "dotenv", origin: "SINCH_APPLICATION_KEY in envs/staging.env" });
+    expect(out.applicationSecret).toMatchObject({
+      source: "dotenv",
+      origin: "SINCH_APPLICATION_SECRET in envs/staging.env",
+    });
+    expect(out.webhookSecret).toMatchObject({ source: "dotenv", origin: "SINCH_WEBHOOK_SECRET in envs/staging.env" });
+    const human = await runCli(["config", "show", "--dotenv", "envs/staging.env"], { env, cwd: dir });
+    expect(human.stdout).toContain("(dotenv: SINCH_APPLICATION_KEY in envs/staging.env)");
+  });
+
   it("says what is missing and never prints a secret", async () => {
     const { path, env } = setup();
     const empty = JSON.parse((await runCli(["config", "show", "--json"], { env })).stdout);

@@ -215,6 +215,54 @@ describe("request verify", () => {
     }
   });
 
+  it("refuses a file a curl command sends when it is larger than 1 MB (exit 2, naming it), a 2 MB file or /dev/zero", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "st-req-"));
+    writeFileSync(join(dir, "big.bin"), Buffer.alloc(2 * 1024 * 1024, 0x61));
+    writeFileSync(join(dir, "half.bin"), Buffer.alloc(600 * 1024, 0x61));
+    const auth = "-H 'x-timestamp: 2026-11-28T12:00:00Z' -H 'Authorization: Application k:c2ln'";
+    for (const [data, file] of [
+      ["-d @big.bin", "big.bin"],
+      ["--data-binary @big.bin", "big.bin"],
+      ["--data-urlencode name@big.bin", "big.bin"],
+      ["--data-binary @/dev/zero", "/dev/zero"],
+      ["-d @/dev/zero", "/dev/zero"],
+    ] as const) {
+      const r = await runCli(["request", "verify", `curl ${auth} ${data} https://x.example/y`], { env, cwd: dir });
+      expect(r.code, data).toBe(2);
+      expect(r.stdout, data).toBe("");
+      expect(r.stderr, data).toBe(
+        `error: ${file}, the file the curl command sends, is larger than 1 MB: at most 1048576 bytes are read\n`,
+      );
+    }
+    // Two files under the limit each, over it together: the request is over 1 MB.
+    const two = await runCli(
+      ["request", "verify", `curl ${auth} --data-binary @half.bin --data-binary @half.bin https://x.example/y`],
+      { env, cwd: dir },
+    );
+    expect(two.code).toBe(2);
+    expect(two.stderr).toBe(
+      "error: half.bin, the file the curl command sends, is larger than 1 MB with the files before it: at most 1048576 bytes are read\n",
+    );
+  }, 60_000);
+
+  it("refuses a --body-file larger than 1 MB, one that never ends (/dev/zero) or a directory (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "st-req-"));
+    writeFileSync(join(dir, "big.bin"), Buffer.alloc(2 * 1024 * 1024, 0x61));
+    for (const [file, problem] of [
+      ["big.bin", "is larger than 1 MB: at most 1048576 bytes are read"],
+      ["/dev/zero", "is larger than 1 MB: at most 1048576 bytes are read"],
+      [".", "is a directory"],
+    ] as const) {
+      const r = await runCli(["request", "sign", "post", "https://x.example/y", "--body-file", file], {
+        env,
+        cwd: dir,
+      });
+      expect(r.code, file).toBe(2);
+      expect(r.stdout, file).toBe("");
+      expect(r.stderr, file).toBe(`error: --body-file ${file} ${problem}\n`);
+    }
+  }, 60_000);
+
   it("refuses a request larger than 1 MB (exit 2), and an empty standard input", async () => {
     const big = `POST /x HTTP/1.1\nContent-Type: text/plain\n\n${"a".repeat(1024 * 1024)}`;
     const r = await runCli(["request", "verify"], { env, stdin: big });

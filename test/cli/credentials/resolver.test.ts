@@ -130,9 +130,7 @@ describe("credentials", () => {
     const column = text.indexOf(",}") + 2;
     const r = await runCli(["sign", "a"], { env: { SINCH_TICKET_CONFIG: path } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `error: config file ${path}: not valid JSON at line 1, column ${column}: expected a property name in double quotes, found '}'\n`,
-    );
+    expect(r.stderr).toBe(`error: config file ${path}: not valid JSON at line 1, column ${column}\n`);
   });
 
   it("warns when the config file is readable by others", async () => {

@@ -1,7 +1,14 @@
 /** Reading pasted requests: raw HTTP as logged or copied, and curl commands as browsers and people write them. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { headerValue, InvalidInputError, parseRequest, shellWords, verifyRequest } from "../../../src/index.js";
+import {
+  headerValue,
+  InvalidInputError,
+  MAX_REQUEST_BYTES,
+  parseRequest,
+  shellWords,
+  verifyRequest,
+} from "../../../src/index.js";
 
 describe("raw HTTP", () => {
   it("reads the request line, headers and the body's exact bytes; CRLF or LF", () => {
@@ -75,6 +82,20 @@ describe("curl commands", () => {
     }
     expect(() => parseRequest("curl -H 'unclosed http://h")).toThrow(/unclosed ' quote/);
     expect(() => parseRequest("curl -X POST")).toThrow(/no URL/);
+  });
+
+  it("refuses a file from the reader larger than MAX_REQUEST_BYTES, naming it", () => {
+    const reader = (size: number) => () => new Uint8Array(size);
+    for (const data of ["-d @f.bin", "--data-binary @f.bin", "--data-urlencode n@f.bin"]) {
+      const command = `curl ${data} https://x.example/y`;
+      expect(() => parseRequest(command, { readFile: reader(MAX_REQUEST_BYTES + 1) }), data).toThrow(
+        new InvalidInputError(
+          "invalid_option",
+          `f.bin, the file the curl command sends, is larger than 1 MB: at most ${MAX_REQUEST_BYTES} bytes are read`,
+        ),
+      );
+      expect(parseRequest(command, { readFile: reader(MAX_REQUEST_BYTES) }).body.length, data).toBeGreaterThan(0);
+    }
   });
 
   it("--data-urlencode in each of curl's forms, joined with & to the other data", () => {

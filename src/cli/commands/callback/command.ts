@@ -25,11 +25,11 @@ export const callback: CommandDefinition = {
       "callback send conversation-message --url https://example.ngrok.app/webhook --webhook-secret-file secret.txt",
       "callback send verification-result --url http://localhost:3000/verification --print",
     ]);
-    exitCodesHelp(send, [
-      [0, "the receiver answered 2xx"],
-      [2, "usage or configuration error (a missing secret, an unreadable --body-file)"],
-      [9, "the receiver answered with another status, or could not be reached"],
-    ]);
+    exitCodesHelp(send, {
+      ok: "the receiver answered 2xx",
+      usage: "usage or configuration error (a missing secret, an unreadable --body-file)",
+      callbackFailed: "the receiver answered with another status, or could not be reached",
+    });
     send.action((event, flags) => run((r) => r.callbackSend(event, flags, ctx)));
 
     const listen = listenCommand();

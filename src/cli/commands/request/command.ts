@@ -1,3 +1,4 @@
+import { verdictExitCodes } from "../../terminal/exit.js";
 import { type CommandDefinition, examples, exitCodesHelp } from "../options.js";
 import { signCommand, verifyCommand } from "./options.js";
 
@@ -45,15 +46,17 @@ export const request: CommandDefinition = {
       'request verify --json "$(pbpaste)"',
       "request verify --ignore-time - < ace.http",
     ]);
-    exitCodesHelp(verify, [
-      [0, "valid"],
-      [2, "usage or configuration error (no secret for the scheme, a request larger than 1 MB)"],
-      [3, "bad signature"],
-      [4, "signed too long ago (beyond --max-skew)"],
-      [5, "signed in the future (beyond --max-skew)"],
-      [6, "malformed: no signature header, or one that cannot be read"],
-      [7, "application key mismatch"],
-    ]);
+    exitCodesHelp(verify, {
+      ...verdictExitCodes({
+        valid: "valid",
+        bad_signature: "bad signature",
+        expired: "signed too long ago (beyond --max-skew)",
+        not_yet_valid: "signed in the future (beyond --max-skew)",
+        malformed: "malformed: no signature header, or one that cannot be read",
+        key_mismatch: "application key mismatch",
+      }),
+      usage: "usage or configuration error (no secret for the scheme, a request larger than 1 MB)",
+    });
     verify.action((text, flags) => run((r) => r.requestVerify(text, flags, ctx)));
 
     command.addCommand(sign).addCommand(verify);

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
 import { signApplicationRequest } from "../../../core/request/application.js";
@@ -7,7 +6,7 @@ import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../co
 import { malformedRequest, type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
 import { CredentialResolver, missingSecret, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
-import { readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
+import { readAtMost, readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
@@ -198,14 +197,24 @@ function readParsed(
   cwd: string,
 ): { request: ParsedRequest } | { malformed: RequestVerifyResult } {
   // A file a curl command names is read from where curl would read it: the current directory.
+  // Its bytes count towards the request's 1 MB, with those of the files named before it.
+  let used = 0;
   const readFile = (path: string): Buffer => {
+    let read: { bytes: Buffer; over: boolean };
     try {
-      return readFileSync(resolve(cwd, path));
+      read = readAtMost(resolve(cwd, path), MAX_REQUEST_BYTES - used);
     } catch (error) {
       throw usageError(
         `cannot read ${path}, the file the curl command sends (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       );
     }
+    if (read.over) {
+      throw usageError(
+        `${path}, the file the curl command sends, is larger than 1 MB${used > 0 ? " with the files before it" : ""}: at most ${MAX_REQUEST_BYTES} bytes are read`,
+      );
+    }
+    used += read.bytes.length;
+    return read.bytes;
   };
   try {
     return { request: parseRequest(bytes, { trailingNewlineAdded: piped, readFile }) };

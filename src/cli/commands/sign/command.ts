@@ -5,6 +5,7 @@ import { signOptions } from "./options.js";
 export const sign: CommandDefinition = {
   name: "sign",
   summary: "Sign a user ticket (or, with --format jwt, a registration token) for an endpoint.",
+  startup: true,
   define(command, ctx) {
     const defined = signOptions(command, () => ctx.io.now());
     examples(defined, [
