@@ -5,6 +5,8 @@ import { homedir } from "node:os";
 export interface OutStream {
   write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
+  /** The file descriptor behind the stream, when there is one (1 or 2). */
+  fd?: number;
   /** The underlying Node stream, for code that needs a real one (prompts). */
   stream?(): NodeJS.WritableStream;
   // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
@@ -34,6 +36,8 @@ export interface Io {
   colorLevels?: { stdout?: ColorLevel; stderr?: ColorLevel };
   /** Overrides the terminal prompts (tests). */
   prompter?: Prompter;
+  /** How long a GitHub Actions mask gets before its value is printed (tests shorten it). */
+  maskSettleMs?: number;
 }
 
 /** The questions commands ask; the terminal implementation is loaded only when asked. */
@@ -86,6 +90,7 @@ function directOutput(fd: 1 | 2): OutStream {
       }
       return tty;
     },
+    fd,
     stream: real,
     on: (event, listener) => real().on(event, listener),
     once: (event, listener) => real().once(event, listener),
