@@ -82,7 +82,10 @@ export class Masker {
     let text = "";
     for (const value of values) if (value !== "") text += `::add-mask::${escapeData(value)}\n`;
     if (text === "") return;
-    this.io.stderr.write(text);
+    const { stderr } = this.io;
+    // Written at once to the descriptor; when the pipe was full and Node's stream took the
+    // rest, its 'drain' says it has gone out.
+    if (stderr.write(text) === false && stderr.once) await new Promise((done) => stderr.once?.("drain", done));
     if (this.settleMs > 0) await sleep(this.settleMs);
   }
 }

@@ -66,12 +66,15 @@ function directOutput(fd: 1 | 2): OutStream {
     write(chunk: string | Uint8Array) {
       if (stream) return stream.write(chunk);
       if (closed) return true;
+      // A descriptor another process made non-blocking takes part of a write and says how
+      // much; the rest is written again, or given to the stream when the pipe is full.
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      let written = 0;
       try {
-        if (typeof chunk === "string") writeSync(fd, chunk);
-        else writeSync(fd, chunk);
+        while (written < bytes.byteLength) written += writeSync(fd, bytes, written);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "EAGAIN") return real().write(chunk);
+        if (code === "EAGAIN") return real().write(bytes.subarray(written));
         if (code === "EPIPE") closed = true;
         else throw error;
       }
