@@ -7,6 +7,7 @@ import { run } from "../../../src/cli/program.js";
 import { GithubOutput, Masker, reachesLog } from "../../../src/cli/terminal/github.js";
 import type { Io } from "../../../src/cli/terminal/io.js";
 import { KEY, SECRET } from "../../helpers/constants.js";
+import { readGithubOutputs } from "../../helpers/github.js";
 
 /** One write, in the order the streams saw them. */
 type Event = [stream: "out" | "err", text: string];
@@ -178,23 +179,6 @@ describe("reachesLog: where a value printed can reach the job log", () => {
 describe("--github-output", () => {
   const dir = mkdtempSync(join(tmpdir(), "st-gha-out-"));
 
-  /** The outputs a runner reads from the file: `name<<delimiter` blocks. */
-  function readOutputs(file: string): Record<string, string> {
-    const lines = readFileSync(file, "utf8").split("\n");
-    const outputs: Record<string, string> = {};
-    for (let i = 0; i < lines.length; i++) {
-      const m = /^([^<]+)<<(.+)$/.exec(lines[i] as string);
-      if (!m) continue;
-      const value: string[] = [];
-      for (i++; lines[i] !== m[2]; i++) {
-        if (i >= lines.length) throw new Error(`no closing delimiter for ${m[1]}`);
-        value.push(lines[i] as string);
-      }
-      outputs[m[1] as string] = value.join("\n");
-    }
-    return outputs;
-  }
-
   it("appends the ticket as a step output with a random delimiter", async () => {
     const file = join(dir, "sign.txt");
     writeFileSync(file, "earlier=1\n");
@@ -203,7 +187,7 @@ describe("--github-output", () => {
     const ticket = io.events.find(([s]) => s === "out")?.[1].trim() as string;
     const text = readFileSync(file, "utf8");
     expect(text.startsWith("earlier=1\nticket<<ghadelimiter_")).toBe(true);
-    expect(readOutputs(file)).toEqual({ ticket });
+    expect(readGithubOutputs(file)).toEqual({ ticket });
   });
 
   it("writes a whole batch, header included, as one output", async () => {
@@ -216,7 +200,7 @@ describe("--github-output", () => {
       .map(([, t]) => t)
       .join("");
     expect(stdout.split("\n")[0]).toBe("userId,token");
-    expect(readOutputs(file)).toEqual({ result: stdout.replace(/\n$/, "") });
+    expect(readGithubOutputs(file)).toEqual({ result: stdout.replace(/\n$/, "") });
   });
 
   it("writes request sign's two header lines", async () => {
@@ -227,8 +211,8 @@ describe("--github-output", () => {
       .filter(([s]) => s === "out")
       .map(([, t]) => t)
       .join("");
-    expect(readOutputs(file).headers).toBe(stdout.replace(/\n$/, ""));
-    expect(readOutputs(file).headers?.split("\n")).toHaveLength(2);
+    expect(readGithubOutputs(file).headers).toBe(stdout.replace(/\n$/, ""));
+    expect(readGithubOutputs(file).headers?.split("\n")).toHaveLength(2);
   });
 
   it.each([
