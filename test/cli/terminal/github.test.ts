@@ -187,7 +187,7 @@ describe("--github-output", () => {
     const ticket = io.events.find(([s]) => s === "out")?.[1].trim() as string;
     const text = readFileSync(file, "utf8");
     expect(text.startsWith("earlier=1\nticket<<ghadelimiter_")).toBe(true);
-    expect(readGithubOutputs(file)).toEqual({ ticket });
+    expect(readGithubOutputs(file)).toEqual({ earlier: "1", ticket });
   });
 
   it("writes a whole batch, header included, as one output", async () => {
