@@ -9,7 +9,10 @@ export function replayCommand() {
         .description("Check a captured callback, sign it again as Sinch would now, and send it to a URL.")
         .argument("<file|->", "the captured callback: raw HTTP or a curl command (- for standard input)")
         .option("--url <url>", "where to send it: scheme, host and port (the captured path is kept)")
-        .option("--print", "print the request signed again as raw HTTP instead of sending it (Host: --url's, else localhost)")
+        .option(
+          "--print",
+          "print the request signed again as raw HTTP instead of sending it (Host: --url's, else localhost)",
+        )
         .option("--json", "print one JSON object with the verdict on the capture and the receiver's answer"),
     ),
   );
