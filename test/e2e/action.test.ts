@@ -162,6 +162,7 @@ describe("action.yml", () => {
     expect(Object.keys(action.inputs).sort()).toEqual(["args", "node-version"]);
     expect(action.outputs.result?.value).toMatch(/^\$\{\{ steps\.run\.outputs\.result \}\}$/);
     const setup = action.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(setup?.with?.["node-version"]).toBe("${{ inputs.node-version }}");
     for (const step of action.runs.steps.filter((s) => s.run !== undefined)) {
       // An expression in a script is pasted into bash's source before it runs.
