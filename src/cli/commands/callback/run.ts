@@ -131,9 +131,13 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
   }
   reportConfigWarnings(ctx, credentials);
   const now = io.now();
-  const sample = () =>
-    sampleBody(event, { applicationKey: key?.value ?? "YOUR_APPLICATION_KEY", now, id: randomUUID() });
-  const body = flags.bodyFile !== undefined ? await readBodyFile(flags.bodyFile, io) : withFields(sample(), sets);
+  const body =
+    flags.bodyFile !== undefined
+      ? await readBodyFile(flags.bodyFile, io)
+      : withFields(
+          sampleBody(event, { applicationKey: key?.value ?? "YOUR_APPLICATION_KEY", now, id: randomUUID() }),
+          sets,
+        );
   const signed = signCallback({
     event,
     target: `${url.pathname}${url.search}`,

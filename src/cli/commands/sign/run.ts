@@ -6,7 +6,7 @@ import { createTicket } from "../../../core/ticket/sign.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { CredentialResolver, missingKey, missingSecret } from "../../credentials/resolver.js";
-import { type CommandContext, printJson } from "../../terminal/context.js";
+import type { CommandContext } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
 import { type GithubOutput, githubOutputFor, Masker } from "../../terminal/github.js";
 import { readAllBytes, stripOneNewline } from "../../terminal/io.js";
@@ -150,9 +150,9 @@ async function printSigned(
   json: object,
 ): Promise<number> {
   await new Masker(ctx.io, { output: output !== null }).mask([bare]);
+  // The same text for stdout and the step output: --json's document, or the bare value.
   const text = flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${bare}\n`;
-  if (flags.json) printJson(ctx, json);
-  else ctx.ui.print(bare);
+  ctx.io.stdout.write(text);
   output?.writeValue(text);
   return 0;
 }
