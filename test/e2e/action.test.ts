@@ -209,6 +209,15 @@ describe("action.yml", () => {
     maskedFirst(r.last.events, [token]);
   });
 
+  it("sets request sign's two header lines as result, the signature masked first", async () => {
+    const r = await runAction({ args: "request sign POST https://calling.api.sinch.com/calling/v1/callouts" });
+    expect(r.last.code, r.last.stderr).toBe(0);
+    expect(r.outputs.result).toBe(r.last.stdout.trimEnd());
+    const signature = /^Authorization: Application [^:]+:(\S+)$/m.exec(r.last.stdout)?.[1] as string;
+    expect(signature).toHaveLength(44);
+    maskedFirst(r.last.events, [signature]);
+  });
+
   it("runs other commands without --github-output (result is empty)", async () => {
     const r = await runAction({ args: "decode --json eyJhIjoxfQ==:c2ln" });
     expect(r.outputs.result).toBe("");
