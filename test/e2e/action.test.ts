@@ -218,6 +218,12 @@ describe("action.yml", () => {
     maskedFirst(r.last.events, [signature]);
   });
 
+  it("hands --env-file in args to sinch-ticket, not to Node", async () => {
+    const r = await runAction({ args: "sign alice --env-file missing.env" });
+    expect(r.last.code).toBe(2);
+    expect(r.last.stderr).toMatch(/^error: --env-file is not accepted/m);
+  });
+
   it("runs other commands without --github-output (result is empty)", async () => {
     const r = await runAction({ args: "decode --json eyJhIjoxfQ==:c2ln" });
     expect(r.outputs.result).toBe("");
