@@ -5,8 +5,8 @@
 // load run, default 10), --load-rounds N (baseline and ours in turn: the plain server and
 // `serve --any-user`, the plain forwarder and `callback listen`; default 3), --page-runs N
 // (loads of each page, default 15),
-// --memory-runs N (default 5), --only startup,batch,memory,load,page,scan,callback (some
-// sections).
+// --memory-runs N (default 5), --only startup,batch,jwt,memory,load,page,scan,callback
+// (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -277,6 +277,52 @@ if (section("batch")) {
     "plain loop",
     speed,
   );
+}
+
+if (section("jwt")) {
+  // 2b. Registration tokens in bulk against a plain loop doing the same signing. Tokens
+  // carry random nonces, so the outputs are compared by their user ids and line count.
+  console.error("jwt batch ...");
+  const NOW = "2026-01-01T00:00:00Z";
+  const plainToken = [join(root, "bench", "plain-token.mjs"), endpoints, env.SINCH_APPLICATION_KEY, NOW];
+  const ourToken = [cli, "sign", "--format", "jwt", "--batch", endpoints, "--now", NOW];
+  const users = (args, extraEnv) =>
+    run(process.execPath, args, { stdout: "pipe", extraEnv })
+      .stdout.toString()
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l).userId)
+      .join("\n");
+  const expected = users(plainToken);
+  if (users(ourToken) !== expected || users(ourToken, { SINCH_TICKET_WORKERS: "0" }) !== expected) identical = false;
+  const [tPlainToken, tToken, tTokenOne] = interleaved(
+    [
+      () => run(process.execPath, plainToken).ms,
+      () => run(process.execPath, ourToken).ms,
+      () => run(process.execPath, ourToken, { extraEnv: { SINCH_TICKET_WORKERS: "0" } }).ms,
+    ],
+    RUNS,
+  );
+  const speed = (o, b) =>
+    `${(b / o).toFixed(2)}x the plain loop's throughput (limit 0.9x; ${Math.round((LINES / o) * 1000).toLocaleString("en")} tokens/s)`;
+  ratioRow(
+    `batch: \`sign --format jwt --batch\`, ${LINES.toLocaleString("en")} lines`,
+    tToken,
+    tPlainToken,
+    "plain loop",
+    speed,
+  );
+  ratioRow(
+    "batch: `sign --format jwt --batch`, one thread (SINCH_TICKET_WORKERS=0)",
+    tTokenOne,
+    tPlainToken,
+    "plain loop",
+    speed,
+  );
+  if (tPlainToken / tToken < 0.9) {
+    console.error("sign --format jwt --batch is under 0.9x the plain loop's throughput");
+    process.exitCode = 1;
+  }
 }
 
 if (section("memory")) {

@@ -23,6 +23,7 @@ export const HELP_TOPICS = [
   ["callback"],
   ["callback", "send"],
   ["callback", "listen"],
+  ["callback", "replay"],
   ["completion"],
 ];
 

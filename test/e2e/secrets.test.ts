@@ -69,6 +69,7 @@ const commands: string[][] = [
   ["sign", "-t", "email", "not-an-email"],
   ["sign", "--created", "bogus", "alice"],
   ["sign", "--count", "3", "--endpoint-template", "u{n}"],
+  ["sign", "--format", "jwt", "--count", "3", "--endpoint-template", "u{n}", "--output-format", "csv"],
   ["verify", ticket],
   ["verify", "--json", ticket],
   ["verify", "--json", badTicket],

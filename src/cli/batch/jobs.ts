@@ -12,6 +12,7 @@ import { describeAmbiguity, readInput } from "../../core/read.js";
 import { TicketSigner } from "../../core/ticket/batch-signer.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import type { PreciseTime } from "../../core/time.js";
+import { TokenSigner } from "../../core/token/batch-signer.js";
 import { batchLine } from "../views/batch-line.js";
 import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
@@ -22,6 +23,8 @@ export interface ChunkResult {
   errors: string[];
   /** Per outcome: "signed"/"failed" for sign, verification codes for verify. */
   counts: Record<string, number>;
+  /** The secret values in `out` (tickets, tokens), when the job was asked to list them. */
+  secrets?: string[];
 }
 
 export type InputKind =
@@ -45,7 +48,7 @@ export function detectKind(first: { number: number; text: string }): InputKind {
 }
 
 /**
- * A CSV header naming a `userTicket` column (what `sign --output-format csv` prints)
+ * A CSV header naming a `userTicket` or `token` column (what `sign --output-format csv` prints)
  * starts CSV input for verify: that line is skipped and each row's ticket is read from
  * that column. Anything else is one ticket per line.
  */
@@ -53,7 +56,8 @@ export function detectTicketColumn(first: { number: number; text: string }): { h
   if (first.text.trimStart().startsWith("{")) return null;
   const header = parseCsvLine(first.text);
   if (!Array.isArray(header) || header.length < 2) return null;
-  const column = header.findIndex((h) => h.trim().toLowerCase() === "userticket");
+  // `userTicket` from `sign --batch`, `token` from `sign --format jwt --batch`.
+  const column = header.findIndex((h) => ["userticket", "token"].includes(h.trim().toLowerCase()));
   return column === -1 ? null : { header: first.number, column };
 }
 
@@ -101,6 +105,35 @@ export interface SignJobOptions {
   type: string;
   kind: InputKind;
   outputFormat: "ndjson" | "csv";
+  /** List each ticket in the result's `secrets` (for masking in GitHub Actions). */
+  listSecrets?: boolean;
+}
+
+export type UserInputKind = { kind: "ndjson" } | { kind: "csv"; header: number; userId: number } | { kind: "plain" };
+
+/** Registration tokens: `{` is NDJSON, a CSV header naming `userId` is CSV, else one user id per line. */
+export function detectUserKind(first: { number: number; text: string }): UserInputKind {
+  if (first.text.trimStart().startsWith("{")) return { kind: "ndjson" };
+  const header = parseCsvLine(first.text);
+  if (Array.isArray(header)) {
+    const userId = header.findIndex((h) => h.trim().toLowerCase() === "userid");
+    if (userId !== -1) return { kind: "csv", header: first.number, userId };
+  }
+  return { kind: "plain" };
+}
+
+export interface TokenJobOptions {
+  job: "token";
+  applicationKey: string;
+  applicationSecret: string;
+  /** The `iat` of every token, in milliseconds. */
+  now: number;
+  ttl: number;
+  instanceExpiresIn?: number;
+  kind: UserInputKind;
+  outputFormat: "ndjson" | "csv";
+  /** List each token in the result's `secrets` (for masking in GitHub Actions). */
+  listSecrets?: boolean;
 }
 
 export interface VerifyJobOptions {
@@ -115,7 +148,7 @@ export interface VerifyJobOptions {
   csv?: { header: number; column: number } | null;
 }
 
-export type JobOptions = SignJobOptions | VerifyJobOptions;
+export type JobOptions = SignJobOptions | TokenJobOptions | VerifyJobOptions;
 
 /**
  * Collects output lines in pieces of about 32 K characters. Pieces stay small enough for
@@ -153,6 +186,7 @@ function signJob(o: SignJobOptions): Job {
   return (chunk) => {
     const out = new Output();
     const errors: string[] = [];
+    const secrets: string[] | undefined = o.listSecrets ? [] : undefined;
     let signed = 0;
     eachLine(chunk, (text, number, long) => {
       if (long) {
@@ -180,6 +214,7 @@ function signJob(o: SignJobOptions): Job {
         return;
       }
       const userTicket = signer.signChecked(type as IdentityType, endpoint);
+      secrets?.push(userTicket);
       out.add(
         csv
           ? `${type},${csvField(endpoint)},${userTicket}\n`
@@ -187,7 +222,72 @@ function signJob(o: SignJobOptions): Job {
       );
       signed++;
     });
-    return { out: out.done(), errors, counts: { signed, failed: errors.length } };
+    return { out: out.done(), errors, counts: { signed, failed: errors.length }, ...(secrets ? { secrets } : {}) };
+  };
+}
+
+function readUserId(kind: UserInputKind, text: string): string | { error: string } {
+  switch (kind.kind) {
+    case "plain":
+      return text.trim();
+    case "ndjson": {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return { error: "not a JSON object" };
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return { error: "not a JSON object" };
+      const userId = (value as Record<string, unknown>).userId;
+      return typeof userId === "string" ? userId : { error: "no string 'userId' field" };
+    }
+    case "csv": {
+      const fields = parseCsvLine(text);
+      if (!Array.isArray(fields)) return { error: `not CSV: ${fields.error}` };
+      return fields[kind.userId] ?? { error: "no userId column" };
+    }
+  }
+}
+
+function tokenJob(o: TokenJobOptions): Job {
+  const signer = new TokenSigner({
+    applicationKey: o.applicationKey,
+    applicationSecret: o.applicationSecret,
+    now: new Date(o.now),
+    ttl: o.ttl,
+    ...(o.instanceExpiresIn !== undefined ? { instanceExpiresIn: o.instanceExpiresIn } : {}),
+  });
+  const csv = o.outputFormat === "csv";
+  const header = o.kind.kind === "csv" ? o.kind.header : -1;
+  return (chunk) => {
+    const out = new Output();
+    const errors: string[] = [];
+    const secrets: string[] | undefined = o.listSecrets ? [] : undefined;
+    let signed = 0;
+    eachLine(chunk, (text, number, long) => {
+      if (long) {
+        errors.push(tooLong({ number }));
+        return;
+      }
+      if (number === header || text.trim() === "") return;
+      const userId = readUserId(o.kind, text);
+      if (typeof userId !== "string") {
+        errors.push(`line ${number}: ${userId.error}`);
+        return;
+      }
+      try {
+        TokenSigner.check(userId);
+      } catch (error) {
+        if (!(error instanceof TicketError)) throw error;
+        errors.push(`line ${number}: ${error.message}`);
+        return;
+      }
+      const token = signer.signChecked(userId);
+      secrets?.push(token);
+      out.add(csv ? `${csvField(userId)},${token}\n` : `{"userId":${JSON.stringify(userId)},"token":"${token}"}\n`);
+      signed++;
+    });
+    return { out: out.done(), errors, counts: { signed, failed: errors.length }, ...(secrets ? { secrets } : {}) };
   };
 }
 
@@ -270,5 +370,6 @@ function csvColumn(line: string, column: number): string {
 }
 
 export function makeJob(options: JobOptions): Job {
-  return options.job === "sign" ? signJob(options) : verifyJob(options);
+  if (options.job === "sign") return signJob(options);
+  return options.job === "token" ? tokenJob(options) : verifyJob(options);
 }

@@ -5,8 +5,9 @@ import type { TicketStyle } from "../../core/ticket/layout.js";
 import { fromMillis, type PreciseTime } from "../../core/time.js";
 import type { CommandContext } from "../terminal/context.js";
 import { ExitCode, usageError } from "../terminal/exit.js";
+import { type GithubOutput, Masker } from "../terminal/github.js";
 import type { InStream } from "../terminal/io.js";
-import { type ChunkResult, detectKind, detectTicketColumn, type JobOptions, makeJob } from "./jobs.js";
+import { type ChunkResult, detectKind, detectTicketColumn, detectUserKind, type JobOptions, makeJob } from "./jobs.js";
 import { type Chunk, firstLine, readChunks } from "./lines.js";
 import { ChunkPipeline } from "./pipeline.js";
 import { Progress } from "./progress.js";
@@ -59,23 +60,33 @@ async function runBatch(
   verb: string,
   header = "",
   quiet = false,
+  output: GithubOutput | null = null,
 ): Promise<{ counts: Record<string, number>; closed: boolean; seconds: number }> {
   const started = Date.now();
   // An NDJSON stream that stops early ends with the error's JSON object as its last line.
   if (header === "") ctx.json = true;
   const sink = new Sink(ctx.io.stdout);
+  // In GitHub Actions each secret is masked before the line that holds it is written.
+  const masker = new Masker(ctx.io, { output: output !== null });
   const progress = new Progress(ctx.io.stderr, ctx.io.stderr.isTTY === true, verb);
   const counts: Record<string, number> = {};
   let pipeline: ChunkPipeline | null = null;
   const emit = async (results: ChunkResult[]) => {
+    if (!quiet) await masker.mask(results.flatMap((r) => r.secrets ?? []));
     for (const r of results) {
       for (const [k, n] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + n;
       if (quiet) continue;
       for (const e of r.errors) ctx.ui.error(e);
-      for (const piece of r.out) await sink.write(piece);
+      for (const piece of r.out) {
+        await sink.write(piece);
+        output?.write(piece);
+      }
     }
   };
-  if (header) await sink.write(header);
+  if (header) {
+    await sink.write(header);
+    output?.write(header);
+  }
   try {
     for await (const chunk of chunks) {
       if (!pipeline) {
@@ -96,6 +107,7 @@ async function runBatch(
     // Lines made before a stop are written, ahead of the error that ends the run.
     await sink.flush();
     progress.finish();
+    output?.close();
     await pipeline?.close();
   }
   return { counts, closed: sink.closed, seconds: (Date.now() - started) / 1000 };
@@ -121,7 +133,12 @@ const ENCODING_NAMES = { latin1: "Latin-1 (ISO-8859-1)", cp1252: "Windows-1252" 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
-export async function signBatch(options: SignBatchOptions, ctx: CommandContext): Promise<number> {
+export async function signBatch(
+  options: SignBatchOptions,
+  ctx: CommandContext,
+  output: GithubOutput | null = null,
+): Promise<number> {
+  const masker = new Masker(ctx.io, { output: output !== null });
   const input = options.source === undefined ? null : await openInput(options.source, ctx);
   if (input && options.inputEncoding) {
     ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
@@ -142,16 +159,78 @@ export async function signBatch(options: SignBatchOptions, ctx: CommandContext):
         type: options.type,
         kind: input && first ? detectKind(first) : { kind: "plain" },
         outputFormat: options.outputFormat,
+        listSecrets: masker.active,
       }),
       ctx,
       "signed",
       options.outputFormat === "csv" ? "type,endpoint,userTicket\n" : "",
+      false,
+      output,
     );
     if (closed) return ExitCode.ok;
     const signed = counts.signed ?? 0;
     const failed = counts.failed ?? 0;
     ctx.ui.note(
       `signed ${plural(signed, "ticket")} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
+    );
+    return failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
+  } finally {
+    await input?.close();
+  }
+}
+
+export interface TokenBatchOptions {
+  source?: string;
+  count?: number;
+  template?: string;
+  /** The `iat` of every token. */
+  now: Date;
+  ttl: number;
+  instanceExpiresIn?: number;
+  outputFormat: "ndjson" | "csv";
+  applicationKey: string;
+  applicationSecret: string;
+  inputEncoding?: "latin1" | "cp1252";
+}
+
+/** `sign --format jwt --batch` / `--count`: one registration token per user id, in input order. */
+export async function signTokenBatch(
+  options: TokenBatchOptions,
+  ctx: CommandContext,
+  output: GithubOutput | null = null,
+): Promise<number> {
+  const masker = new Masker(ctx.io, { output: output !== null });
+  const input = options.source === undefined ? null : await openInput(options.source, ctx);
+  if (input && options.inputEncoding) {
+    ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
+  }
+  try {
+    const { counts, closed, seconds } = await runBatch(
+      input
+        ? readChunks(input.stream, options.inputEncoding ?? "utf8")
+        : generated(options.count ?? 0, options.template ?? ""),
+      (first) => ({
+        job: "token",
+        applicationKey: options.applicationKey,
+        applicationSecret: options.applicationSecret,
+        now: options.now.getTime(),
+        ttl: options.ttl,
+        ...(options.instanceExpiresIn !== undefined ? { instanceExpiresIn: options.instanceExpiresIn } : {}),
+        kind: input && first ? detectUserKind(first) : { kind: "plain" },
+        outputFormat: options.outputFormat,
+        listSecrets: masker.active,
+      }),
+      ctx,
+      "signed",
+      options.outputFormat === "csv" ? "userId,token\n" : "",
+      false,
+      output,
+    );
+    if (closed) return ExitCode.ok;
+    const signed = counts.signed ?? 0;
+    const failed = counts.failed ?? 0;
+    ctx.ui.note(
+      `signed ${plural(signed, "token")} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
     );
     return failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
   } finally {

@@ -53,19 +53,10 @@ export function addCredentialOptions<Args extends unknown[], Opts extends Option
  * default value (`--format jwt --style dotnet`).
  */
 export const FORMAT_OPTIONS = {
-  ticket: [
-    "type",
-    "style",
-    "created",
-    "expiresIn",
-    "payload",
-    "batch",
-    "count",
-    "endpointTemplate",
-    "outputFormat",
-    "inputEncoding",
-  ],
+  ticket: ["type", "style", "created", "expiresIn", "payload"],
   jwt: ["ttl", "now", "nonce", "instanceExpiresIn"],
+  /** Batch options: user tickets and registration tokens alike. */
+  both: ["batch", "count", "endpointTemplate", "outputFormat", "inputEncoding"],
 } as const;
 
 /** `expiresIn` → `--expires-in`: how a user wrote the option a flags key came from. */

@@ -5,6 +5,8 @@ import { homedir } from "node:os";
 export interface OutStream {
   write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
+  /** The file descriptor behind the stream, when there is one (1 or 2). */
+  fd?: number;
   /** The underlying Node stream, for code that needs a real one (prompts). */
   stream?(): NodeJS.WritableStream;
   // biome-ignore lint/suspicious/noExplicitAny: Node's own listener type
@@ -34,6 +36,8 @@ export interface Io {
   colorLevels?: { stdout?: ColorLevel; stderr?: ColorLevel };
   /** Overrides the terminal prompts (tests). */
   prompter?: Prompter;
+  /** How long a GitHub Actions mask gets before its value is printed (tests shorten it). */
+  maskSettleMs?: number;
 }
 
 /** The questions commands ask; the terminal implementation is loaded only when asked. */
@@ -62,12 +66,15 @@ function directOutput(fd: 1 | 2): OutStream {
     write(chunk: string | Uint8Array) {
       if (stream) return stream.write(chunk);
       if (closed) return true;
+      // A descriptor another process made non-blocking takes part of a write and says how
+      // much; the rest is written again, or given to the stream when the pipe is full.
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      let written = 0;
       try {
-        if (typeof chunk === "string") writeSync(fd, chunk);
-        else writeSync(fd, chunk);
+        while (written < bytes.byteLength) written += writeSync(fd, bytes, written);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "EAGAIN") return real().write(chunk);
+        if (code === "EAGAIN") return real().write(bytes.subarray(written));
         if (code === "EPIPE") closed = true;
         else throw error;
       }
@@ -86,6 +93,7 @@ function directOutput(fd: 1 | 2): OutStream {
       }
       return tty;
     },
+    fd,
     stream: real,
     on: (event, listener) => real().on(event, listener),
     once: (event, listener) => real().once(event, listener),

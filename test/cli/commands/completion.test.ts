@@ -30,7 +30,7 @@ describe("completion from the command definitions", () => {
       "help",
     ]);
     expect(await offered(["request", ""])).toEqual(["sign", "verify"]);
-    expect(await offered(["callback", ""])).toEqual(["send", "listen"]);
+    expect(await offered(["callback", ""])).toEqual(["send", "listen", "replay"]);
     expect(await offered(["config", ""])).toEqual(["init", "show", "list", "use", "remove", "migrate", "path"]);
     expect(await offered(["help", "config", "re"])).toEqual(["remove"]);
   });

@@ -1,5 +1,6 @@
 import { type CommandDefinition, examples, exitCodesHelp } from "../options.js";
 import { listenCommand, sendCommand } from "./options.js";
+import { replayCommand } from "./replay-options.js";
 
 type Run = typeof import("./run.js");
 
@@ -49,6 +50,27 @@ flight, then exits 0.
     ]);
     listen.action((flags) => run((r) => r.callbackListen(flags, ctx)));
 
-    command.addCommand(send).addCommand(listen);
+    const replay = replayCommand();
+    replay.addHelpText(
+      "after",
+      `
+Reads a captured callback (raw HTTP or a curl command, as 'request verify' reads it), says
+whether it was valid, then signs it again as Sinch would now (a fresh x-timestamp, or a
+fresh webhook nonce and timestamp; method, path, query and body unchanged) and sends it
+to --url, or prints it with --print. It is never sent to the captured Host.`,
+    );
+    examples(replay, [
+      "callback replay failed.http --url http://localhost:3000",
+      "callback replay - --print < capture.txt",
+    ]);
+    exitCodesHelp(replay, {
+      ok: "the receiver answered 2xx (or --print)",
+      usage: "usage or configuration error (no --url or --print, an unreadable capture, a missing secret)",
+      callbackFailed: "the receiver answered with another status, or could not be reached",
+    });
+    replay.action(async (source, flags) => {
+      ctx.exitCode = await (await import("./replay.js")).callbackReplay(source, flags, ctx);
+    });
+    command.addCommand(send).addCommand(listen).addCommand(replay);
   },
 };

@@ -12,6 +12,11 @@ export function sendCommand() {
         .addArgument(new Argument("<event>", "the callback to send").choices(Object.keys(CALLBACK_EVENTS)))
         .requiredOption("--url <url>", "the receiver's URL")
         .option("--body-file <file|->", "send this body instead of the sample (bytes, as given)")
+        .option(
+          "--set <path=value>",
+          "change a field of the sample body (a.b for nested; JSON when it parses, else text); repeatable",
+          (value: string, previous: string[] = []) => [...previous, value],
+        )
         .option("--print", "print the signed request as raw HTTP instead of sending it")
         .option("--json", "print one JSON object with the receiver's answer"),
     ),

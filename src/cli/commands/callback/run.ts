@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
+import { InvalidInputError } from "../../../core/errors.js";
 import {
   CALLBACK_EVENTS,
   type CallbackEvent,
@@ -10,12 +11,14 @@ import {
   sampleBody,
   signCallback,
 } from "../../../core/request/callbacks.js";
+import { applyFieldSets, parseFieldSet } from "../../../core/request/set-field.js";
 import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
 import { CredentialResolver, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
+import { authorizationSignature, Masker } from "../../terminal/github.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, optionalKeyring, reportConfigWarnings } from "../shared.js";
 import type { CheckSetup } from "./check.js";
@@ -31,7 +34,7 @@ function workerPath(ctx: CommandContext): string | null {
   return typeof __CALLBACK_WORKER__ === "string" ? join(__dirname, __CALLBACK_WORKER__) : null;
 }
 
-function httpUrl(text: string, option: string): URL {
+export function httpUrl(text: string, option: string): URL {
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
@@ -44,13 +47,13 @@ function httpUrl(text: string, option: string): URL {
 }
 
 /** A nonce in the shape Sinch's webhooks carry (26 characters of Crockford base32, as a ULID). */
-function nonce(): string {
+export function nonce(): string {
   const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   return [...randomBytes(26)].map((b) => alphabet[b % 32]).join("");
 }
 
 /** The request as raw HTTP/1.1 bytes. */
-function rawHttp(url: URL, signed: SignedCallback): Buffer {
+export function rawHttp(url: URL, signed: OutgoingCallback): Buffer {
   const head = [
     `${signed.method} ${signed.target} HTTP/1.1`,
     `host: ${url.host}`,
@@ -62,6 +65,38 @@ function rawHttp(url: URL, signed: SignedCallback): Buffer {
   return Buffer.concat([Buffer.from(head, "utf8"), signed.body]);
 }
 
+/** What goes out: a signed callback, or a captured one signed again. */
+export type OutgoingCallback = Pick<SignedCallback, "target" | "headers" | "body"> & { method: string };
+
+/** The `--set` arguments, read; a bad one is a usage error. */
+function fieldSets(texts: string[]) {
+  try {
+    return texts.map(parseFieldSet);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw usageError(`--set: ${error.message}`);
+    throw error;
+  }
+}
+
+function withFields(body: string, sets: ReturnType<typeof fieldSets>): string {
+  if (sets.length === 0) return body;
+  try {
+    return applyFieldSets(body, sets);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw usageError(`--set: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The signature values among a callback's headers (for masking where they are printed). */
+export function signatureValues(headers: [string, string][]): string[] {
+  return headers.flatMap(([name, value]) => {
+    const lower = name.toLowerCase();
+    if (lower === "authorization") return [authorizationSignature(value)];
+    return lower === "x-sinch-webhook-signature" || lower === "x-sinch-signature" ? [value] : [];
+  });
+}
+
 /** `callback send <event> --url <url>`. */
 export async function callbackSend(eventName: string, flags: CallbackSendFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
@@ -69,6 +104,9 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
     throw usageError(`unknown event '${eventName}': ${Object.keys(CALLBACK_EVENTS).join(", ")}`);
   const event: CallbackEvent = eventName;
   const url = httpUrl(flags.url, "--url");
+  const sets = fieldSets(flags.set ?? []);
+  if (sets.length > 0 && flags.bodyFile !== undefined)
+    throw usageError("--set changes the sample body; with --body-file, change the file instead");
   if (flags.bodyFile === "-" && flags.secretStdin)
     throw usageError("--body-file - and --secret-stdin both want standard input");
   const credentials = new CredentialResolver(io, flags);
@@ -87,7 +125,10 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
   const body =
     flags.bodyFile !== undefined
       ? await readBodyFile(flags.bodyFile, io)
-      : sampleBody(event, { applicationKey: key?.value ?? "YOUR_APPLICATION_KEY", now, id: randomUUID() });
+      : withFields(
+          sampleBody(event, { applicationKey: key?.value ?? "YOUR_APPLICATION_KEY", now, id: randomUUID() }),
+          sets,
+        );
   const signed = signCallback({
     event,
     target: `${url.pathname}${url.search}`,
@@ -102,6 +143,7 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
   });
   demoNotice(ctx, "signed", key, secret);
   if (flags.print) {
+    await new Masker(io).mask(signatureValues(signed.headers));
     io.stdout.write(rawHttp(url, signed));
     return ExitCode.ok;
   }
@@ -128,13 +170,18 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
   return ok ? ExitCode.ok : ExitCode.callbackFailed;
 }
 
-function post(url: URL, signed: SignedCallback): Promise<{ status: number; statusText: string; body: Buffer }> {
+export function post(
+  url: URL,
+  signed: OutgoingCallback,
+): Promise<{ status: number; statusText: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const outgoing = send(
       url,
       {
         method: signed.method,
+        // The target as signed, byte for byte (a URL object would normalise a replayed path).
+        path: signed.target,
         // Given as a list, headers go out in this order and case; Node then adds no Host.
         headers: ["host", url.host, ...signed.headers.flat(), "content-length", String(signed.body.length)],
         timeout: 30_000,

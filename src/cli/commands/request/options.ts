@@ -17,7 +17,8 @@ export function signCommand() {
       )
       .option("--with-query", "sign the path with its ?query, as Sinch's .NET SDK does")
       .addOption(new Option("--curl", "print a complete curl command instead").conflicts("json"))
-      .option("--json", "print one JSON object with the string to sign"),
+      .option("--json", "print one JSON object with the string to sign")
+      .option("--github-output <name>", "also write the result to $GITHUB_OUTPUT as this step output (GitHub Actions)"),
   );
 }
 

@@ -9,6 +9,7 @@ import { CredentialResolver, missingSecret, missingWebhookSecret, type Resolved 
 import { readAtMost, readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
+import { authorizationSignature, githubOutputFor, Masker } from "../../terminal/github.js";
 import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
 import { checkingKeyring, reportConfigWarnings, signingPair } from "../shared.js";
 import type { RequestSignFlags, RequestVerifyFlags } from "./options.js";
@@ -72,13 +73,14 @@ export async function requestSign(
   flags: RequestSignFlags,
   ctx: CommandContext,
 ): Promise<number> {
-  const { io, ui } = ctx;
+  const { io } = ctx;
   if (!/^[A-Za-z]+$/.test(method))
     throw usageError(`'${method}' is not an HTTP method (GET, POST, PUT, PATCH, DELETE...)`);
   const where = target(urlOrPath);
   if (flags.curl && where.url === null) throw usageError("--curl needs the full URL (https://...), not only a path");
   if (flags.bodyFile === "-" && flags.secretStdin)
     throw usageError("--body-file - and --secret-stdin both want standard input");
+  const output = githubOutputFor(flags.githubOutput, io);
   const { key, secret, demoNotice } = await signingPair(ctx, flags, { lenient: true });
   const body = flags.bodyFile === undefined ? null : await readBodyFile(flags.bodyFile, io);
   let signed: ReturnType<typeof signApplicationRequest>;
@@ -98,9 +100,11 @@ export async function requestSign(
   }
   if (signed.lenientSecret) lenientWarning(ctx, secret);
   demoNotice("signed");
+  await new Masker(io, { output: output !== null }).mask([authorizationSignature(signed.authorization)]);
+  let text: string;
   if (flags.json) {
     const { lenientSecret: _, ...shown } = signed;
-    printJson(ctx, shown);
+    text = `${JSON.stringify(shown, null, 2)}\n`;
   } else if (flags.curl) {
     // --path-as-is: curl sends the path exactly as signed (no dot segments removed).
     const words = ["curl", "-X", signed.method, "--path-as-is", shellQuote(where.url as string)];
@@ -122,11 +126,12 @@ export async function requestSign(
       else
         throw usageError("a binary body on standard input cannot go in a curl command: give it as --body-file <file>");
     }
-    ui.print(words.join(" "));
+    text = `${words.join(" ")}\n`;
   } else {
-    ui.print(`x-timestamp: ${signed.timestamp}`);
-    ui.print(`Authorization: ${signed.authorization}`);
+    text = `x-timestamp: ${signed.timestamp}\nAuthorization: ${signed.authorization}\n`;
   }
+  io.stdout.write(text);
+  output?.writeValue(text);
   return ExitCode.ok;
 }
 

@@ -15,6 +15,8 @@ export const sign: CommandDefinition = {
       "sign --batch users.csv > tickets.ndjson",
       "sign --count 1000 --endpoint-template 'user{n}' --output-format csv",
       "sign --format jwt --ttl 1h alice",
+      "sign --format jwt --batch user-ids.txt --output-format csv",
+      "sign --batch users.csv --github-output tickets  # in GitHub Actions",
     ]);
     defined.action(async (endpoint, flags) => {
       checkFormatOptions(defined);

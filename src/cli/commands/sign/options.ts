@@ -40,6 +40,7 @@ export function signOptions(command: NewCommand, now: () => Date) {
         ),
       )
       .option("--json", "print one JSON object instead of the bare ticket")
+      .option("--github-output <name>", "also write the result to $GITHUB_OUTPUT as this step output (GitHub Actions)")
       .option("--no-input", "never prompt")
       .addOption(
         new Option(

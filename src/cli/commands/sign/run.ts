@@ -5,8 +5,9 @@ import { TicketError } from "../../../core/errors.js";
 import { createTicket } from "../../../core/ticket/sign.js";
 import { INSTANCE_MIN_LIFETIME, JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
-import { type CommandContext, printJson } from "../../terminal/context.js";
+import type { CommandContext } from "../../terminal/context.js";
 import { usageError } from "../../terminal/exit.js";
+import { type GithubOutput, githubOutputFor, Masker } from "../../terminal/github.js";
 import { readAllBytes, stripOneNewline } from "../../terminal/io.js";
 import { canPrompt, prompterFor } from "../../terminal/prompt.js";
 import { firstInvalidUtf8, replacementOffset } from "../../terminal/utf8.js";
@@ -52,14 +53,14 @@ function payloadText(bytes: Buffer, what: string): string {
 }
 
 /** `sign --format jwt <userId>`: a registration token for the newer Sinch SDKs. */
-async function signToken(userArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
+async function signToken(
+  userArg: string | undefined,
+  flags: SignFlags,
+  ctx: CommandContext,
+  output: GithubOutput | null,
+): Promise<number> {
   const { io } = ctx;
-  const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
-  if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
-  const instanceExpiresIn = flags.instanceExpiresIn;
-  if (instanceExpiresIn !== undefined && instanceExpiresIn < INSTANCE_MIN_LIFETIME) {
-    throw usageError("--instance-expires-in must be at least 48h (Sinch requires it)");
-  }
+  const { ttl, instanceExpiresIn } = tokenLimits(flags);
   const now = flags.now ?? io.now();
   if (flags.nonce === "") throw usageError("--nonce is empty");
 
@@ -83,13 +84,63 @@ async function signToken(userArg: string | undefined, flags: SignFlags, ctx: Com
   });
   demoNotice("signed");
   const { token, format, header, claims, expiresAt } = made;
-  return printSigned(ctx, flags, token, { token, format, header, claims, expiresAt });
+  return printSigned(ctx, flags, output, token, { token, format, header, claims, expiresAt });
 }
 
-/** The bare ticket or token on stdout, or with --json the contract's object. */
-function printSigned(ctx: CommandContext, flags: SignFlags, bare: string, json: object): number {
-  if (flags.json) printJson(ctx, json);
-  else ctx.ui.print(bare);
+/** The token options, checked: the same limits for one token and for a batch. */
+function tokenLimits(flags: SignFlags) {
+  const ttl = flags.ttl ?? JWT_DEFAULT_TTL;
+  if (ttl < JWT_MIN_TTL) throw usageError(`--ttl must be at least ${JWT_MIN_TTL}s (Sinch refuses shorter tokens)`);
+  const instanceExpiresIn = flags.instanceExpiresIn;
+  if (instanceExpiresIn !== undefined && instanceExpiresIn < INSTANCE_MIN_LIFETIME) {
+    throw usageError("--instance-expires-in must be at least 48h (Sinch requires it)");
+  }
+  return { ttl, instanceExpiresIn };
+}
+
+/** `sign --format jwt --batch|--count`: registration tokens in bulk, one line per user id. */
+async function signTokenBatch(
+  batch: NonNullable<ReturnType<typeof batchFlags>>,
+  flags: SignFlags,
+  ctx: CommandContext,
+  output: GithubOutput | null,
+): Promise<number> {
+  const { ttl, instanceExpiresIn } = tokenLimits(flags);
+  if (flags.nonce !== undefined) throw usageError("--nonce makes one token; a batch gives each token its own");
+  const now = flags.now ?? ctx.io.now();
+  const { key, secret, demoNotice } = await signingPair(ctx, flags);
+  const code = await (await import("../../batch/run.js")).signTokenBatch(
+    {
+      ...batch,
+      now,
+      ttl,
+      ...(instanceExpiresIn !== undefined ? { instanceExpiresIn } : {}),
+      applicationKey: key.value,
+      applicationSecret: secret.value,
+    },
+    ctx,
+    output,
+  );
+  demoNotice("signed");
+  return code;
+}
+
+/**
+ * The bare ticket or token on stdout, or with --json the contract's object; masked first
+ * in GitHub Actions, and written to $GITHUB_OUTPUT when asked.
+ */
+async function printSigned(
+  ctx: CommandContext,
+  flags: SignFlags,
+  output: GithubOutput | null,
+  bare: string,
+  json: object,
+): Promise<number> {
+  await new Masker(ctx.io, { output: output !== null }).mask([bare]);
+  // The same text for stdout and the step output: --json's document, or the bare value.
+  const text = flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${bare}\n`;
+  ctx.io.stdout.write(text);
+  output?.writeValue(text);
   return 0;
 }
 
@@ -124,7 +175,11 @@ function batchFlags(endpointArg: string | undefined, flags: SignFlags) {
 export async function sign(endpointArg: string | undefined, flags: SignFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const now = io.now();
-  if (flags.format === "jwt") return signToken(endpointArg, flags, ctx);
+  const output = githubOutputFor(flags.githubOutput, io);
+  if (flags.format === "jwt") {
+    const tokens = batchFlags(endpointArg, flags);
+    return tokens ? signTokenBatch(tokens, flags, ctx, output) : signToken(endpointArg, flags, ctx, output);
+  }
   const style = flags.style ?? "dotnet";
   let type = flags.type;
   const { created, expiresIn } = flags;
@@ -150,6 +205,7 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
         applicationSecret: secret.value,
       },
       ctx,
+      output,
     );
     demoNotice("signed");
     return code;
@@ -194,7 +250,7 @@ export async function sign(endpointArg: string | undefined, flags: SignFlags, ct
 
   for (const note of result.notes) ui.note(note);
   demoNotice("signed");
-  return printSigned(ctx, flags, result.userTicket, {
+  return printSigned(ctx, flags, output, result.userTicket, {
     userTicket: result.userTicket,
     format: result.format,
     style: result.style,

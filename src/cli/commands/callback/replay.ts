@@ -1,0 +1,163 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { InvalidInputError } from "../../../core/errors.js";
+import { type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
+import { type ResignedRequest, resignRequest } from "../../../core/request/resign.js";
+import { type RequestVerifyResult, requestScheme, secretFor, verifyRequest } from "../../../core/request/verify.js";
+import {
+  CredentialResolver,
+  missingKey,
+  missingSecret,
+  missingWebhookSecret,
+  type Resolved,
+} from "../../credentials/resolver.js";
+import { readBodyFile } from "../../terminal/bytes.js";
+import { type CommandContext, printJson } from "../../terminal/context.js";
+import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
+import { Masker } from "../../terminal/github.js";
+import { demoNotice, reportConfigWarnings } from "../shared.js";
+import type { CallbackReplayFlags } from "./replay-options.js";
+import { httpUrl, nonce, post, rawHttp, signatureValues } from "./run.js";
+
+/** The capture, read as `request verify` reads a request; what cannot be read is exit 2. */
+function readCapture(bytes: Buffer, source: string, ctx: CommandContext): ParsedRequest {
+  try {
+    // A capture saved to a file, like one piped in, may have gained a final line ending.
+    return parseRequest(bytes, {
+      trailingNewlineAdded: true,
+      readFile: (path) => readBodyFileSync(path, ctx),
+    });
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      throw usageError(
+        `cannot read the captured callback ${source === "-" ? "on standard input" : source}: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+function readBodyFileSync(path: string, ctx: CommandContext): Buffer {
+  // curl's `-d @file`: read from where curl would run, the current directory.
+  try {
+    return readFileSync(resolve(ctx.io.cwd, path));
+  } catch (error) {
+    throw usageError(
+      `cannot read ${path}, the file the curl command sends (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+}
+
+/** What was said about the capture: valid, valid but out of time, or not valid and why. */
+function describeCapture(signature: RequestVerifyResult, timed: RequestVerifyResult): string {
+  if (!signature.valid) {
+    const ids = signature.diagnosis.map((d) => d.mistake);
+    return `the captured callback was not valid: ${signature.code}${ids.length ? ` (${ids.join(", ")})` : ""}`;
+  }
+  if (!timed.valid)
+    return `the captured callback was valid when sent; its timestamp is out of range now (${timed.code})`;
+  return "the captured callback is valid";
+}
+
+/** `callback replay <file|->`: verify a capture, sign it again as Sinch would now, send or print it. */
+export async function callbackReplay(source: string, flags: CallbackReplayFlags, ctx: CommandContext): Promise<number> {
+  const { io, ui } = ctx;
+  if (flags.url === undefined && !flags.print) {
+    throw usageError(
+      "callback replay needs --url <url> (where to send it) or --print; it never sends to the captured Host",
+    );
+  }
+  const url = httpUrl(flags.url ?? "http://localhost/", "--url");
+  if (flags.url !== undefined && (url.pathname !== "/" || url.search !== "")) {
+    throw usageError(
+      `--url gives where to send the callback (scheme, host and port); the captured path is kept: drop '${url.pathname}${url.search}'`,
+    );
+  }
+  if (source === "-" && flags.secretStdin) throw usageError("replay - and --secret-stdin both want standard input");
+  const bytes = await readBodyFile(source, io, "the captured callback");
+  if (bytes.toString("latin1").trim() === "") throw usageError("the captured callback is empty");
+  const captured = readCapture(bytes, source, ctx);
+  const scheme = requestScheme(captured);
+  if (scheme === null || scheme === "user") {
+    throw usageError(
+      "the capture carries no callback signature (Authorization: Application, x-sinch-webhook-signature or X-Sinch-Signature)",
+    );
+  }
+
+  const credentials = new CredentialResolver(io, flags);
+  let key: Resolved | null = null;
+  let secret: Resolved | null = null;
+  let webhookSecret: Resolved | null = null;
+  if (secretFor(scheme) === "application") {
+    secret = await credentials.secret({ lenient: true });
+    if (!secret) throw missingSecret();
+    key = await credentials.key();
+    if (!key) throw missingKey();
+  } else {
+    webhookSecret = await credentials.webhookSecret();
+    if (!webhookSecret) throw missingWebhookSecret();
+  }
+  reportConfigWarnings(ctx, credentials);
+
+  const now = io.now();
+  const verifyOptions = {
+    applicationSecret: secret?.value ?? null,
+    applicationKey: key?.value ?? null,
+    webhookSecret: webhookSecret?.value ?? null,
+    now,
+  };
+  const signature = verifyRequest(captured, { ...verifyOptions, ignoreTime: true });
+  const timed = verifyRequest(captured, verifyOptions);
+  const verdict = describeCapture(signature, timed);
+  if (signature.valid) ui.note(verdict);
+  else ui.warn(verdict);
+
+  let resigned: ResignedRequest;
+  try {
+    resigned = resignRequest(captured, {
+      credentials: {
+        applicationKey: key?.value ?? null,
+        applicationSecret: secret?.value ?? null,
+        webhookSecret: webhookSecret?.value ?? null,
+      },
+      now,
+      nonce: nonce(),
+    });
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw usageError(error.message);
+    throw error;
+  }
+  demoNotice(ctx, "signed", key, secret);
+  const original = { valid: signature.valid, code: signature.code, timeValid: timed.valid, scheme };
+
+  if (flags.print) {
+    await new Masker(io).mask(signatureValues(resigned.headers));
+    io.stdout.write(rawHttp(url, resigned));
+    return ExitCode.ok;
+  }
+  let answer: { status: number; statusText: string; body: Buffer };
+  try {
+    answer = await post(url, resigned);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`);
+  }
+  const ok = answer.status >= 200 && answer.status < 300;
+  if (flags.json) {
+    printJson(ctx, {
+      original,
+      url: new URL(resigned.target, url).href,
+      status: answer.status,
+      ok,
+      body: answer.body.toString("utf8"),
+    });
+  } else {
+    ui.print(`HTTP/1.1 ${answer.status} ${answer.statusText}`.trimEnd());
+    if (answer.body.length > 0) {
+      io.stdout.write(answer.body);
+      if (answer.body[answer.body.length - 1] !== 0x0a) io.stdout.write("\n");
+    }
+  }
+  if (!ok) ui.error(`the receiver answered ${answer.status} to the replayed callback`);
+  return ok ? ExitCode.ok : ExitCode.callbackFailed;
+}
