@@ -1,5 +1,11 @@
 import type { Keyring } from "../../core/keyring.js";
-import { type CredentialFlags, CredentialResolver, missingSecret, type Resolved } from "../credentials/resolver.js";
+import {
+  type CredentialFlags,
+  CredentialResolver,
+  missingSecret,
+  missingWebhookSecret,
+  type Resolved,
+} from "../credentials/resolver.js";
 import type { CommandContext } from "../terminal/context.js";
 
 /** Every output made with the demo credentials says so on stderr. */
@@ -76,4 +82,16 @@ export async function optionalKeyring(
   reportConfigWarnings(ctx, resolver);
   const demo = flags.demo === true;
   return { keyring, resolver, demoNotice: (what) => demo && demoWarning(ctx, what) };
+}
+
+/**
+ * The one way a command obtains the webhook secret (Conversation, SMS, Numbers): exit 2
+ * naming where it may come from when there is none.
+ */
+export async function requiredWebhookSecret(ctx: CommandContext, flags: CredentialFlags): Promise<Resolved> {
+  const resolver = new CredentialResolver(ctx.io, flags);
+  const secret = await resolver.webhookSecret();
+  if (!secret) throw missingWebhookSecret();
+  reportConfigWarnings(ctx, resolver);
+  return secret;
 }

@@ -34,7 +34,8 @@ export const EXIT_CODE_MEANINGS: Record<ExitCodeName, string> = {
   malformed: "malformed ticket",
   keyMismatch: "application key mismatch",
   batchFailures: "a batch finished with failures",
-  callbackFailed: "`callback send`: the receiver answered with a status other than 2xx, or could not be reached",
+  callbackFailed:
+    "`callback send`, `callback replay`: the receiver answered with a status other than 2xx, or could not be reached",
   interrupted: "interrupted (Ctrl-C at a prompt)",
 };
 

@@ -6,7 +6,7 @@
  */
 
 import { examine } from "../judge.js";
-import { type Choice, chooseCandidates, judgeWithCandidates, type Keyring } from "../keyring.js";
+import { type Candidate, type Choice, chooseCandidates, judgeWithCandidates, type Keyring } from "../keyring.js";
 import { readInput } from "../read.js";
 import { headerValue, type ParsedRequest } from "./parse.js";
 import {
@@ -27,7 +27,13 @@ export interface RequestCredentials {
 export type RequestCheckOptions = Omit<VerifyRequestOptions, "applicationSecret" | "applicationKey" | "webhookSecret">;
 
 export type CheckedRequest =
-  | { result: RequestVerifyResult; notes: string[]; profile: string | null }
+  | {
+      result: RequestVerifyResult;
+      notes: string[];
+      profile: string | null;
+      /** The application key and secret the verdict was reached with (null for a webhook's). */
+      candidate: Candidate | null;
+    }
   /** No secret for the request's scheme is at hand. */
   | { missing: "application" | "webhook" }
   /** The profiles holding the request's key could not be read, or none holds it and none is the default. */
@@ -48,13 +54,14 @@ export function checkRequest(
   options: RequestCheckOptions,
 ): CheckedRequest {
   const scheme = requestScheme(request);
-  if (scheme === null) return { result: verifyRequest(request, options), notes: [], profile: null };
+  if (scheme === null) return { result: verifyRequest(request, options), notes: [], profile: null, candidate: null };
   if (secretFor(scheme) === "webhook") {
     if (!credentials.webhookSecret) return { missing: "webhook" };
     return {
       result: verifyRequest(request, { ...options, webhookSecret: credentials.webhookSecret }),
       notes: [],
       profile: null,
+      candidate: null,
     };
   }
   if (!credentials.keyring) return { missing: "application" };
@@ -65,7 +72,7 @@ export function checkRequest(
     "request",
   );
   if (chosen === null) return { problem: choice.problem ?? "no application credentials" };
-  return { result: chosen.result, notes: chosen.notes, profile: chosen.candidate.profile };
+  return { result: chosen.result, notes: chosen.notes, profile: chosen.candidate.profile, candidate: chosen.candidate };
 }
 
 /** A request line (`POST /path HTTP/1.1`) or a curl command, on the first line that is not blank. */

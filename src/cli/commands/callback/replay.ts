@@ -1,21 +1,16 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidInputError } from "../../../core/errors.js";
+import { checkRequest, type RequestCredentials } from "../../../core/request/check.js";
 import { type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import { type ResignedRequest, resignRequest } from "../../../core/request/resign.js";
-import { type RequestVerifyResult, requestScheme, secretFor, verifyRequest } from "../../../core/request/verify.js";
-import {
-  CredentialResolver,
-  missingKey,
-  missingSecret,
-  missingWebhookSecret,
-  type Resolved,
-} from "../../credentials/resolver.js";
+import { type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
+import { missingSecret, missingWebhookSecret } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { Masker } from "../../terminal/github.js";
-import { demoNotice, reportConfigWarnings } from "../shared.js";
+import { checkingKeyring, requiredWebhookSecret } from "../shared.js";
 import type { CallbackReplayFlags } from "./replay-options.js";
 import { httpUrl, nonce, post, rawHttp, signatureValues } from "./run.js";
 
@@ -84,42 +79,39 @@ export async function callbackReplay(source: string, flags: CallbackReplayFlags,
     );
   }
 
-  const credentials = new CredentialResolver(io, flags);
-  let key: Resolved | null = null;
-  let secret: Resolved | null = null;
-  let webhookSecret: Resolved | null = null;
+  // The profile is chosen by the key the capture names, as request verify chooses it.
+  let requestCredentials: RequestCredentials;
+  let demo = false;
   if (secretFor(scheme) === "application") {
-    secret = await credentials.secret({ lenient: true });
-    if (!secret) throw missingSecret();
-    key = await credentials.key();
-    if (!key) throw missingKey();
+    const found = await checkingKeyring(ctx, flags, { lenient: true });
+    requestCredentials = { keyring: found.keyring, webhookSecret: null };
+    demo = flags.demo === true;
   } else {
-    webhookSecret = await credentials.webhookSecret();
-    if (!webhookSecret) throw missingWebhookSecret();
+    requestCredentials = { keyring: null, webhookSecret: (await requiredWebhookSecret(ctx, flags)).value };
   }
-  reportConfigWarnings(ctx, credentials);
 
   const now = io.now();
-  const verifyOptions = {
-    applicationSecret: secret?.value ?? null,
-    applicationKey: key?.value ?? null,
-    webhookSecret: webhookSecret?.value ?? null,
-    now,
+  const checked = (ignoreTime: boolean) => {
+    const outcome = checkRequest(captured, requestCredentials, { now, ignoreTime });
+    if ("missing" in outcome) throw outcome.missing === "webhook" ? missingWebhookSecret() : missingSecret();
+    if ("problem" in outcome) throw usageError(outcome.problem);
+    return outcome;
   };
-  const signature = verifyRequest(captured, { ...verifyOptions, ignoreTime: true });
-  const timed = verifyRequest(captured, verifyOptions);
+  const chosen = checked(true);
+  const signature = chosen.result;
+  const timed = checked(false).result;
+  for (const note of chosen.notes) ui.note(note);
   const verdict = describeCapture(signature, timed);
   if (signature.valid) ui.note(verdict);
   else ui.warn(verdict);
+  const key = chosen.candidate?.key ?? null;
+  const secret = chosen.candidate?.secret ?? null;
+  const webhookSecret = requestCredentials.webhookSecret;
 
   let resigned: ResignedRequest;
   try {
     resigned = resignRequest(captured, {
-      credentials: {
-        applicationKey: key?.value ?? null,
-        applicationSecret: secret?.value ?? null,
-        webhookSecret: webhookSecret?.value ?? null,
-      },
+      credentials: { applicationKey: key, applicationSecret: secret, webhookSecret },
       now,
       nonce: nonce(),
     });
@@ -127,7 +119,7 @@ export async function callbackReplay(source: string, flags: CallbackReplayFlags,
     if (error instanceof InvalidInputError) throw usageError(error.message);
     throw error;
   }
-  demoNotice(ctx, "signed", key, secret);
+  if (demo) ui.warn("signed with the built-in demo credentials (--demo): Sinch accepts nothing made with them");
   const original = { valid: signature.valid, code: signature.code, timeValid: timed.valid, scheme };
 
   if (flags.print) {

@@ -14,13 +14,13 @@ import {
 import { applyFieldSets, parseFieldSet } from "../../../core/request/set-field.js";
 import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
-import { CredentialResolver, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
+import type { Resolved } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { authorizationSignature, Masker } from "../../terminal/github.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
-import { demoNotice, optionalKeyring, reportConfigWarnings } from "../shared.js";
+import { demoNotice, optionalKeyring, requiredWebhookSecret, signingPair } from "../shared.js";
 import type { CheckSetup } from "./check.js";
 import type { CallbackListenFlags, CallbackSendFlags } from "./options.js";
 import { CheckQueue } from "./queue.js";
@@ -109,18 +109,12 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
     throw usageError("--set changes the sample body; with --body-file, change the file instead");
   if (flags.bodyFile === "-" && flags.secretStdin)
     throw usageError("--body-file - and --secret-stdin both want standard input");
-  const credentials = new CredentialResolver(io, flags);
   const scheme = CALLBACK_EVENTS[event];
   let key: Resolved | null = null;
   let secret: Resolved | null = null;
   let webhookSecret: Resolved | null = null;
-  if (scheme === "application") {
-    ({ key, secret } = await credentials.pair({ lenient: true }));
-  } else {
-    webhookSecret = await credentials.webhookSecret();
-    if (!webhookSecret) throw missingWebhookSecret();
-  }
-  reportConfigWarnings(ctx, credentials);
+  if (scheme === "application") ({ key, secret } = await signingPair(ctx, flags, { lenient: true }));
+  else webhookSecret = await requiredWebhookSecret(ctx, flags);
   const now = io.now();
   const body =
     flags.bodyFile !== undefined

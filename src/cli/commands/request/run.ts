@@ -5,13 +5,13 @@ import { checkRequest, type RequestCredentials } from "../../../core/request/che
 import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import { malformedRequest, type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
-import { CredentialResolver, missingSecret, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
+import { missingSecret, missingWebhookSecret, type Resolved } from "../../credentials/resolver.js";
 import { readAtMost, readBodyFile, readStreamBytes } from "../../terminal/bytes.js";
 import { type CommandContext, printJson } from "../../terminal/context.js";
 import { ExitCode, usageError, VERIFY_EXIT } from "../../terminal/exit.js";
 import { authorizationSignature, githubOutputFor, Masker } from "../../terminal/github.js";
 import { printRequestVerdict, requestJson } from "../../views/request-verdict.js";
-import { checkingKeyring, reportConfigWarnings, signingPair } from "../shared.js";
+import { checkingKeyring, requiredWebhookSecret, signingPair } from "../shared.js";
 import type { RequestSignFlags, RequestVerifyFlags } from "./options.js";
 
 /**
@@ -174,11 +174,7 @@ async function checked(
   let credentials: RequestCredentials = { keyring: null, webhookSecret: null };
   let demo = false;
   if (needs === "webhook") {
-    const resolver = new CredentialResolver(ctx.io, flags);
-    const webhookSecret = await resolver.webhookSecret();
-    if (!webhookSecret) throw missingWebhookSecret();
-    reportConfigWarnings(ctx, resolver);
-    credentials = { keyring: null, webhookSecret: webhookSecret.value };
+    credentials = { keyring: null, webhookSecret: (await requiredWebhookSecret(ctx, flags)).value };
   } else if (needs === "application") {
     const { keyring } = await checkingKeyring(ctx, flags, { lenient: scheme === "application" });
     credentials = { keyring, webhookSecret: null };
