@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 
@@ -21,6 +21,18 @@ export interface AppOptions {
   log?: (lines: string) => void;
   /** The body types the routes take, for the 415 answer ("JSON (application/json)"). */
   bodyTypes: string;
+  /** Told of each request refused before a route saw it (parser errors, too slow, CONNECT, shutdown). */
+  refused?: (refusal: Refusal) => void;
+}
+
+/** A request the HTTP layer refused: what was read of it, the status sent and why. */
+export interface Refusal {
+  method: string;
+  url: string;
+  /** Header names and values as they came (none when the parser gave up before them). */
+  rawHeaders: string[];
+  status: number;
+  reason: string;
 }
 
 /** What a request may add to its access-log line (never a secret, a password or a ticket). */
@@ -45,6 +57,11 @@ const OPENED = Symbol("opened");
 const REFUSED = Symbol("refused");
 type TimedRequest = IncomingMessage & { [RECEIVED]?: number; [REFUSED]?: boolean };
 type TimedSocket = Socket & { [OPENED]?: number; _httpMessage?: ServerResponse | null };
+
+/** Whether the HTTP layer already refused (answered and reported) this request. */
+export function wasRefused(request: IncomingMessage): boolean {
+  return (request as TimedRequest)[REFUSED] === true;
+}
 
 const TOO_SLOW = `request not received within ${LIMITS.requestMs / 1000} s`;
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -111,11 +128,17 @@ export function createApp(options: AppOptions): FastifyInstance {
         },
         (request: TimedRequest, response) => {
           request[RECEIVED] = performance.now();
+          if (closing) return refuseClosing(request, response);
           const socket = request.socket as TimedSocket;
           if (receiving.get(socket) === null) receiving.set(socket, request);
           handler(request, response);
         },
       );
+      // Node closes a CONNECT request's connection without a word unless this is listened for.
+      server.on("connect", (request: TimedRequest, socket: TimedSocket) => {
+        request[RECEIVED] = performance.now();
+        refuse(socket, 405, `${request.method} is not served here`, request);
+      });
       server.on("connection", (socket: TimedSocket) => {
         socket[OPENED] = performance.now();
         receiving.set(socket, null);
@@ -157,7 +180,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (socket.writable && !response?.headersSent) {
       const body = JSON.stringify({ error: message });
       socket.write(
-        `HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
       );
@@ -166,6 +189,34 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (request) request[REFUSED] = true;
     logLine(request?.method ?? "-", request?.url, status, performance.now() - started, "");
     socket.destroy();
+    options.refused?.({
+      method: request?.method ?? "-",
+      url: request?.url ?? "-",
+      rawHeaders: request?.rawHeaders ?? [],
+      status,
+      reason: message,
+    });
+  }
+
+  /** A request that arrives while the server stops: 503 in the one JSON shape, logged as such. */
+  function refuseClosing(request: TimedRequest, response: ServerResponse): void {
+    const reason = new CutShort().message;
+    const body = JSON.stringify({ error: reason });
+    response.writeHead(503, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      connection: "close",
+    });
+    response.end(body);
+    logLine(request.method ?? "-", request.url, 503, performance.now() - (request[RECEIVED] ?? 0), " (cut short by shutdown)");
+    options.refused?.({
+      method: request.method ?? "-",
+      url: request.url ?? "-",
+      rawHeaders: request.rawHeaders,
+      status: 503,
+      reason,
+    });
   }
 
   const check = setInterval(() => {

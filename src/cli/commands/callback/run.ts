@@ -10,6 +10,7 @@ import {
   sampleBody,
   signCallback,
 } from "../../../core/request/callbacks.js";
+import { escapeForTerminal } from "../../../core/escape.js";
 import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
 import {
@@ -169,6 +170,9 @@ function post(url: URL, signed: SignedCallback): Promise<{ status: number; statu
 export async function callbackListen(flags: CallbackListenFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const forwardTo = flags.forwardTo === undefined ? null : httpUrl(flags.forwardTo, "--forward-to");
+  if (!(flags.backendTimeout > 0)) throw usageError("--backend-timeout must be more than 0 seconds");
+  if (flags.backendTimeout > 86_400) throw usageError("--backend-timeout can be at most a day (1d)");
+  const pathPrefix = forwardTo ? forwardTo.pathname.replace(/\/$/, "") : "";
   const credentials = new CredentialResolver(io, flags);
   const secret = await credentials.secret({ lenient: true });
   const key = await credentials.key();
@@ -187,6 +191,7 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
       maxSkew: DEFAULT_MAX_SKEW,
     },
     json: flags.json === true,
+    pathPrefix,
   };
   const queue = new CheckQueue(
     setup,
@@ -197,10 +202,9 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     },
     (message) => ui.warn(message),
   );
-  const received = ({ request, status, error }: Received) =>
-    queue.push({ request, status, ...(error === undefined ? {} : { error }), at: io.now().getTime() });
+  const received = (one: Received) => queue.push({ ...one, at: io.now().getTime() });
   const { createCallbackServer } = await import("../../../server/index.js");
-  const app = await createCallbackServer({ forwardTo, received });
+  const app = await createCallbackServer({ forwardTo, received, backendTimeoutMs: flags.backendTimeout * 1000 });
   app.addHook("onClose", () => queue.close());
   const port = await listenOrExplain(app, flags.host, flags.port).catch(async (error: unknown) => {
     await queue.close();
@@ -219,6 +223,11 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
   const stopped = runUntilStopped(app, ctx);
   const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
   ui.print(`http://${host}:${port}`);
-  if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${forwardTo.pathname.replace(/\/$/, "")}`);
+  if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${pathPrefix}`);
+  if (pathPrefix !== "") {
+    ui.warn(
+      `the backend sees each path after ${escapeForTerminal(pathPrefix)} (/x arrives as ${escapeForTerminal(pathPrefix)}/x): a backend that checks signatures over its own path will refuse them, since Sinch signed /x`,
+    );
+  }
   return stopped;
 }
