@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 
@@ -209,7 +209,13 @@ export function createApp(options: AppOptions): FastifyInstance {
       connection: "close",
     });
     response.end(body);
-    logLine(request.method ?? "-", request.url, 503, performance.now() - (request[RECEIVED] ?? 0), " (cut short by shutdown)");
+    logLine(
+      request.method ?? "-",
+      request.url,
+      503,
+      performance.now() - (request[RECEIVED] ?? 0),
+      " (cut short by shutdown)",
+    );
     options.refused?.({
       method: request.method ?? "-",
       url: request.url ?? "-",

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MAX_REQUEST_BYTES, type ParsedRequest } from "../core/request/parse.js";
@@ -180,7 +180,7 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
         response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
         response.end(text);
       } else {
-        report(null, `reset after ${sentBytes} bytes of the backend's ${backendStatus ?? ""} answer: ${note}`);
+        report(null, `reset after ${sentBytes} bytes of the backend's ${backendStatus} answer: ${note}`);
         response.destroy();
       }
     };
@@ -233,7 +233,12 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
     );
     inFlight.add(giveUp);
     const timer = setTimeout(
-      () => giveUp(504, `the backend did not answer within ${seconds(limitMs)}`, `backend over its ${seconds(limitMs)} limit`),
+      () =>
+        giveUp(
+          504,
+          `the backend did not answer within ${seconds(limitMs)}`,
+          `backend over its ${seconds(limitMs)} limit`,
+        ),
       limitMs,
     );
     response.on("finish", () => report(backendStatus ?? response.statusCode));
@@ -247,11 +252,10 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
       if (reported || response.headersSent) return;
       const reason = error.code ?? error.message;
-      if (closing && response.destroyed) return;
+      report(502, `backend unreachable (${reason})`);
       const text = JSON.stringify({ error: `the backend could not be reached (${reason})` });
       response.writeHead(502, { "content-type": "application/json; charset=utf-8" });
       response.end(text);
-      report(502, `backend unreachable (${reason})`);
     });
     outgoing.end(body);
   };

@@ -104,7 +104,7 @@ describe("callback listen", () => {
     try {
       const printed = await send(["callback", "send", "ace", "--url", `${server.url}/sinch/ace?x=1`, "--print"]);
       const sent = await send(["callback", "send", "conversation-message", "--url", `${server.url}/conversation`]);
-      expect(sent.stdout).toBe("HTTP/1.1 201 Created\nbackend saw " + `${got.at(-1)?.body.length} bytes\n`);
+      expect(sent.stdout).toBe(`HTTP/1.1 201 Created\nbackend saw ${got.at(-1)?.body.length} bytes\n`);
       expect(sent.code).toBe(0);
       const failing = await send(["callback", "send", "numbers-event", "--url", `${server.url}/fail`]);
       expect(failing.code).toBe(9);
@@ -238,7 +238,7 @@ describe("callback listen", () => {
   });
 
   it("writes a line and an NDJSON object for every request it refuses, on the worker thread and without it", async () => {
-    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }]) {
+    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }] as Record<string, string>[]) {
       const server = await listen(["--json"], extra);
       try {
         const big = await fetch(`${server.url}/big`, { method: "POST", body: "a".repeat(1024 * 1024 + 1) });
@@ -270,7 +270,7 @@ describe("callback listen", () => {
 
   it("goes on after requests whose checks would throw, on the worker thread and without it", async () => {
     const far = [farUserTicket(KEY, SECRET), farRegistrationToken(KEY, SECRET)];
-    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }]) {
+    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }] as Record<string, string>[]) {
       const server = await listen(["--json"], extra);
       try {
         for (const credential of far) {
@@ -303,7 +303,12 @@ describe("callback listen", () => {
       expect(server.err()).not.toMatch(/checking thread stopped/);
       // The event's newline is shown escaped: no line of the log starts with the forged time.
       expect(server.err()).not.toMatch(/^2026-12-01T12:00:00\.000Z POST \/x/m);
-      expect(server.err().split("\n").filter((l) => l.includes(" → "))).toHaveLength(3);
+      expect(
+        server
+          .err()
+          .split("\n")
+          .filter((l) => l.includes(" → ")),
+      ).toHaveLength(3);
     }
   });
 
@@ -321,7 +326,9 @@ describe("callback listen", () => {
       expect(await slow.json()).toEqual({ error: "the backend did not answer within 1 s" });
       await until(() => server.err().includes("→ 504"));
       expect(server.err()).toMatch(/ POST \/unauthorized ace application valid \[path-prefix\] → 401\n/);
-      expect(server.err()).toMatch(/ POST \/slow - unsigned ✗ malformed request → 504 \(backend over its 1 s limit\)\n/);
+      expect(server.err()).toMatch(
+        / POST \/slow - unsigned ✗ malformed request → 504 \(backend over its 1 s limit\)\n/,
+      );
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);

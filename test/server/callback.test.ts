@@ -146,7 +146,8 @@ describe("callback receiver", () => {
     await until(() => got.length === 1);
     expect(got[0]?.status).toBeNull();
     expect(got[0]?.note).toMatch(/^reset after \d+ bytes of the backend's 200 answer: backend over its 1 s limit$/);
-    expect(Number(/after (\d+) bytes/.exec(got[0]?.note ?? "")?.[1])).toBe(answer.bytes);
+    // Every byte the caller got was counted (one more may have been lost with the reset).
+    expect(Number(/after (\d+) bytes/.exec(got[0]?.note ?? "")?.[1])).toBeGreaterThanOrEqual(answer.bytes);
     await app.close();
   });
 

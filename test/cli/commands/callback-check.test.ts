@@ -139,10 +139,7 @@ describe("a check that throws", () => {
   });
 
   it("never stops the checks on times no date can hold (a ticket's expiresIn 8.64e12, a token's iat 9e12)", () => {
-    const batch: Answered[] = [
-      farUserTicket(KEY, SECRET),
-      farRegistrationToken(KEY, SECRET),
-    ].map((credential) => ({
+    const batch: Answered[] = [farUserTicket(KEY, SECRET), farRegistrationToken(KEY, SECRET)].map((credential) => ({
       request: request([["Authorization", `User ${credential}`]], Buffer.from('{"event":"ice"}')),
       status: 200,
       at: now.getTime(),
@@ -158,7 +155,9 @@ describe("a check that throws", () => {
 
 describe("values from outside on the line", () => {
   it("escapes an event field holding a newline, so no forged line appears; the JSON keeps the value", () => {
-    const body = Buffer.from(JSON.stringify({ event: "ace\n2026-12-01T12:00:00.000Z POST /ace ace application valid" }));
+    const body = Buffer.from(
+      JSON.stringify({ event: "ace\n2026-12-01T12:00:00.000Z POST /ace ace application valid" }),
+    );
     const one = signed("ace", body);
     const checked = checkAll([{ request: request(one.headers, one.body), status: 200, at: now.getTime() }], setup);
     expect(checked.lines.split("\n")).toHaveLength(2);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
+import { escapeForTerminal } from "../../../core/escape.js";
 import {
   CALLBACK_EVENTS,
   type CallbackEvent,
@@ -10,7 +11,6 @@ import {
   sampleBody,
   signCallback,
 } from "../../../core/request/callbacks.js";
-import { escapeForTerminal } from "../../../core/escape.js";
 import { DEFAULT_MAX_SKEW } from "../../../core/request/verify.js";
 import type { Received } from "../../../server/callback.js";
 import {
