@@ -215,6 +215,12 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
         response.writeHead(backendStatus, back);
         // Backpressure: the backend is read no faster than the caller takes the answer.
         incoming.on("data", (chunk: Buffer) => {
+          // The head and the first bytes leave together, in one write, as a small answer's
+          // head and whole body do when it ends in the same turn.
+          if (sentBytes === 0) {
+            response.cork();
+            process.nextTick(() => response.uncork());
+          }
           sentBytes += chunk.length;
           const ok = response.write(chunk);
           if (stats) {
