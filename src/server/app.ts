@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 
 /** Limits set on purpose: a development server still faces whatever a browser sends. */
 export const LIMITS = {
@@ -153,6 +153,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: "idle",
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Requests the router cannot take (a URL that does not decode): the one error shape too.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      tellRefused(request.raw, 400, error.message);
+      reply.code(400).send({ error: error.message });
+    },
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
       if (error.code === "ECONNRESET" || socket.destroyed) return;
       const [status, message] = CLIENT_ERRORS[error.code ?? ""] ?? [400, "malformed HTTP request"];
@@ -195,6 +200,18 @@ export function createApp(options: AppOptions): FastifyInstance {
       rawHeaders: request?.rawHeaders ?? [],
       status,
       reason: message,
+    });
+  }
+
+  /** Tells `options.refused` of a request answered with an error outside the routes. */
+  function tellRefused(request: IncomingMessage, status: number, reason: string): void {
+    if ((request as TimedRequest)[REFUSED]) return;
+    options.refused?.({
+      method: request.method ?? "-",
+      url: request.url ?? "-",
+      rawHeaders: request.rawHeaders,
+      status,
+      reason,
     });
   }
 
@@ -270,9 +287,11 @@ export function createApp(options: AppOptions): FastifyInstance {
             : error.validation
               ? `invalid request: ${validationMessage(error)}`
               : error.message;
+    tellRefused(request.raw, status, message);
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    tellRefused(request.raw, 404, "not found");
     reply.code(404).send({ error: "not found" });
   });
   // Logged as the answer is sent (an onResponse hook would cost a listener per request).

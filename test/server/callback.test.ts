@@ -257,7 +257,7 @@ describe("requests the receiver refuses before reading them", () => {
   const saved = { ...LIMITS };
   afterEach(() => Object.assign(LIMITS, saved));
 
-  it("reports each with its status and why: 413, 400, 431, 405 for CONNECT, 408", async () => {
+  it("reports each with its status and why: 413, 400, 431, 405 for CONNECT, a bad URL, an unknown method, 408", async () => {
     LIMITS.requestMs = 300;
     LIMITS.checkMs = 50;
     const got: Received[] = [];
@@ -273,16 +273,22 @@ describe("requests the receiver refuses before reading them", () => {
     );
     const connectAnswer = await raw(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
     expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*"error":"CONNECT is not served here"/);
+    expect(await raw(port, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw(port, "PROPFIND /dav HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 404 /,
+    );
     // Headers, then a body that never comes.
     expect(await raw(port, "POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")).toMatch(
       /^HTTP\/1\.1 408 /,
     );
-    await until(() => got.length === 5);
+    await until(() => got.length === 7);
     expect(got.map((g) => [g.request.method, g.request.path, g.status, g.refused])).toEqual([
       ["POST", "/big", 413, "request body larger than 1 MB"],
       ["-", "-", 400, "malformed HTTP request"],
       ["-", "-", 431, "request headers larger than 16 KiB"],
       ["CONNECT", "example.com:443", 405, "CONNECT is not served here"],
+      ["GET", "/%zz", 400, "'/%zz' is not a valid url component"],
+      ["PROPFIND", "/dav", 404, "not found"],
       ["POST", "/late", 408, "request not received within 10 s"],
     ]);
     await app.close();
