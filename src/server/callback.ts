@@ -68,6 +68,10 @@ function parsedRequest(method: string, url: string, rawHeaders: string[], body: 
   };
 }
 
+function uncork(response: ServerResponse): void {
+  response.uncork();
+}
+
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
@@ -219,7 +223,7 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
           // head and whole body do when it ends in the same turn.
           if (sentBytes === 0) {
             response.cork();
-            process.nextTick(() => response.uncork());
+            process.nextTick(uncork, response);
           }
           sentBytes += chunk.length;
           const ok = response.write(chunk);
@@ -227,13 +231,14 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
             const held = response.writableLength + incoming.readableLength;
             if (held > stats.maxBufferedBytes) stats.maxBufferedBytes = held;
           }
-          if (!ok) incoming.pause();
+          if (!ok) {
+            incoming.pause();
+            response.once("drain", resume);
+          }
         });
-        response.on("drain", () => incoming.resume());
-        incoming.on("end", () => {
-          response.end();
-        });
-        incoming.on("aborted", () => giveUp(502, "the backend's answer broke off", "the backend's answer broke off"));
+        const resume = () => incoming.resume();
+        incoming.on("end", () => response.end());
+        // (An answer cut short by the backend ends in an error: "aborted", ECONNRESET.)
         incoming.on("error", () => giveUp(502, "the backend's answer broke off", "the backend's answer broke off"));
       },
     );

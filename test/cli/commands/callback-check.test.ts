@@ -238,20 +238,26 @@ describe("seen before", () => {
   it("remembers at most its cap of signatures, and forgets those older than the window", () => {
     const checker = new Checker({ ...setup, seenCap: 3, verify: { ...setup.verify, maxSkew: 60 } });
     const at = now.getTime();
-    const batch: Answered[] = Array.from({ length: 10 }, (_, i) => ({
-      request: request([["Authorization", `Application ${KEY}:sig${i}`]], Buffer.from(`{"n":${i}}`)),
-      status: 200,
-      at,
-    }));
+    const batch: Answered[] = Array.from({ length: 10 }, (_, i) => {
+      const one = signed("ace", Buffer.from(`{"event":"ace","n":${i}}`));
+      return { request: request(one.headers, one.body), status: 200, at };
+    });
     checker.check(batch);
     expect(checker.remembered).toBe(3);
     // The oldest were forgotten: the first again is not seen before; the last is.
     const again = jsonLines(checker.check([batch[0] as Answered, batch[9] as Answered]).json);
     expect(again.map((o) => o.warnings.some((w: string) => w.startsWith("seen before")))).toEqual([false, true]);
     // Past the window, nothing is remembered.
-    const later = jsonLines(checker.check([{ ...(batch[9] as Answered), at: at + 61_000 }]).json);
-    expect(later[0].warnings.some((w: string) => w.startsWith("seen before"))).toBe(false);
-    expect(checker.remembered).toBe(1);
+    // Past the window (the time check skipped, so that the request stays valid), it is forgotten.
+    const timeless = new Checker({ ...setup, verify: { ...setup.verify, maxSkew: 600, ignoreTime: true } });
+    const later = jsonLines(
+      timeless.check([batch[9] as Answered, { ...(batch[9] as Answered), at: at + 601_000 }]).json,
+    );
+    expect(later.map((o) => [o.code, o.warnings.some((w: string) => w.startsWith("seen before"))])).toEqual([
+      ["valid", false],
+      ["valid", false],
+    ]);
+    expect(timeless.remembered).toBe(1);
   });
 });
 

@@ -92,12 +92,17 @@ class Seen {
   }
 }
 
-function signatureKey(request: ParsedRequest): string {
-  const hash = createHash("sha256");
-  hash.update(`${request.method} ${request.path}?${request.query ?? ""}\n`);
-  for (const name of SIGNATURE_HEADERS) hash.update(`${headerValue(request, name) ?? ""}\n`);
-  hash.update(request.body);
-  return hash.digest("base64");
+/**
+ * What makes a request the same request again. A valid application or webhook signature
+ * covers the body, so its headers name the body too; a user ticket does not, and the
+ * body's hash is added for it.
+ */
+function signatureKey(request: ParsedRequest, scheme: RequestScheme): string {
+  let key = `${request.method} ${request.path}?${request.query ?? ""}`;
+  for (const name of SIGNATURE_HEADERS) key += `\n${headerValue(request, name) ?? ""}`;
+  if (scheme === "user") key += `\n${createHash("sha256").update(request.body).digest("base64")}`;
+  // Headers may be long (16 KiB together): a long key is remembered by its hash.
+  return key.length > 512 ? createHash("sha256").update(key).digest("base64") : key;
 }
 
 function stamp(at: number): string {
@@ -194,8 +199,8 @@ export class Checker {
       }
       if (ids.length > 0) shown += ` [${ids.join(", ")}]`;
     }
-    if (scheme !== null) {
-      const first = this.seen.check(signatureKey(request), at);
+    if (scheme !== null && verdict?.valid) {
+      const first = this.seen.check(signatureKey(request, scheme), at);
       if (first !== null) {
         warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);
         shown += ", seen before";
