@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { escapeForTerminal } from "../core/escape.js";
 
 /** Limits set on purpose: a development server still faces whatever a browser sends. */
@@ -27,6 +27,18 @@ export interface AppOptions {
    * the server going on), with the request's method and path.
    */
   internalError?: (error: unknown, method: string, path: string) => void;
+  /** Told of each request refused before a route saw it (parser errors, too slow, CONNECT, shutdown). */
+  refused?: (refusal: Refusal) => void;
+}
+
+/** A request the HTTP layer refused: what was read of it, the status sent and why. */
+export interface Refusal {
+  method: string;
+  url: string;
+  /** Header names and values as they came (none when the parser gave up before them). */
+  rawHeaders: string[];
+  status: number;
+  reason: string;
 }
 
 /** What a request may add to its access-log line (never a secret, a password or a ticket). */
@@ -52,17 +64,15 @@ const REFUSED = Symbol("refused");
 type TimedRequest = IncomingMessage & { [RECEIVED]?: number; [REFUSED]?: boolean };
 type TimedSocket = Socket & { [OPENED]?: number; _httpMessage?: ServerResponse | null };
 
+/** Whether the HTTP layer already refused (answered and reported) this request. */
+export function wasRefused(request: IncomingMessage): boolean {
+  return (request as TimedRequest)[REFUSED] === true;
+}
+
 const TOO_SLOW = `request not received within ${LIMITS.requestMs / 1000} s`;
 const CLIENT_ERRORS: Record<string, [number, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, TOO_SLOW],
   HPE_HEADER_OVERFLOW: [431, `request headers larger than ${LIMITS.headerBytes / 1024} KiB`],
-};
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  431: "Request Header Fields Too Large",
 };
 
 /** The path of a request target without its query string (where the tutorial puts the password). */
@@ -124,6 +134,7 @@ export function createApp(options: AppOptions): FastifyInstance {
         },
         (request: TimedRequest, response) => {
           request[RECEIVED] = performance.now();
+          if (closing) return refuseClosing(request, response);
           const socket = request.socket as TimedSocket;
           if (receiving.get(socket) === null) receiving.set(socket, request);
           handler(request, response);
@@ -150,6 +161,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: "idle",
     return503OnClosing: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Requests the router cannot take (a URL that does not decode): the one error shape too.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      tellRefused(request.raw, 400, error.message);
+      reply.code(400).send({ error: error.message });
+    },
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
       if (error.code === "ECONNRESET" || socket.destroyed) return;
       const [status, message] = CLIENT_ERRORS[error.code ?? ""] ?? [400, "malformed HTTP request"];
@@ -182,7 +198,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (socket.writable && !response?.headersSent) {
       const body = JSON.stringify({ error: message });
       socket.write(
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Bad Request"}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
       );
@@ -191,6 +207,52 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (request) request[REFUSED] = true;
     logLine(request?.method ?? "-", request?.url, status, performance.now() - started, "");
     socket.destroy();
+    options.refused?.({
+      method: request?.method ?? "-",
+      url: request?.url ?? "-",
+      rawHeaders: request?.rawHeaders ?? [],
+      status,
+      reason: message,
+    });
+  }
+
+  /** Tells `options.refused` of a request answered with an error outside the routes. */
+  function tellRefused(request: IncomingMessage, status: number, reason: string): void {
+    if ((request as TimedRequest)[REFUSED]) return;
+    options.refused?.({
+      method: request.method ?? "-",
+      url: request.url ?? "-",
+      rawHeaders: request.rawHeaders,
+      status,
+      reason,
+    });
+  }
+
+  /** A request that arrives while the server stops: 503 in the one JSON shape, logged as such. */
+  function refuseClosing(request: TimedRequest, response: ServerResponse): void {
+    const reason = new CutShort().message;
+    const body = JSON.stringify({ error: reason });
+    response.writeHead(503, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      connection: "close",
+    });
+    response.end(body);
+    logLine(
+      request.method ?? "-",
+      request.url,
+      503,
+      performance.now() - (request[RECEIVED] ?? 0),
+      " (cut short by shutdown)",
+    );
+    options.refused?.({
+      method: request.method ?? "-",
+      url: request.url ?? "-",
+      rawHeaders: request.rawHeaders,
+      status: 503,
+      reason,
+    });
   }
 
   const check = setInterval(() => {
@@ -242,9 +304,11 @@ export function createApp(options: AppOptions): FastifyInstance {
             : error.validation
               ? `invalid request: ${validationMessage(error)}`
               : error.message;
+    tellRefused(request.raw, status, message);
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    tellRefused(request.raw, 404, "not found");
     reply.code(404).send({ error: "not found" });
   });
   // Logged as the answer is sent (an onResponse hook would cost a listener per request).

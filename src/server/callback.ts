@@ -1,25 +1,39 @@
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MAX_REQUEST_BYTES, type ParsedRequest } from "../core/request/parse.js";
-import { createApp } from "./app.js";
+import { createApp, type Refusal, wasRefused } from "./app.js";
 
 /** What the receiver learnt about one request, for its log line. */
 export interface Received {
   request: ParsedRequest;
-  /** The backend's status (or the answer's, without a backend); null when it could not be reached. */
+  /** The status the caller got (the backend's, or the receiver's own); null when it got none. */
   status: number | null;
-  /** Why the backend could not be reached. */
-  error?: string;
+  /** What the status does not say: the backend unreachable, an answer reset, a shutdown. */
+  note?: string;
+  /** Why the HTTP layer refused the request before it was read (400, 405, 408, 413, 431, 503). */
+  refused?: string;
+}
+
+/** How much of the backends' answers the receiver held at most, in bytes (for tests and benches). */
+export interface ForwardStats {
+  maxBufferedBytes: number;
 }
 
 export interface CallbackServerOptions {
   /** Passes each request on to this URL's origin, its path put before the request's. */
   forwardTo: URL | null;
-  /** Called once per request, after it was answered. */
+  /** Called once per request, after it was answered or refused. */
   received: (received: Received) => void;
-  /** How long the backend may keep a request without a byte moving (default 30 s): then 502. */
+  /** The total time a forwarded request may take, answer included (default 30 s). */
   backendTimeoutMs?: number;
+  /** Filled in as answers pass, when given. */
+  stats?: ForwardStats;
+  /**
+   * After a shutdown begins, how long forwarded requests may still take (default 4 s, within
+   * the 5 s that stopping allows): then each gets 503, or a reset once bytes went out.
+   */
+  drainMs?: number;
 }
 
 /** Hop-by-hop headers, which belong to one connection and are not passed on. */
@@ -33,7 +47,6 @@ const HOP = new Set([
   "upgrade",
   "proxy-authenticate",
   "proxy-authorization",
-  "content-length",
 ]);
 
 function headerPairs(raw: string[]): [string, string][] {
@@ -42,22 +55,65 @@ function headerPairs(raw: string[]): [string, string][] {
   return pairs;
 }
 
+function parsedRequest(method: string, url: string, rawHeaders: string[], body: Buffer): ParsedRequest {
+  const at = url.indexOf("?");
+  return {
+    kind: "http",
+    method,
+    path: at === -1 ? url : url.slice(0, at),
+    query: at === -1 ? null : url.slice(at + 1),
+    headers: headerPairs(rawHeaders),
+    body,
+    notes: [],
+  };
+}
+
+function uncork(response: ServerResponse): void {
+  response.uncork();
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 /**
  * The local receiver of `callback listen`, on the same stack as `serve` and `inspect`:
  * every method and path, bodies up to 1 MB kept as bytes, each request handed to
- * `received` with the verdict made by the caller; passed on byte for byte when a backend
- * is given, and the backend's answer returned as it came.
+ * `received` with the verdict made by the caller, refused ones included; passed on byte
+ * for byte when a backend is given, and the backend's answer streamed back as it comes
+ * (its pace set by the caller's reading: never held whole), within a total time limit.
  */
 export async function createCallbackServer(options: CallbackServerOptions): Promise<FastifyInstance> {
-  const app = createApp({ bodyTypes: "any body (it is passed on as bytes)" });
+  const refused = ({ method, url, rawHeaders, status, reason }: Refusal) =>
+    options.received({
+      request: parsedRequest(method, url, rawHeaders, Buffer.alloc(0)),
+      status,
+      refused: reason,
+    });
+  const app = createApp({ bodyTypes: "any body (it is passed on as bytes)", refused });
   const forward = options.forwardTo;
+  const limitMs = options.backendTimeoutMs ?? 30_000;
   const secure = forward?.protocol === "https:";
-  // Set on the agent, not on each request: the sockets keep it, so no request pays for
-  // setting and clearing it (a request whose socket stays idle that long fails with a 502).
-  const agentOptions = { keepAlive: true, timeout: options.backendTimeoutMs ?? 30_000 };
+  // Idle sockets kept for the next request are closed after the limit too.
+  const agentOptions = { keepAlive: true, timeout: limitMs };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const hostname = forward?.hostname.replace(/^\[|\]$/g, "");
   const prefix = forward ? forward.pathname.replace(/\/$/, "") : "";
+  const stats = options.stats;
+  let closing = false;
+  /** The forwarded requests in flight, each with its way to end early. */
+  const inFlight = new Set<(status: number, message: string, note: string) => void>();
+  app.addHook("preClose", (done) => {
+    closing = true;
+    if (inFlight.size > 0) {
+      const drain = setTimeout(() => {
+        for (const giveUp of [...inFlight]) giveUp(503, "the receiver is stopping: try again", "cut short by shutdown");
+      }, options.drainMs ?? 4_000);
+      drain.unref();
+      app.server.once("close", () => clearTimeout(drain));
+    }
+    done();
+  });
   app.addHook("onClose", async () => agent.destroy());
 
   await app.register(async (scope) => {
@@ -65,84 +121,154 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
     scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_REQUEST_BYTES }, (_request, body, done) => {
       done(null, body);
     });
-    scope.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+    scope.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+      if (wasRefused(request.raw)) return;
       const status =
         error.statusCode === 413 ? 413 : error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-      reply.code(status).send({ error: status === 413 ? "request body larger than 1 MB" : "cannot read this request" });
+      const reason = status === 413 ? "request body larger than 1 MB" : "cannot read this request";
+      reply.code(status).send({ error: reason });
+      const raw = request.raw;
+      options.received({
+        request: parsedRequest(raw.method ?? "-", raw.url ?? "/", raw.rawHeaders, Buffer.alloc(0)),
+        status,
+        refused: reason,
+      });
     });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = request.raw;
       const url = raw.url ?? "/";
-      const at = url.indexOf("?");
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const headers = headerPairs(raw.rawHeaders);
-      const parsed: ParsedRequest = {
-        kind: "http",
-        method: raw.method ?? "POST",
-        path: at === -1 ? url : url.slice(0, at),
-        query: at === -1 ? null : url.slice(at + 1),
-        headers,
-        body,
-        notes: [],
-      };
+      const parsed = parsedRequest(raw.method ?? "POST", url, raw.rawHeaders, body);
       if (!forward) {
         reply.code(200).send({});
         options.received({ request: parsed, status: 200 });
         return reply;
       }
-      const answer = await pass(parsed, url, headers, body).catch((error: Error) => error);
-      if (answer instanceof Error) {
-        const reason = (answer as NodeJS.ErrnoException).code ?? answer.message;
-        reply.code(502).send({ error: `the backend could not be reached (${reason})` });
-        options.received({ request: parsed, status: null, error: reason });
-        return reply;
-      }
-      // The backend's answer goes out as it came (its header names as it wrote them),
-      // written straight to the response: Fastify's reply would only copy it again.
+      // The answer is written straight to the response as it comes: Fastify's reply would
+      // only hold or copy it.
       reply.hijack();
-      const back: string[] = [];
-      for (let i = 0; i + 1 < answer.headers.length; i += 2) {
-        const name = answer.headers[i] as string;
-        if (!HOP.has(name.toLowerCase())) back.push(name, answer.headers[i + 1] as string);
+      try {
+        pass(parsed, url, reply.raw);
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        if (!reply.raw.headersSent) {
+          reply.raw.writeHead(502, { "content-type": "application/json; charset=utf-8" });
+          reply.raw.end(JSON.stringify({ error: `the request could not be passed on (${reason})` }));
+        }
+        options.received({ request: parsed, status: 502, note: `not passed on (${reason})` });
       }
-      back.push("content-length", String(answer.body.length));
-      reply.raw.writeHead(answer.status, back);
-      reply.raw.end(answer.body);
-      options.received({ request: parsed, status: answer.status });
     };
     scope.all("/*", handler);
     scope.all("/", handler);
   });
 
-  const pass = (parsed: ParsedRequest, url: string, headers: [string, string][], body: Buffer) =>
-    new Promise<{ status: number; headers: string[]; body: Buffer }>((resolve, reject) => {
-      const out: string[] = [];
-      for (const [name, value] of headers) if (!HOP.has(name.toLowerCase())) out.push(name, value);
-      if (body.length > 0 || parsed.method === "POST" || parsed.method === "PUT")
-        out.push("content-length", String(body.length));
-      const send = secure ? httpsRequest : httpRequest;
-      const outgoing = send(
-        {
-          protocol: forward?.protocol,
-          hostname,
-          port: forward?.port,
-          method: parsed.method,
-          path: `${prefix}${url}`,
-          headers: out,
-          agent,
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (c: Buffer) => chunks.push(c));
-          incoming.on("end", () =>
-            resolve({ status: incoming.statusCode ?? 502, headers: incoming.rawHeaders, body: Buffer.concat(chunks) }),
-          );
-          incoming.on("error", reject);
-        },
-      );
-      outgoing.on("timeout", () => outgoing.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
-      outgoing.on("error", reject);
-      outgoing.end(body);
+  /** Passes one request on and streams the answer back; reports once, whatever happens. */
+  const pass = (parsed: ParsedRequest, url: string, response: ServerResponse) => {
+    let reported = false;
+    let sentBytes = 0;
+    let backendStatus: number | null = null;
+    const report = (status: number | null, note?: string) => {
+      if (reported) return;
+      reported = true;
+      clearTimeout(timer);
+      inFlight.delete(giveUp);
+      options.received({ request: parsed, status, ...(note === undefined ? {} : { note }) });
+    };
+    /** Ends the exchange early: an answer of the receiver's own when nothing went out yet, else a reset. */
+    const giveUp = (status: number, message: string, note: string) => {
+      outgoing.destroy();
+      if (!response.headersSent && !response.destroyed) {
+        report(status, note);
+        const text = JSON.stringify({ error: message });
+        if (closing) response.shouldKeepAlive = false;
+        response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+        response.end(text);
+      } else {
+        report(null, `reset after ${sentBytes} bytes of the backend's ${backendStatus} answer: ${note}`);
+        response.destroy();
+      }
+    };
+
+    const out: string[] = [];
+    for (const [name, value] of parsed.headers) {
+      const lower = name.toLowerCase();
+      if (!HOP.has(lower) && lower !== "content-length") out.push(name, value);
+    }
+    const body = parsed.body;
+    if (body.length > 0 || parsed.method === "POST" || parsed.method === "PUT")
+      out.push("content-length", String(body.length));
+    const send = secure ? httpsRequest : httpRequest;
+    const outgoing = send(
+      {
+        protocol: forward?.protocol,
+        hostname,
+        port: forward?.port,
+        method: parsed.method,
+        path: `${prefix}${url}`,
+        headers: out,
+        agent,
+      },
+      (incoming: IncomingMessage) => {
+        backendStatus = incoming.statusCode ?? 502;
+        const back: string[] = [];
+        for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
+          const name = incoming.rawHeaders[i] as string;
+          if (!HOP.has(name.toLowerCase())) back.push(name, incoming.rawHeaders[i + 1] as string);
+        }
+        if (response.destroyed) return;
+        response.writeHead(backendStatus, back);
+        // Backpressure: the backend is read no faster than the caller takes the answer.
+        incoming.on("data", (chunk: Buffer) => {
+          // The head and the first bytes leave together, in one write, as a small answer's
+          // head and whole body do when it ends in the same turn.
+          if (sentBytes === 0) {
+            response.cork();
+            process.nextTick(uncork, response);
+          }
+          sentBytes += chunk.length;
+          const ok = response.write(chunk);
+          if (stats) {
+            const held = response.writableLength + incoming.readableLength;
+            if (held > stats.maxBufferedBytes) stats.maxBufferedBytes = held;
+          }
+          if (!ok) {
+            incoming.pause();
+            response.once("drain", resume);
+          }
+        });
+        const resume = () => incoming.resume();
+        incoming.on("end", () => response.end());
+        // (An answer cut short by the backend ends in an error: "aborted", ECONNRESET.)
+        incoming.on("error", () => giveUp(502, "the backend's answer broke off", "the backend's answer broke off"));
+      },
+    );
+    inFlight.add(giveUp);
+    const timer = setTimeout(
+      () =>
+        giveUp(
+          504,
+          `the backend did not answer within ${seconds(limitMs)}`,
+          `backend over its ${seconds(limitMs)} limit`,
+        ),
+      limitMs,
+    );
+    response.on("finish", () => report(backendStatus ?? response.statusCode));
+    response.on("close", () => {
+      if (reported || response.writableFinished) return;
+      // The caller's connection closed before the answer was complete: say what it got.
+      outgoing.destroy();
+      const got = response.headersSent ? `${sentBytes} bytes of the backend's ${backendStatus} answer` : "no answer";
+      report(null, `${closing ? "cut short by shutdown" : "the client closed the connection"}, the client got ${got}`);
     });
+    outgoing.on("error", (error: NodeJS.ErrnoException) => {
+      if (reported || response.headersSent) return;
+      const reason = error.code ?? error.message;
+      report(502, `backend unreachable (${reason})`);
+      const text = JSON.stringify({ error: `the backend could not be reached (${reason})` });
+      response.writeHead(502, { "content-type": "application/json; charset=utf-8" });
+      response.end(text);
+    });
+    outgoing.end(body);
+  };
   return app;
 }

@@ -6,10 +6,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, cleanEnv, requireBuild, runBin } from "../helpers/bin.js";
 import { KEY, SECRET } from "../helpers/constants.js";
+import { farRegistrationToken, farUserTicket } from "../helpers/extreme.js";
 import { until } from "../helpers/wait.js";
 
 const env = cleanEnv({ SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET, SINCH_WEBHOOK_SECRET: "wh" });
@@ -56,6 +57,17 @@ function send(args: string[], input?: string): Promise<{ code: number | null; st
   });
 }
 
+/** Sends raw bytes to the receiver and returns what came back before it closed the connection. */
+function rawRequest(url: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1", () => socket.write(text));
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
 let backend: Server;
 let backendUrl: string;
 const got: { method: string; url: string; headers: string[]; body: Buffer }[] = [];
@@ -72,7 +84,8 @@ beforeAll(async () => {
         headers: request.rawHeaders,
         body: Buffer.concat(chunks),
       });
-      response.writeHead(request.url?.includes("fail") ? 500 : 201, {
+      if (request.url?.includes("slow")) return;
+      response.writeHead(request.url?.includes("fail") ? 500 : request.url?.includes("unauthorized") ? 401 : 201, {
         "content-type": "text/plain",
         "x-backend": "yes",
       });
@@ -91,7 +104,7 @@ describe("callback listen", () => {
     try {
       const printed = await send(["callback", "send", "ace", "--url", `${server.url}/sinch/ace?x=1`, "--print"]);
       const sent = await send(["callback", "send", "conversation-message", "--url", `${server.url}/conversation`]);
-      expect(sent.stdout).toBe("HTTP/1.1 201 Created\nbackend saw " + `${got.at(-1)?.body.length} bytes\n`);
+      expect(sent.stdout).toBe(`HTTP/1.1 201 Created\nbackend saw ${got.at(-1)?.body.length} bytes\n`);
       expect(sent.code).toBe(0);
       const failing = await send(["callback", "send", "numbers-event", "--url", `${server.url}/fail`]);
       expect(failing.code).toBe(9);
@@ -221,6 +234,104 @@ describe("callback listen", () => {
       down.child.kill("SIGTERM");
       expect(await alone.exited).toBe(0);
       expect(await down.exited).toBe(0);
+    }
+  });
+
+  it("writes a line and an NDJSON object for every request it refuses, on the worker thread and without it", async () => {
+    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }] as Record<string, string>[]) {
+      const server = await listen(["--json"], extra);
+      try {
+        const big = await fetch(`${server.url}/big`, { method: "POST", body: "a".repeat(1024 * 1024 + 1) });
+        expect(big.status).toBe(413);
+        expect(await rawRequest(server.url, "NOT HTTP\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+        expect(
+          await rawRequest(server.url, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"),
+        ).toMatch(/^HTTP\/1\.1 405 /);
+        await until(() => server.out().trim().split("\n").length >= 4);
+      } finally {
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+      }
+      const objects = server
+        .out()
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => JSON.parse(l));
+      expect(objects.map((o) => [o.code, o.status, o.reason])).toEqual([
+        ["refused", 413, "request body larger than 1 MB"],
+        ["refused", 400, "malformed HTTP request"],
+        ["refused", 405, "CONNECT is not served here"],
+      ]);
+      expect(server.err()).toMatch(/ POST \/big - - refused: request body larger than 1 MB → 413\n/);
+      expect(server.err()).toMatch(/ - - - - refused: malformed HTTP request → 400\n/);
+    }
+  });
+
+  it("goes on after requests whose checks would throw, on the worker thread and without it", async () => {
+    const far = [farUserTicket(KEY, SECRET), farRegistrationToken(KEY, SECRET)];
+    for (const extra of [{}, { SINCH_TICKET_WORKERS: "0" }] as Record<string, string>[]) {
+      const server = await listen(["--json"], extra);
+      try {
+        for (const credential of far) {
+          const answer = await fetch(`${server.url}/far`, {
+            method: "POST",
+            headers: { authorization: `User ${credential}`, "content-type": "application/json" },
+            body: JSON.stringify({ event: "ice\n2026-12-01T12:00:00.000Z POST /x ice application valid → 200" }),
+          });
+          expect(answer.status).toBe(200);
+        }
+        expect((await send(["callback", "send", "ace", "--url", `${server.url}/after`])).code).toBe(0);
+        await until(() => server.out().trim().split("\n").length >= 4);
+      } finally {
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+      }
+      const objects = server
+        .out()
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => JSON.parse(l));
+      expect(objects.map((o) => [o.scheme, o.status])).toEqual([
+        ["user", 200],
+        ["user", 200],
+        ["application", 200],
+      ]);
+      expect(objects[2].code).toBe("valid");
+      expect(server.err()).not.toMatch(/\n\s+at /);
+      expect(server.err()).not.toMatch(/checking thread stopped/);
+      // The event's newline is shown escaped: no line of the log starts with the forged time.
+      expect(server.err()).not.toMatch(/^2026-12-01T12:00:00\.000Z POST \/x/m);
+      expect(
+        server
+          .err()
+          .split("\n")
+          .filter((l) => l.includes(" → ")),
+      ).toHaveLength(3);
+    }
+  });
+
+  it("warns at start that a backend under a path sees another path, names path-prefix when it refuses, and stops a slow one at --backend-timeout", async () => {
+    const server = await listen(["--forward-to", `${backendUrl}/backend/`, "--backend-timeout", "1"]);
+    try {
+      expect(server.err()).toContain(
+        "the backend sees each path after /backend (/x arrives as /backend/x): a backend that checks signatures over its own path will refuse them, since Sinch signed /x",
+      );
+      const refused = await send(["callback", "send", "ace", "--url", `${server.url}/unauthorized`]);
+      expect(refused.code).toBe(9);
+      expect(got.at(-1)?.url).toBe("/backend/unauthorized");
+      const slow = await fetch(`${server.url}/slow`, { method: "POST", body: "{}" });
+      expect(slow.status).toBe(504);
+      expect(await slow.json()).toEqual({ error: "the backend did not answer within 1 s" });
+      await until(() => server.err().includes("→ 504"));
+      expect(server.err()).toMatch(/ POST \/unauthorized ace application valid \[path-prefix\] → 401\n/);
+      expect(server.err()).toMatch(
+        / POST \/slow - unsigned ✗ malformed request → 504 \(backend over its 1 s limit\)\n/,
+      );
+    } finally {
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
     }
   });
 

@@ -3,10 +3,12 @@
  * requests on byte for byte, returns the backend's answer, and gives up on a backend that
  * does not answer.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/server/app.js";
 import { createCallbackServer, type Received } from "../../src/server/callback.js";
+import { until } from "../helpers/wait.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -92,13 +94,13 @@ describe("callback receiver", () => {
     await app.close();
   });
 
-  it("answers 502 when the backend keeps a request past the timeout", async () => {
+  it("answers 504 when the backend sends nothing within the total limit, and says so in the line", async () => {
     const back = await backend(null);
     const got: Received[] = [];
     const app = await createCallbackServer({
       forwardTo: back.url,
       received: (r) => got.push(r),
-      backendTimeoutMs: 200,
+      backendTimeoutMs: 1000,
     });
     const res = await app.inject({
       method: "POST",
@@ -106,11 +108,189 @@ describe("callback receiver", () => {
       payload: "{}",
       headers: { "content-type": "application/json" },
     });
-    expect(res.statusCode).toBe(502);
-    expect(res.json()).toEqual({ error: "the backend could not be reached (ETIMEDOUT)" });
+    expect(res.statusCode).toBe(504);
+    expect(res.json()).toEqual({ error: "the backend did not answer within 1 s" });
     expect(back.seen).toHaveLength(1);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.status).toBe(504);
+    expect(got[0]?.note).toBe("backend over its 1 s limit");
+    await app.close();
+  });
+
+  it("resets the caller's connection when a backend that keeps sending outlasts the total limit", async () => {
+    // A byte every 100 ms: never silent, so only a total limit ends it.
+    const back = await backend((_seen, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(".")), 100);
+      res.on("close", () => clearInterval(drip));
+    });
+    const got: Received[] = [];
+    const app = await createCallbackServer({
+      forwardTo: back.url,
+      received: (r) => got.push(r),
+      backendTimeoutMs: 1000,
+    });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const answer = await new Promise<{ status: number; bytes: number; error: string }>((resolve) => {
+      const req = request(`${url}/drip`, { method: "POST" }, (res) => {
+        let bytes = 0;
+        res.on("data", (c: Buffer) => (bytes += c.length));
+        res.on("error", (e) => resolve({ status: res.statusCode ?? 0, bytes, error: e.message }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes, error: "" }));
+      });
+      req.end("{}");
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.bytes).toBeGreaterThan(0);
+    expect(answer.error).toBe("aborted");
+    await until(() => got.length === 1);
     expect(got[0]?.status).toBeNull();
-    expect(got[0]?.error).toBe("ETIMEDOUT");
+    expect(got[0]?.note).toMatch(/^reset after \d+ bytes of the backend's 200 answer: backend over its 1 s limit$/);
+    // Every byte the caller got was counted (one more may have been lost with the reset).
+    expect(Number(/after (\d+) bytes/.exec(got[0]?.note ?? "")?.[1])).toBeGreaterThanOrEqual(answer.bytes);
+    await app.close();
+  });
+
+  it("streams a large answer at the caller's pace, holding a bounded number of bytes", async () => {
+    const total = 50 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const back = await backend(async (_seen, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(total) });
+      for (let sent = 0; sent < total; sent += chunk.length) {
+        if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
+      }
+      res.end();
+    });
+    const stats = { maxBufferedBytes: 0 };
+    const got: Received[] = [];
+    const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r), stats });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const bytes = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/big`, { method: "GET" }, (res) => {
+        let seen = 0;
+        // A slow reader: one chunk, then a pause.
+        res.on("data", (c: Buffer) => {
+          seen += c.length;
+          res.pause();
+          peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+          setTimeout(() => res.resume(), 1);
+        });
+        res.on("end", () => resolve(seen));
+        res.on("error", reject);
+      });
+      req.end();
+    });
+    expect(bytes).toBe(total);
+    expect(stats.maxBufferedBytes).toBeGreaterThan(0);
+    expect(stats.maxBufferedBytes).toBeLessThanOrEqual(1024 * 1024);
+    // A loose guard besides: the whole answer was never in memory at once.
+    expect(peak - before).toBeLessThan(total);
+    await until(() => got.length === 1);
+    expect(got[0]?.status).toBe(200);
+    await app.close();
+  });
+
+  it("answers waiting requests 503 when it stops, and says in the line what the client got", async () => {
+    const back = await backend(null);
+    const got: Received[] = [];
+    const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r), drainMs: 50 });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${url}/slow`, { method: "POST" }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end("{}");
+    });
+    await until(() => back.seen.length === 1);
+    // A request whose headers are on their way when the shutdown begins.
+    const late = connect(Number(new URL(url).port), "127.0.0.1");
+    let lateAnswer = "";
+    late.on("data", (d: Buffer) => (lateAnswer += d.toString("latin1")));
+    const lateClosed = new Promise((r) => late.on("close", r));
+    await new Promise((r) => late.write("POST /late HTTP/1.1\r\nHost: x\r\n", r));
+    const closed = app.close();
+    late.write("Content-Length: 2\r\n\r\n{}");
+    await closed;
+    await lateClosed;
+    expect(await answer).toEqual({ status: 503, body: '{"error":"the receiver is stopping: try again"}' });
+    expect(lateAnswer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(got.map((g) => [g.request.path, g.status, g.note ?? g.refused])).toEqual([
+      ["/late", 503, "the server is stopping: try again"],
+      ["/slow", 503, "cut short by shutdown"],
+    ]);
+  });
+
+  it("reports a caller that went away while the backend was slow as such, never as the backend unreachable", async () => {
+    const back = await backend(null);
+    const got: Received[] = [];
+    const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r) });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const req = request(`${url}/slow`, { method: "POST" });
+    req.on("error", () => {});
+    req.end("{}");
+    await until(() => back.seen.length === 1);
+    req.destroy();
+    await until(() => got.length === 1);
+    expect(got[0]?.status).toBeNull();
+    expect(got[0]?.note).toBe("the client closed the connection, the client got no answer");
+    await app.close();
+  });
+});
+
+/** Sends raw bytes and returns what came back before the connection closed. */
+function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+describe("requests the receiver refuses before reading them", () => {
+  const saved = { ...LIMITS };
+  afterEach(() => Object.assign(LIMITS, saved));
+
+  it("reports each with its status and why: 413, 400, 431, 405 for CONNECT, a bad URL, an unknown method, 408", async () => {
+    LIMITS.requestMs = 300;
+    LIMITS.checkMs = 50;
+    const got: Received[] = [];
+    const app = await createCallbackServer({ forwardTo: null, received: (r) => got.push(r) });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(url).port);
+
+    const big = await app.inject({ method: "POST", url: "/big", payload: "a".repeat(1024 * 1024 + 1) });
+    expect(big.statusCode).toBe(413);
+    expect(await raw(port, "NOT HTTP AT ALL\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(await raw(port, `POST /h HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(20 * 1024)}\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 431 /,
+    );
+    const connectAnswer = await raw(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*"error":"CONNECT is not served here"/);
+    expect(await raw(port, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw(port, "PROPFIND /dav HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
+      /^HTTP\/1\.1 404 /,
+    );
+    // Headers, then a body that never comes.
+    expect(await raw(port, "POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")).toMatch(
+      /^HTTP\/1\.1 408 /,
+    );
+    await until(() => got.length === 7);
+    expect(got.map((g) => [g.request.method, g.request.path, g.status, g.refused])).toEqual([
+      ["POST", "/big", 413, "request body larger than 1 MB"],
+      ["-", "-", 400, "malformed HTTP request"],
+      ["-", "-", 431, "request headers larger than 16 KiB"],
+      ["CONNECT", "example.com:443", 405, "CONNECT is not served here"],
+      ["GET", "/%zz", 400, "'/%zz' is not a valid url component"],
+      ["PROPFIND", "/dav", 404, "not found"],
+      ["POST", "/late", 408, "request not received within 10 s"],
+    ]);
     await app.close();
   });
 });

@@ -47,3 +47,17 @@ describe("callback send --print", () => {
     expect(ftp.stderr).toBe("error: --url must be an http:// or https:// URL\n");
   });
 });
+
+describe("callback listen --backend-timeout", () => {
+  it("refuses a limit of zero, or one that is no duration, with exit 2 and one line", async () => {
+    const zero = await runCli(["callback", "listen", "--forward-to", "http://127.0.0.1:9", "--backend-timeout", "0"], {
+      env,
+    });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe("error: --backend-timeout must be more than 0 seconds\n");
+    const words = await runCli(["callback", "listen", "--backend-timeout", "soon"], { env });
+    expect(words.code).toBe(2);
+    expect(words.stderr.trim().split("\n")).toHaveLength(1);
+    expect(words.stderr).toContain("--backend-timeout");
+  });
+});

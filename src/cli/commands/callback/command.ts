@@ -39,9 +39,13 @@ export const callback: CommandDefinition = {
       `
 Prints its URL as the first line on standard output when ready, then one line per request
 on standard error (time, event, scheme, verdict, the mistake ids of a bad signature, and
-the backend's status). Without --forward-to every request is answered 200 {}. Checks as
+the status the caller got), refused requests included (400, 405, 408, 413, 431, 503:
+code "refused"); a check that fails is that request's line (code "error"). An exact
+replay within 15 minutes is marked "seen before". Without --forward-to every request is
+answered 200 {}; with it, the backend's answer is streamed back, 504 when it sends
+nothing within --backend-timeout, reset when it has not finished by then. Checks as
 'request verify' (15 minutes of --max-skew). SIGINT or SIGTERM: finishes requests in
-flight, then exits 0.
+flight (a few seconds at most, then 503), then exits 0.
 `,
     );
     examples(listen, [

@@ -1,6 +1,6 @@
 import { CALLBACK_EVENTS } from "../../../core/request/callbacks.js";
 import { Argument, Command, Option } from "../../terminal/commander.js";
-import { portArg } from "../../terminal/options.js";
+import { durationArg, portArg } from "../../terminal/options.js";
 import { addCredentialOptions, addWebhookSecretOption } from "../options.js";
 
 /** `callback send`'s arguments and options. */
@@ -34,6 +34,14 @@ export function listenCommand() {
         .option(
           "--forward-to <url>",
           "pass each request on, unchanged, to this backend (its path is put before the request's)",
+        )
+        .addOption(
+          new Option(
+            "--backend-timeout <duration>",
+            "total time a forwarded request may take, its answer included (then 504, or a reset once bytes went out)",
+          )
+            .argParser(durationArg)
+            .default(30, "30s"),
         )
         .option("--json", "one NDJSON object per request on standard output"),
     ),

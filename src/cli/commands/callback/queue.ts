@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { type Answered, type Checked, type CheckSetup, checkAll, encodeBatch } from "./check.js";
+import { type Answered, type Checked, Checker, type CheckSetup, encodeBatch, type Verify } from "./check.js";
 
 /**
  * The requests `callback listen` has answered, checked in order and written as checked.
@@ -14,14 +14,23 @@ export class CheckQueue {
   private readonly inFlight: Answered[][] = [];
   private worker: Worker | null;
   private drained: (() => void) | null = null;
+  /** The checks of this thread, made when first needed (without a worker, or after it failed). */
+  private here: Checker | null = null;
 
   constructor(
     private readonly setup: CheckSetup,
     workerPath: string | null,
     private readonly write: (checked: Checked) => void,
     private readonly warn: (message: string) => void,
+    /** The verification on this thread (replaceable in tests). */
+    private readonly verify?: Verify,
   ) {
     this.worker = workerPath ? this.start(workerPath) : null;
+  }
+
+  private checkHere(batch: Answered[]): Checked {
+    this.here ??= new Checker(this.setup, this.verify);
+    return this.here.check(batch);
   }
 
   private start(path: string): Worker {
@@ -35,7 +44,7 @@ export class CheckQueue {
       // The batches it held are checked here, in their order, and so is what comes next.
       this.worker = null;
       this.warn(`the checking thread stopped (${error.message}): requests are checked on the main thread`);
-      for (const batch of this.inFlight.splice(0)) this.write(checkAll(batch, this.setup));
+      for (const batch of this.inFlight.splice(0)) this.write(this.checkHere(batch));
       this.settle();
     });
     return worker;
@@ -54,7 +63,7 @@ export class CheckQueue {
       this.inFlight.push(batch);
       this.worker.postMessage(encodeBatch(batch));
     } else {
-      this.write(checkAll(batch, this.setup));
+      this.write(this.checkHere(batch));
     }
   };
 

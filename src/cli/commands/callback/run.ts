@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { InvalidInputError } from "../../../core/errors.js";
+import { escapeForTerminal } from "../../../core/escape.js";
 import {
   CALLBACK_EVENTS,
   type CallbackEvent,
@@ -203,6 +204,9 @@ export function post(
 export async function callbackListen(flags: CallbackListenFlags, ctx: CommandContext): Promise<number> {
   const { io, ui } = ctx;
   const forwardTo = flags.forwardTo === undefined ? null : httpUrl(flags.forwardTo, "--forward-to");
+  if (!(flags.backendTimeout > 0)) throw usageError("--backend-timeout must be more than 0 seconds");
+  if (flags.backendTimeout > 86_400) throw usageError("--backend-timeout can be at most a day (1d)");
+  const pathPrefix = forwardTo ? forwardTo.pathname.replace(/\/$/, "") : "";
   const { keyring, resolver, demoNotice } = await optionalKeyring(ctx, flags, { lenient: true });
   const webhookSecret = await resolver.webhookSecret();
   if (!keyring && !webhookSecret) {
@@ -214,6 +218,7 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     credentials: { keyring, webhookSecret: webhookSecret?.value ?? null },
     verify: { maxSkew: DEFAULT_MAX_SKEW },
     json: flags.json === true,
+    pathPrefix,
   };
   const queue = new CheckQueue(
     setup,
@@ -224,10 +229,9 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     },
     (message) => ui.warn(message),
   );
-  const received = ({ request, status, error }: Received) =>
-    queue.push({ request, status, ...(error === undefined ? {} : { error }), at: io.now().getTime() });
+  const received = (one: Received) => queue.push({ ...one, at: io.now().getTime() });
   const { createCallbackServer } = await import("../../../server/index.js");
-  const app = await createCallbackServer({ forwardTo, received });
+  const app = await createCallbackServer({ forwardTo, received, backendTimeoutMs: flags.backendTimeout * 1000 });
   app.addHook("onClose", () => queue.close());
   const port = await listenOrExplain(app, flags.host, flags.port).catch(async (error: unknown) => {
     await queue.close();
@@ -247,6 +251,11 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
   const stopped = runUntilStopped(app, ctx);
   const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
   ui.print(`http://${host}:${port}`);
-  if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${forwardTo.pathname.replace(/\/$/, "")}`);
+  if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${pathPrefix}`);
+  if (pathPrefix !== "") {
+    ui.warn(
+      `the backend sees each path after ${escapeForTerminal(pathPrefix)} (/x arrives as ${escapeForTerminal(pathPrefix)}/x): a backend that checks signatures over its own path will refuse them, since Sinch signed /x`,
+    );
+  }
   return stopped;
 }

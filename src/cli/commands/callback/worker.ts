@@ -1,8 +1,8 @@
 /** Worker thread of `callback listen`: checks the batches of requests the receiver sends. */
 import { parentPort, workerData } from "node:worker_threads";
-import { type CheckSetup, checkAll, decodeBatch } from "./check.js";
+import { Checker, type CheckSetup, decodeBatch } from "./check.js";
 
-const setup = workerData as CheckSetup;
+const checker = new Checker(workerData as CheckSetup);
 parentPort?.on("message", (batch: string) => {
-  parentPort?.postMessage(checkAll(decodeBatch(batch), setup));
+  parentPort?.postMessage(checker.check(decodeBatch(batch)));
 });
