@@ -5,7 +5,7 @@
  * temporary prefix, from npm's cache where it can (the devDependencies come from the
  * registry otherwise, as they would for a user).
  */
-import { execFileSync } from "node:child_process";
+import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -59,7 +59,7 @@ beforeAll(() => {
 describe("npm install -g git+file://<checkout>", () => {
   it("builds on install, and the installed command signs and verifies", () => {
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: prefix };
-    const quiet = { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] } as const;
+    const quiet: ExecFileSyncOptionsWithStringEncoding = { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] };
     const ticket = execFileSync(bin, ["sign", "--demo", "--no-input", "alice"], quiet);
     expect(ticket).toMatch(/^ey[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
     const verdict = execFileSync(bin, ["verify", "--demo", "--json", ticket.trim()], quiet);
