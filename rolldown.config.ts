@@ -19,7 +19,7 @@ const minify = process.env.BUILD_DEBUG !== "1";
  * client alone (node:http, node:https) would cost every command's start-up as much as the
  * rest of our code.
  */
-const lazy =
+export const lazy =
   /[\\/](main\.ts|batch[\\/]|prompts-bundle\.ts|commands[\\/](request|callback|config|inspect|serve)[\\/](run|analyze|check|queue)\.ts|core[\\/]request[\\/](?!callbacks)|views[\\/]request-verdict)/;
 const asset = (fileName: string, path: string) => ({ type: "asset" as const, fileName, source: readFileSync(path) });
 /** The page's browsers, as for its script below (lightningcss: major version << 16). */
@@ -39,6 +39,12 @@ const stylesheet = (fileName: string, path: string) => {
     exclude: Features.LightDark,
   }).code;
   return { type: "asset" as const, fileName, source: css };
+};
+
+/** Our own code that every command runs: one file (see `codeSplitting` below). */
+export const appGroup = {
+  name: "app",
+  test: (id: string) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id),
 };
 
 /**
@@ -125,9 +131,7 @@ export default defineConfig([
       cleanDir: true,
       // Our own code and what it imports statically in one file: start-up pays per file
       // more than per line, and batch mode's Node built-ins cost as much as the rest.
-      codeSplitting: {
-        groups: [{ name: "app", test: (id) => /[\\/]src[\\/](core|cli)[\\/]/.test(id) && !lazy.test(id) }],
-      },
+      codeSplitting: { groups: [appGroup] },
     },
   },
   // A worker thread shares no module with the main thread: it loads its own copy of

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { build, defineConfig, type Plugin } from "rolldown";
-import { licenceNotices, NOTICE_RULE, packageDirs, startup } from "./rolldown.config.ts";
+import { appGroup, licenceNotices, NOTICE_RULE, packageDirs, startup } from "./rolldown.config.ts";
 
 const root = import.meta.dirname;
 const out = "dist/exe/build";
@@ -60,14 +60,25 @@ function keyringAddon(): { file: string; dir: string } | null {
   return null;
 }
 
-/** Where the command line's code meets the executable: the worker scripts and the keychain. */
+/**
+ * Where the command line's code meets the executable: the worker scripts and the keychain.
+ * And start-up: in one file, each of Node's built-in modules that an ES module imports
+ * would be required at the top, before the command runs, the network stack included, where
+ * the npm build loads it with the command that needs it. Here each becomes a small
+ * CommonJS module, required when the first module that imports it runs.
+ */
 const executable: Plugin = {
   name: "executable",
   resolveId(source, importer) {
+    if (importer?.startsWith("\0builtin:")) return { id: source, external: true };
+    if (isBuiltin(source) && source !== "node:worker_threads") return `\0builtin:${source}`;
     if (source === "@napi-rs/keyring") return resolve(root, "scripts/exe/keyring.cjs");
     if (source === "node:worker_threads" && /[\\/]src[\\/]/.test(importer ?? "")) {
       return resolve(root, "scripts/exe/worker-threads.cjs");
     }
+  },
+  load(id) {
+    if (id.startsWith("\0builtin:")) return `module.exports = require(${JSON.stringify(id.slice(9))});`;
   },
 };
 
@@ -99,13 +110,34 @@ function assets(): Plugin {
     },
     generateBundle(_, bundle) {
       const chunks = Object.values(bundle).filter((c) => c.type === "chunk");
-      if (chunks.length !== 1) throw new Error(`the executable's bundle must be one file, not ${chunks.length}`);
-      const chunk = chunks[0]!;
-      const outside = [...chunk.imports, ...chunk.dynamicImports].filter(
-        (name) => name !== chunk.fileName && !isBuiltin(name),
-      );
-      if (outside.length > 0) throw new Error(`the executable's bundle would load ${outside.join(", ")} from disk`);
-      ids.push(...chunk.moduleIds);
+      const names = new Set(chunks.map((c) => c.fileName));
+      for (const chunk of chunks) {
+        const outside = [...chunk.imports, ...chunk.dynamicImports].filter((n) => !names.has(n) && !isBuiltin(n));
+        if (outside.length > 0) throw new Error(`the executable's code would load ${outside.join(", ")} from disk`);
+        ids.push(...chunk.moduleIds);
+      }
+      // The main script: parts.cjs, the parts the entry requires at once (each a function
+      // in parentheses, compiled with the script and so in its code cache), then the entry.
+      const entry = chunks.find((c) => c.isEntry)!;
+      const eager = new Set<string>();
+      const visit = (name: string) => {
+        for (const next of bundle[name]?.type === "chunk" ? bundle[name].imports : []) {
+          if (names.has(next) && !eager.has(next)) eager.add(next), visit(next);
+        }
+      };
+      visit(entry.fileName);
+      const part = (name: string) => {
+        const chunk = bundle[name];
+        const code = chunk?.type === "chunk" ? chunk.code : "";
+        return `parts.set(${JSON.stringify(name)}, (function (exports, require, module, __filename, __dirname) {\n${code}\n}));`;
+      };
+      const main = [
+        readFileSync(resolve(root, "scripts/exe/parts.cjs"), "utf8"),
+        ...[...eager].map(part),
+        `(function (exports, require, module, __filename, __dirname) {\n${entry.code}\n})(exports, partRequire, module, __filename, __dirname);`,
+      ].join("\n");
+      this.emitFile({ type: "asset", fileName: "main.cjs", source: main });
+      const lazyParts = [...names].filter((n) => n !== entry.fileName && !eager.has(n));
 
       const addon = keyringAddon();
       const dirs = [...packageDirs(ids)].sort();
@@ -119,12 +151,12 @@ function assets(): Plugin {
 
       const page = (name: string) => [`inspect/${name}`, resolve(root, "dist", "inspect", name)];
       const seaConfig = {
-        main: resolve(root, out, "sinch-ticket.cjs"),
+        main: resolve(root, out, "main.cjs"),
         output: resolve(root, out, "sea-prep.blob"),
         disableExperimentalSEAWarning: true,
         useCodeCache: true,
         assets: Object.fromEntries([
-          ...Object.keys(workers).map((name) => [name, resolve(root, out, name)]),
+          ...[...Object.keys(workers), ...lazyParts].map((name) => [name, resolve(root, out, name)]),
           page("index.html"),
           page("app.js"),
           page("app.css"),
@@ -150,12 +182,17 @@ export default defineConfig({
     },
   },
   plugins: [startup, executable, assets()],
+  // Module wrappers are compiled when first run, not all at start-up: most of the file is
+  // for commands other than the one running.
+  optimization: { pifeForModuleWrappers: false },
   output: {
     dir: out,
     format: "cjs",
     entryFileNames: "[name].cjs",
+    chunkFileNames: "[name]-[hash].cjs",
     minify,
     comments: { legal: false },
-    codeSplitting: false,
+    dynamicImportInCjs: false,
+    codeSplitting: { groups: [appGroup] },
   },
 });
