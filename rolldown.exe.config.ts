@@ -122,7 +122,10 @@ function assets(): Plugin {
       const eager = new Set<string>();
       const visit = (name: string) => {
         for (const next of bundle[name]?.type === "chunk" ? bundle[name].imports : []) {
-          if (names.has(next) && !eager.has(next)) eager.add(next), visit(next);
+          if (names.has(next) && !eager.has(next)) {
+            eager.add(next);
+            visit(next);
+          }
         }
       };
       visit(entry.fileName);

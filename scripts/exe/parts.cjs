@@ -10,6 +10,7 @@ const { getAsset } = builtinRequire("node:sea");
 const { compileFunction } = builtinRequire("node:vm");
 /** Each part's module once it has run; its function (in this script) until then. */
 const parts = new Map();
+// biome-ignore lint/correctness/noUnusedVariables: the rest of the main script uses it
 const partRequire = (id) => {
   if (!id.startsWith("./")) return builtinRequire(id);
   const name = id.slice(2);
