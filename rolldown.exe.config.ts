@@ -26,17 +26,17 @@ const workers = {
 /** Node's own licence, for the Node this build runs on (the one the executable carries). */
 function nodeLicence(): string {
   const prefix = dirname(dirname(process.execPath));
+  // Node's own archives (LICENSE at the top, share/doc/node/ once installed), and Linux
+  // distributions' packages (/usr/bin/node with /usr/share/doc/nodejs/).
   const candidates = [
     join(prefix, "LICENSE"),
     join(prefix, "share", "doc", "node", "LICENSE"),
     join(prefix, "share", "doc", "nodejs", "LICENSE"),
-    "/usr/share/doc/nodejs/LICENSE",
-    join(root, "node_modules", "node", "LICENSE"),
   ];
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
     throw new Error(
-      `Node's licence (LICENSE) was not found beside ${process.execPath} nor in /usr/share/doc/nodejs/: the executable must carry it`,
+      `Node's licence (LICENSE) was not found in ${prefix} (nor in share/doc/ there): the executable must carry it; build with a Node installed from nodejs.org or a distribution's package`,
     );
   }
   return readFileSync(found, "utf8").trim();
