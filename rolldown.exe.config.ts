@@ -1,11 +1,13 @@
-// The standalone executable's bundle (scripts/build-exe.mjs runs this after `npm run
-// build`, whose dist/inspect/ it takes). Node runs a single executable application's
-// script with a require() that loads only Node's built-in modules, so the command line is
-// one self-contained CommonJS file here, with no chunk to import later: everything the
-// npm build loads on demand is in it. The worker scripts are built on their own as in the
-// npm build and carried as assets, like the page, the keychain's native addon and the
-// licences. Writes dist/exe/build/: sinch-ticket.cjs, the workers, LICENSES.txt and
-// sea-config.json (what Node packs into the executable). The npm build is not touched.
+// The standalone executable's code (scripts/build-exe.mjs runs this after `npm run build`,
+// whose dist/inspect/ it takes), built apart from the npm build, which it does not touch.
+// Node runs a single executable application's one script with a require() that loads only
+// Node's built-in modules: nothing may come from disk. The command line is split as in the
+// npm build (the code every command runs, and parts that only some commands load); the
+// main script holds the first (covered by Node's code cache) and a require() for the parts,
+// which are assets (scripts/exe/parts.cjs). The worker scripts are built on their own as in
+// the npm build and carried as assets, like the page, the keychain's native addon and the
+// licences. Writes dist/exe/build/: main.cjs, the parts, the workers, LICENSES.txt and
+// sea-config.json (what Node packs into the executable).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -60,25 +62,14 @@ function keyringAddon(): { file: string; dir: string } | null {
   return null;
 }
 
-/**
- * Where the command line's code meets the executable: the worker scripts and the keychain.
- * And start-up: in one file, each of Node's built-in modules that an ES module imports
- * would be required at the top, before the command runs, the network stack included, where
- * the npm build loads it with the command that needs it. Here each becomes a small
- * CommonJS module, required when the first module that imports it runs.
- */
+/** Where the command line's code meets the executable: the worker scripts and the keychain. */
 const executable: Plugin = {
   name: "executable",
   resolveId(source, importer) {
-    if (importer?.startsWith("\0builtin:")) return { id: source, external: true };
-    if (isBuiltin(source) && source !== "node:worker_threads") return `\0builtin:${source}`;
     if (source === "@napi-rs/keyring") return resolve(root, "scripts/exe/keyring.cjs");
     if (source === "node:worker_threads" && /[\\/]src[\\/]/.test(importer ?? "")) {
       return resolve(root, "scripts/exe/worker-threads.cjs");
     }
-  },
-  load(id) {
-    if (id.startsWith("\0builtin:")) return `module.exports = require(${JSON.stringify(id.slice(9))});`;
   },
 };
 
@@ -185,9 +176,6 @@ export default defineConfig({
     },
   },
   plugins: [startup, executable, assets()],
-  // Module wrappers are compiled when first run, not all at start-up: most of the file is
-  // for commands other than the one running.
-  optimization: { pifeForModuleWrappers: false },
   output: {
     dir: out,
     format: "cjs",
