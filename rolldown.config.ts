@@ -97,13 +97,18 @@ const stylesheet = (fileName: string, path: string) => {
   return { type: "asset" as const, fileName, source: css };
 };
 
+/** Our own code that every command runs: one file (see `codeSplitting` below). */
+export const appGroup = {
+  name: (id: string, ctx: ChunkingContext) => (startupSet(ctx).has(id) ? "app" : null),
+};
+
 /**
  * Start-up: chalk asks node:tty only whether a descriptor is a terminal and commander needs
  * node:child_process only for executable subcommands (none here); both modules load Node's
  * network stack, so they get stand-ins (scripts/shims/) that load them on first use. And
  * chalk itself loads when something is first painted.
  */
-const startup: Plugin = {
+export const startup: Plugin = {
   name: "startup",
   resolveId(source, importer) {
     const shim = { "node:tty": "tty.cjs", "node:child_process": "child-process.cjs" }[source];
@@ -117,24 +122,36 @@ const startup: Plugin = {
   },
 };
 
+/** The folders under node_modules of the packages that these modules come from. */
+export function packageDirs(moduleIds: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const id of moduleIds) {
+    const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id);
+    if (m?.[1]) dirs.add(m[1]);
+  }
+  return dirs;
+}
+
+/** Each package's name, version, licence and licence text, in the order of `dirs`. */
+export function licenceNotices(dirs: Iterable<string>): string[] {
+  return [...dirs].map((dir) => {
+    const pkg = JSON.parse(readFileSync(`${dir}/package.json`, "utf8"));
+    const file = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.|$)/i.test(f));
+    const text = file ? readFileSync(`${dir}/${file}`, "utf8").trim() : "(no licence file in the package)";
+    return `${pkg.name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}`;
+  });
+}
+
+/** Between two notices in a licences file. */
+export const NOTICE_RULE = `\n\n${"-".repeat(72)}\n\n`;
+
 /** The licences of the packages bundled into the command line travel with it. */
 const licences: Plugin = {
   name: "licences",
   generateBundle(_, bundle) {
-    const dirs = new Set<string>();
-    for (const chunk of Object.values(bundle)) {
-      for (const id of chunk.type === "chunk" ? chunk.moduleIds : []) {
-        const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id);
-        if (m?.[1]) dirs.add(m[1]);
-      }
-    }
-    const notices = [...dirs].sort().map((dir) => {
-      const pkg = JSON.parse(readFileSync(`${dir}/package.json`, "utf8"));
-      const file = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.|$)/i.test(f));
-      const text = file ? readFileSync(`${dir}/${file}`, "utf8").trim() : "(no licence file in the package)";
-      return `${pkg.name}@${pkg.version} (${pkg.license ?? "unknown"})\n\n${text}`;
-    });
-    const source = `sinch-ticket bundles the following packages into dist/.\n\n${notices.join(`\n\n${"-".repeat(72)}\n\n`)}\n`;
+    const ids = Object.values(bundle).flatMap((chunk) => (chunk.type === "chunk" ? chunk.moduleIds : []));
+    const notices = licenceNotices([...packageDirs(ids)].sort());
+    const source = `sinch-ticket bundles the following packages into dist/.\n\n${notices.join(NOTICE_RULE)}\n`;
     this.emitFile({ type: "asset", fileName: "THIRD_PARTY_LICENSES.txt", source });
   },
 };
@@ -169,9 +186,7 @@ export default defineConfig([
       cleanDir: true,
       // Our own code and what it imports statically in one file: start-up pays per file
       // more than per line, and batch mode's Node built-ins cost as much as the rest.
-      codeSplitting: {
-        groups: [{ name: (id, ctx) => (startupSet(ctx).has(id) ? "app" : null) }],
-      },
+      codeSplitting: { groups: [appGroup] },
     },
   },
   // A worker thread shares no module with the main thread: it loads its own copy of

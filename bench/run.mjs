@@ -5,11 +5,11 @@
 // load run, default 10), --load-rounds N (baseline and ours in turn: the plain server and
 // `serve --any-user`, the plain forwarder and `callback listen`; default 3), --page-runs N
 // (loads of each page, default 15),
-// --memory-runs N (default 5), --only startup,batch,jwt,memory,load,page,scan,callback
+// --memory-runs N (default 5), --only startup,batch,jwt,memory,load,page,scan,callback,exe
 // (some sections).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -568,6 +568,43 @@ if (section("callback")) {
   ) {
     console.error("callback listen forwarding is over a limit");
     process.exitCode = 1;
+  }
+}
+
+if (section("exe")) {
+  // 8. The standalone executable (`npm run build:exe`): its size, and its start-up against
+  // bare `node -e 0` of the Node it carries (the one running this), limit 1.25x; `sign`
+  // with the credentials in the environment, as in the start-up section. It reads its
+  // code from itself with V8's code cache, where the npm build reads files from disk.
+  console.error("standalone executable ...");
+  execFileSync(process.execPath, [join(root, "scripts", "build-exe.mjs")], { cwd: root, stdio: "ignore" });
+  const exe = join(root, "dist", "exe", "sinch-ticket");
+  const mib = (path) => statSync(path).size / 2 ** 20;
+  rows.push([
+    "standalone executable: size",
+    `${mib(exe).toFixed(1)} MiB`,
+    `${mib(process.execPath).toFixed(1)} MiB (this Node's binary)`,
+    `+${(mib(exe) - mib(process.execPath)).toFixed(1)} MiB`,
+  ]);
+  const [bare, version, sign] = interleaved(
+    [
+      () => run(process.execPath, ["-e", "0"]).ms,
+      () => run(exe, ["--version"]).ms,
+      () => run(exe, ["sign", "--no-input", "alice"]).ms,
+    ],
+    STARTUP_RUNS,
+  );
+  const limited = (o, b) => `${(o / b).toFixed(3)}x bare node (limit 1.25x)`;
+  ratioRow("standalone executable: `--version`", version, bare, "`node -e 0`", limited);
+  ratioRow("standalone executable: `sign --no-input alice`", sign, bare, "`node -e 0`", limited);
+  for (const [name, t] of [
+    ["--version", version],
+    ["sign", sign],
+  ]) {
+    if (t / bare > 1.25) {
+      console.error(`start-up of the executable's ${name} is over its limit`);
+      process.exitCode = 1;
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
 import { secretRefused } from "./credentials/resolver.js";
+import { exeAsset, standalone, versionText } from "./exe.js";
 import { Command, CommanderError } from "./terminal/commander.js";
 import type { CommandContext } from "./terminal/context.js";
 import { ExitCode, ExitError, usageError } from "./terminal/exit.js";
@@ -118,9 +119,16 @@ export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts
   };
   const program = new Command("sinch-ticket")
     .description("Make, inspect and verify Sinch user tickets and registration tokens (JWT).")
-    .version(pkg.version, "-V, --version", "print the version")
+    .version(versionText(pkg.version), "-V, --version", "print the version")
     .option("--no-color", "no colours in output")
     .addHelpText("after", CREDENTIALS_HELP);
+  if (standalone) {
+    // The executable carries Node and the bundled packages: their licences travel with it.
+    program.option("--licenses", "print the licences of Node and of the bundled packages").on("option:licenses", () => {
+      ctx.io.stdout.write(exeAsset("LICENSES.txt"));
+      throw new CommanderError(0, "sinch-ticket.licenses", "");
+    });
+  }
   for (const command of created.values()) program.addCommand(command);
   program
     .addCommand(

@@ -6,6 +6,7 @@ import type { PageAssets } from "../../../server/inspect.js";
 import { isKeychainReference } from "../../credentials/config-file.js";
 import { KeychainError } from "../../credentials/keychain.js";
 import { CredentialResolver } from "../../credentials/resolver.js";
+import { exeAsset, standalone } from "../../exe.js";
 import type { CommandContext } from "../../terminal/context.js";
 import { ExitError } from "../../terminal/exit.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
@@ -18,10 +19,10 @@ declare const __dirname: string;
 
 const HOST = "127.0.0.1";
 
-/** The page's files beside the bundle (dist/inspect/). */
+/** The page's files beside the bundle (dist/inspect/), or inside the executable. */
 function readAssets(): PageAssets {
   const dir = join(__dirname, "inspect");
-  const read = (name: string) => readFileSync(join(dir, name), "utf8");
+  const read = (name: string) => (standalone ? exeAsset(`inspect/${name}`) : readFileSync(join(dir, name), "utf8"));
   return { html: read("index.html"), script: read("app.js"), style: read("app.css") };
 }
 
