@@ -261,7 +261,7 @@ describe("callback listen", () => {
       expect(objects.map((o) => [o.code, o.status, o.reason])).toEqual([
         ["refused", 413, "request body larger than 1 MB"],
         ["refused", 400, "malformed HTTP request"],
-        ["refused", 405, "CONNECT is not served here"],
+        ["refused", 405, "method CONNECT is not served here"],
       ]);
       expect(server.err()).toMatch(/ POST \/big - - refused: request body larger than 1 MB → 413\n/);
       expect(server.err()).toMatch(/ - - - - refused: malformed HTTP request → 400\n/);

@@ -272,7 +272,9 @@ describe("requests the receiver refuses before reading them", () => {
       /^HTTP\/1\.1 431 /,
     );
     const connectAnswer = await raw(port, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
-    expect(connectAnswer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*"error":"CONNECT is not served here"/);
+    expect(connectAnswer).toMatch(
+      /^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*"error":"method CONNECT is not served here"/,
+    );
     expect(await raw(port, "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
     expect(await raw(port, "PROPFIND /dav HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toMatch(
       /^HTTP\/1\.1 404 /,
@@ -286,7 +288,7 @@ describe("requests the receiver refuses before reading them", () => {
       ["POST", "/big", 413, "request body larger than 1 MB"],
       ["-", "-", 400, "malformed HTTP request"],
       ["-", "-", 431, "request headers larger than 16 KiB"],
-      ["CONNECT", "example.com:443", 405, "CONNECT is not served here"],
+      ["CONNECT", "example.com:443", 405, "method CONNECT is not served here"],
       ["GET", "/%zz", 400, "'/%zz' is not a valid url component"],
       ["PROPFIND", "/dav", 404, "not found"],
       ["POST", "/late", 408, "request not received within 10 s"],
