@@ -11,7 +11,7 @@ import { request } from "./commands/request/command.js";
 import { serve } from "./commands/serve/command.js";
 import { sign } from "./commands/sign/command.js";
 import { verify } from "./commands/verify/command.js";
-import { secretRefused } from "./credentials/resolver.js";
+import { envFileRefused, secretRefused } from "./credentials/resolver.js";
 import { exeAsset, standalone, versionText } from "./exe.js";
 import { Command, CommanderError } from "./terminal/commander.js";
 import type { CommandContext } from "./terminal/context.js";
@@ -165,6 +165,8 @@ export function buildProgram(ctx: CommandContext): { program: CommandUnknownOpts
       ctx.json = action.opts().json === true;
       // `--secret` without a value (with one it is refused while parsing).
       if (action.getOptionValue("secret") !== undefined) throw secretRefused();
+      // Node's own flag, refused before any input is read.
+      if (action.getOptionValue("envFile") !== undefined) throw envFileRefused();
     });
   configure(program, ctx, pending);
   return { program, defineAll };

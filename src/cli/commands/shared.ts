@@ -2,6 +2,7 @@ import type { Keyring } from "../../core/keyring.js";
 import {
   type CredentialFlags,
   CredentialResolver,
+  type KeyringOptions,
   missingSecret,
   missingWebhookSecret,
   type Resolved,
@@ -63,7 +64,7 @@ export interface CheckingKeyring {
 export async function checkingKeyring(
   ctx: CommandContext,
   flags: CredentialFlags,
-  options: { lenient?: boolean } = {},
+  options: KeyringOptions = {},
 ): Promise<CheckingKeyring> {
   const found = await optionalKeyring(ctx, flags, options);
   if (!found.keyring) throw missingSecret();
@@ -74,7 +75,7 @@ export async function checkingKeyring(
 export async function optionalKeyring(
   ctx: CommandContext,
   flags: CredentialFlags,
-  options: { lenient?: boolean } = {},
+  options: KeyringOptions = {},
 ): Promise<Omit<CheckingKeyring, "keyring"> & { keyring: Keyring | null }> {
   const resolver = new CredentialResolver(ctx.io, flags);
   const keyring = await resolver.keyring({ ...options, optional: true });

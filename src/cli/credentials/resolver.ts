@@ -72,6 +72,16 @@ export function envFileRefused(): ExitError {
   return usageError("--env-file is not accepted (Node reads that flag itself): use --dotenv <path>");
 }
 
+export interface KeyringOptions {
+  /** Secrets that are not strict base64 are taken as they are (signed requests). */
+  lenient?: boolean;
+  /**
+   * The application key of the one input to check (null: it names none), when it is known
+   * before the keyring is made: only the profiles holding it, and the default, are read.
+   */
+  forKey?: string | null;
+}
+
 /**
  * Where the credentials come from: one pair (flags, the environment, `.env`, --demo), a
  * profile named by --profile or SINCH_PROFILE, the profiles holding --key, or the config
@@ -519,9 +529,9 @@ export class CredentialResolver {
    * profile, chosen by the input's key. A profile whose secret cannot be read is set aside
    * with why, an error only for an input of its key. Missing credentials are exit 2.
    */
-  async keyring(options: { lenient?: boolean; optional: true }): Promise<Keyring | null>;
-  async keyring(options?: { lenient?: boolean; optional?: false }): Promise<Keyring>;
-  async keyring(options: { lenient?: boolean; optional?: boolean } = {}): Promise<Keyring | null> {
+  async keyring(options: KeyringOptions & { optional: true }): Promise<Keyring | null>;
+  async keyring(options?: KeyringOptions & { optional?: false }): Promise<Keyring>;
+  async keyring(options: KeyringOptions & { optional?: boolean } = {}): Promise<Keyring | null> {
     const lenient = options.lenient ?? false;
     const source = await this.source();
     const config = (await this.config())?.config;
@@ -535,12 +545,26 @@ export class CredentialResolver {
       const { key, secret } = await this.completePair(source.profile, lenient);
       return { ...base, fixed: [{ profile: source.profile, key: key.value, secret: secret.value }] };
     }
-    const read = await this.readProfiles(source.kind === "config" ? names : source.profiles, lenient);
+    // One input's key known in advance: only the profiles that may answer it are read (a
+    // keychain asked for every profile's secret would take a store's time for each).
+    const wanted =
+      source.kind === "config" && options.forKey !== undefined
+        ? names.filter(
+            (name) => name === source.profile || profileNamed(config, name)?.applicationKey === options.forKey,
+          )
+        : source.kind === "config"
+          ? names
+          : source.profiles;
+    const read = await this.readProfiles(wanted, lenient);
     if (source.kind === "profiles-of-key") {
       if (read.profiles.length === 0) throw usageError((read.unreadable[0] as Unreadable).reason);
       return { ...base, unreadable: read.unreadable, fixed: read.profiles };
     }
-    if (read.profiles.length === 0 && read.unreadable.length === 0) {
+    const usable = names.some((name) => {
+      const entry = profileNamed(config, name);
+      return Boolean(entry?.applicationKey && entry.applicationSecret);
+    });
+    if (!usable || (read.profiles.length === 0 && read.unreadable.length === 0 && options.forKey === undefined)) {
       const own = await this.fromProfile(source.profile, lenient);
       if (own.key && !own.secret) throw profileIncomplete(source.profile, "an application secret");
       if (options.optional) return null;

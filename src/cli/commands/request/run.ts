@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
 import { signApplicationRequest } from "../../../core/request/application.js";
-import { checkRequest, type RequestCredentials } from "../../../core/request/check.js";
+import { checkRequest, type RequestCredentials, requestApplicationKey } from "../../../core/request/check.js";
 import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import { malformedRequest, type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
@@ -176,7 +176,10 @@ async function checked(
   if (needs === "webhook") {
     credentials = { keyring: null, webhookSecret: (await requiredWebhookSecret(ctx, flags)).value };
   } else if (needs === "application") {
-    const { keyring } = await checkingKeyring(ctx, flags, { lenient: scheme === "application" });
+    const { keyring } = await checkingKeyring(ctx, flags, {
+      lenient: scheme === "application",
+      forKey: requestApplicationKey(request),
+    });
     credentials = { keyring, webhookSecret: null };
     demo = flags.demo === true;
   }

@@ -12,7 +12,6 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
   ui.quiet = flags.quiet === true;
   // Without --now, "now" is taken once the ticket has been read (it may arrive on a pipe).
   const { now: fixedNow, clockSkew, maxAge } = flags;
-  const { keyring, demoNotice } = await checkingKeyring(ctx, flags);
   const timing = {
     ...(clockSkew !== undefined ? { clockSkew } : {}),
     ...(maxAge !== undefined ? { maxAge } : {}),
@@ -23,6 +22,7 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
     if (flags.batch === "-" && flags.secretStdin) {
       throw usageError("--batch - and --secret-stdin both want standard input");
     }
+    const { keyring, demoNotice } = await checkingKeyring(ctx, flags);
     if (keyring.fixed === null && keyring.profiles.length > 1) {
       ui.note("each line is verified with the profiles holding its application key");
     }
@@ -34,6 +34,7 @@ export async function verify(ticketArg: string | undefined, flags: VerifyFlags, 
     return code;
   }
   const examined = examine(await readTicketArgument(ticketArg, io, flags.secretStdin === true));
+  const { keyring, demoNotice } = await checkingKeyring(ctx, flags, { forKey: examined.applicationKey });
   const now = fixedNow ?? io.now();
   const choice = chooseCandidates(keyring, examined.applicationKey);
   const chosen = judgeWithCandidates(
