@@ -203,7 +203,7 @@ describe("request verify", () => {
         "POST /x HTTP/1.1\nAuthorization: Application k:not-base64\nx-timestamp: 2026-11-28T12:00:00Z\n\n{}",
         "not base64 of 32 bytes",
       ],
-      ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application or User"],
+      ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application, User or Basic"],
       ["hello there", "not an HTTP request or a curl command"],
       ["curl -d @- https://x.example/a", "reads its body from standard input"],
     ] as const) {
