@@ -397,7 +397,7 @@ function verifyWebhook(
       ? {
           name: "format",
           ok: true,
-          detail: `x-sinch-webhook-signature with its nonce, timestamp${algorithm === undefined ? "" : " and algorithm"}`,
+          detail: `x-sinch-webhook-signature with its nonce${algorithm === undefined ? " and timestamp" : ", timestamp and algorithm"}`,
         }
       : { name: "format", ok: false, detail: problems.join("; ") },
   );
