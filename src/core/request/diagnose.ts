@@ -3,6 +3,7 @@ import type { Diagnosis, RequestMistakeId } from "../checks.js";
 import { equalBytes as same } from "../compare.js";
 import { isoOrNull, parseIsoParts } from "../time.js";
 import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
+import { decodedPath, escapePath } from "./escape.js";
 import { reserializations } from "./serialize.js";
 import { webhookSignedData } from "./webhook.js";
 
@@ -53,43 +54,6 @@ function matching(
  */
 export const MAX_DIAGNOSIS_VARIANTS = { application: 40, webhook: 12 } as const;
 
-const ESCAPE = /%[0-9A-Fa-f]{2}/g;
-
-/**
- * A path with its percent-escapes decoded as Java's `new URI(path).getPath()` decodes
- * them (runs of escapes read as UTF-8, malformed bytes as U+FFFD); null when it holds none.
- */
-export function decodedPath(path: string): string | null {
-  if (!/%[0-9A-Fa-f]{2}/.test(path)) return null;
-  return path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"));
-}
-
-/**
- * What a URL must escape in a path, as a WHATWG URL (`new URL()`) escapes it: controls,
- * space, `"`, `#`, `<`, `>`, `?`, backquote, `{`, `}` and everything beyond ASCII, as
- * UTF-8 with upper-case hex; what is already escaped stays as written.
- */
-export function escapePath(path: string): string {
-  return escapeWith(path, ' "#<>?`{}');
-}
-
-/** The same for a query, as a WHATWG URL escapes a special URL's query (no `{`, `}`, backquote; `'` too). */
-export function escapeQuery(query: string): string {
-  return escapeWith(query, ` "#<>'`);
-}
-
-/** Escapes controls, DEL, what is beyond ASCII, and the ASCII characters in `ascii`. */
-function escapeWith(text: string, ascii: string): string {
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0) as number;
-    if (code < 0x20 || code >= 0x7f || ascii.includes(char)) {
-      for (const byte of Buffer.from(char, "utf8")) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    } else out += char;
-  }
-  return out;
-}
-
 /** The path as other signers write it: decoded (Java, Node), escapes in the other case, `+` escaped, re-escaped. */
 function pathEncodings(path: string): { path: string; how: string }[] {
   const decoded = decodedPath(path);
@@ -100,11 +64,11 @@ function pathEncodings(path: string): { path: string; how: string }[] {
       how: "with its percent-escapes decoded, as Sinch's Java SDK (URI.getPath()) and Node SDK (the unescaped path template) sign it",
     });
     candidates.push({
-      path: path.replace(ESCAPE, (e) => e.toUpperCase()),
+      path: path.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toUpperCase()),
       how: "with upper-case percent-escapes",
     });
     candidates.push({
-      path: path.replace(ESCAPE, (e) => e.toLowerCase()),
+      path: path.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toLowerCase()),
       how: "with lower-case percent-escapes",
     });
   }

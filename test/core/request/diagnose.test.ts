@@ -10,14 +10,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  decodedPath,
   diagnoseApplication,
   diagnoseWebhook,
-  escapePath,
-  escapeQuery,
   type HmacFunction,
   MAX_DIAGNOSIS_VARIANTS,
 } from "../../../src/core/request/diagnose.js";
+import { decodedPath, escapePath, escapeQuery } from "../../../src/core/request/escape.js";
 import {
   applicationKeyBytes,
   contentMd5,

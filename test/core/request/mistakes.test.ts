@@ -6,7 +6,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodedPath } from "../../../src/core/request/diagnose.js";
+import { decodedPath } from "../../../src/core/request/escape.js";
 import {
   applicationSignature,
   contentMd5,
