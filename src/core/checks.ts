@@ -52,6 +52,9 @@ export const REQUEST_MISTAKE_CHECK = {
   "md5-empty": "signature",
   "md5-of-empty-body": "signature",
   "secret-not-decoded": "signature",
+  "path-encoding": "signature",
+  "query-order": "signature",
+  "body-newline": "signature",
 } as const satisfies Record<string, CheckName>;
 
 /** The mistakes a ticket or token can show. */

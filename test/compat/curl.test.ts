@@ -11,7 +11,7 @@ import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseRequest, shellWords, signApplicationRequest } from "../../src/index.js";
+import { parseRequest, shellWords, signApplicationRequest, verifyRequest } from "../../src/index.js";
 import { KEY, NOW, SECRET } from "../helpers/constants.js";
 import { runCli } from "../helpers/io.js";
 
@@ -137,5 +137,99 @@ describe("curl commands read into the bytes real curl sends", () => {
     const r = await runCli(["request", "verify", `curl ${base}/x -F a=b -H 'Authorization: Application k:s'`], {});
     expect(r.code).toBe(6);
     expect(r.stdout + r.stderr).toMatch(/boundary curl chooses when it runs/);
+  });
+});
+
+/** What real curl sends for a command run by bash exactly as printed. */
+async function sentByBash(command: string): Promise<Buffer> {
+  expectRequest();
+  const ran = new Promise<void>((resolve, reject) =>
+    execFile("bash", ["-c", `${command.trim()} -s -S -o /dev/null`], { cwd: dir }, (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+  const [bytes] = await Promise.all([last, ran]);
+  return bytes;
+}
+
+describe("request sign --curl with a path a URL must escape, run by real curl as printed", () => {
+  const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
+
+  it("escapes it as a WHATWG URL does and signs what is sent; --decoded-path signs it decoded", async () => {
+    const written = `${base}/calling/v1/users/Zoë O’Brien/x?q=a b`;
+    const escaped = "/calling/v1/users/Zo%C3%AB%20O%E2%80%99Brien/x";
+    expect(new URL(written).pathname).toBe(escaped);
+    const printed = await runCli(["request", "sign", "GET", written, "--curl"], { env, now: NOW });
+    expect(printed.code, printed.stderr).toBe(0);
+    const sent = await sentByBash(printed.stdout);
+    expect(sent.toString("latin1").split("\r\n")[0]).toBe(`GET ${escaped}?q=a%20b HTTP/1.1`);
+    const request = parseRequest(sent);
+    const verdict = verifyRequest(request, { applicationKey: KEY, applicationSecret: SECRET, ignoreTime: true });
+    expect(verdict.code).toBe("valid");
+    expect(verdict.stringToSign?.endsWith(`\n${escaped}`)).toBe(true);
+
+    const decoded = await runCli(["request", "sign", "GET", written, "--curl", "--decoded-path"], { env, now: NOW });
+    const sentDecoded = parseRequest(await sentByBash(decoded.stdout));
+    expect(sentDecoded.path).toBe(escaped);
+    const checked = verifyRequest(sentDecoded, { applicationKey: KEY, applicationSecret: SECRET, ignoreTime: true });
+    expect(checked.code).toBe("bad_signature");
+    expect(checked.diagnosis.map((d) => d.mistake)).toEqual(["path-encoding"]);
+    const json = JSON.parse(
+      (await runCli(["request", "sign", "GET", written, "--json", "--decoded-path"], { env })).stdout,
+    );
+    expect(json.path).toBe("/calling/v1/users/Zoë O’Brien/x");
+  });
+});
+
+describe("body-newline, made by real curl -d @file", () => {
+  const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
+
+  it("a body signed with the file's trailing newline and sent by curl -d @file (which strips it) is named", async () => {
+    writeFileSync(join(dir, "body.json"), '{"method":"sms"}\n');
+    const signed = signApplicationRequest({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      method: "POST",
+      resource: "/verification/v1/verifications",
+      body: readFile("body.json"),
+      contentType: "application/json",
+      timestamp: NOW.toISOString(),
+    });
+    const headers = `-H 'Content-Type: application/json' -H 'x-timestamp: ${signed.timestamp}' -H 'Authorization: ${signed.authorization}'`;
+    const sent = parseRequest(await sentByCurl(`curl ${base}/verification/v1/verifications ${headers} -d @body.json`));
+    expect(Buffer.from(sent.body).toString()).toBe('{"method":"sms"}');
+    const r = await runCli(
+      [
+        "request",
+        "verify",
+        "--json",
+        "--ignore-time",
+        `curl ${base}/verification/v1/verifications ${headers} -d @body.json`,
+      ],
+      { env, cwd: dir },
+    );
+    const out = JSON.parse(r.stdout);
+    expect(r.code).toBe(3);
+    expect(out.diagnosis.map((d: { mistake: string }) => d.mistake)).toEqual(["body-newline"]);
+    expect(out.diagnosis[0].detail).toContain("--data-binary @file");
+    // The reverse: signed over the bytes curl -d sends, sent whole with --data-binary.
+    const stripped = signApplicationRequest({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      method: "POST",
+      resource: "/verification/v1/verifications",
+      body: sent.body,
+      contentType: "application/json",
+      timestamp: NOW.toISOString(),
+    });
+    const whole = await sentByCurl(
+      `curl ${base}/verification/v1/verifications -H 'Content-Type: application/json' -H 'x-timestamp: ${stripped.timestamp}' -H 'Authorization: ${stripped.authorization}' --data-binary @body.json`,
+    );
+    const back = verifyRequest(parseRequest(whole), {
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      ignoreTime: true,
+    });
+    expect(back.diagnosis.map((d) => d.mistake)).toEqual(["body-newline"]);
   });
 });

@@ -10,6 +10,7 @@ import { type Candidate, type Choice, chooseCandidates, judgeWithCandidates, typ
 import { readInput } from "../read.js";
 import { headerValue, type ParsedRequest } from "./parse.js";
 import {
+  basicCredentials,
   type RequestVerifyResult,
   requestScheme,
   secretFor,
@@ -44,6 +45,7 @@ export function requestApplicationKey(request: ParsedRequest): string | null {
   const authorization = headerValue(request, "authorization") ?? "";
   const scheme = requestScheme(request);
   if (scheme === "application") return /^\S+\s+([^\s:]+):/.exec(authorization.trim())?.[1] ?? null;
+  if (scheme === "basic") return basicCredentials(request)?.key ?? null;
   if (scheme === "user") return examine(readInput(authorization.trim().replace(/^user\s+/i, ""))).applicationKey;
   return null;
 }

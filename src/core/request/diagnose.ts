@@ -3,6 +3,7 @@ import type { Diagnosis, RequestMistakeId } from "../checks.js";
 import { equalBytes as same } from "../compare.js";
 import { isoOrNull, parseIsoParts } from "../time.js";
 import { contentMd5, EMPTY_BODY_MD5, type StringToSignParts, stringToSign } from "./application.js";
+import { decodedPath, escapePath } from "./escape.js";
 import { reserializations } from "./serialize.js";
 import { webhookSignedData } from "./webhook.js";
 
@@ -20,20 +21,104 @@ interface Variant {
   key?: Uint8Array | string;
 }
 
+/** An HMAC: `algorithm` keyed with `key` over `data`. Injectable, so that a test can count the calls. */
+export type HmacFunction = (
+  algorithm: "sha256" | "sha1",
+  key: Uint8Array | string,
+  data: Uint8Array | string,
+) => Uint8Array;
+
+const nodeHmac: HmacFunction = (algorithm, key, data) => createHmac(algorithm, key).update(data).digest();
+
 /** Tries each variant (one HMAC each) and names those whose MAC is the one received. */
 function matching(
   variants: Variant[],
   algorithm: "sha256" | "sha1",
   key: Uint8Array | string,
   mac: Uint8Array,
+  hmac: HmacFunction = nodeHmac,
 ): RequestDiagnosis[] {
   const found: RequestDiagnosis[] = [];
   for (const v of variants) {
     if (found.some((f) => f.mistake === v.mistake)) continue;
-    const computed = createHmac(algorithm, v.key ?? key)
-      .update(v.data)
-      .digest();
-    if (same(computed, mac)) found.push({ mistake: v.mistake, detail: v.detail });
+    if (same(hmac(algorithm, v.key ?? key, v.data), mac)) found.push({ mistake: v.mistake, detail: v.detail });
+  }
+  return found;
+}
+
+/**
+ * The most variants a diagnosis tries, one HMAC each: for an application-signed request
+ * 8 re-serialisations, 7 content types, 1 query, 6 path prefixes, 7 timestamps, 1 MD5,
+ * 1 secret, 4 path encodings, 2 query orders and 3 trailing newlines; for a webhook, 8
+ * re-serialisations, 3 trailing newlines and 1 secret.
+ */
+export const MAX_DIAGNOSIS_VARIANTS = { application: 40, webhook: 12 } as const;
+
+/** The path as other signers write it: decoded (Java, Node), escapes in the other case, `+` escaped, re-escaped. */
+function pathEncodings(path: string): { path: string; how: string }[] {
+  const decoded = decodedPath(path);
+  const candidates: { path: string; how: string }[] = [];
+  if (decoded !== null) {
+    candidates.push({
+      path: decoded,
+      how: "with its percent-escapes decoded, as Sinch's Java SDK (URI.getPath()) and Node SDK (the unescaped path template) sign it",
+    });
+    candidates.push({
+      path: path.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toUpperCase()),
+      how: "with upper-case percent-escapes",
+    });
+    candidates.push({
+      path: path.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toLowerCase()),
+      how: "with lower-case percent-escapes",
+    });
+  }
+  if (path.includes("+")) {
+    candidates.push({ path: path.replace(/\+/g, "%2B"), how: "with '+' escaped as %2B" });
+  }
+  const escaped = escapePath(path);
+  if (escaped !== path)
+    candidates.push({ path: escaped, how: "escaped as a URL escapes it (as Sinch's .NET SDK signs PathAndQuery)" });
+  const seen = new Set<string>([path]);
+  return candidates.filter((c) => !seen.has(c.path) && seen.add(c.path) !== undefined).slice(0, 4);
+}
+
+/** The query's parameters sorted by name, ascending and descending (the two orders signers use). */
+function queryOrders(query: string): { query: string; how: string }[] {
+  const pairs = query.split("&");
+  const name = (pair: string) => pair.split("=", 1)[0] as string;
+  const ascending = [...pairs].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+  const descending = [...pairs].sort((a, b) => (name(a) > name(b) ? -1 : name(a) < name(b) ? 1 : 0));
+  const found: { query: string; how: string }[] = [];
+  for (const [order, how] of [
+    [ascending, "sorted by name"],
+    [descending, "sorted by name in descending order"],
+  ] as const) {
+    const text = order.join("&");
+    if (text !== query && !found.some((f) => f.query === text)) found.push({ query: text, how });
+  }
+  return found;
+}
+
+/** The body with a trailing newline added (LF, CRLF) or, when it ends with one, taken off. */
+function newlineVariants(body: Uint8Array): { bytes: Uint8Array; how: string }[] {
+  const bytes = Buffer.from(body);
+  const found: { bytes: Uint8Array; how: string }[] = [];
+  if (bytes.length > 0) {
+    found.push({
+      bytes: Buffer.concat([bytes, Buffer.from("\n")]),
+      how: "the body with a trailing newline that was not sent (curl -d @file strips newlines; send it with --data-binary @file)",
+    });
+    found.push({
+      bytes: Buffer.concat([bytes, Buffer.from("\r\n")]),
+      how: "the body with a trailing CRLF that was not sent (curl -d @file strips line endings; send it with --data-binary @file)",
+    });
+  }
+  const trailing = /\r?\n$/.exec(bytes.toString("latin1"));
+  if (trailing) {
+    found.push({
+      bytes: bytes.subarray(0, bytes.length - trailing[0].length),
+      how: "the body without the trailing newline that was sent (an editor or a heredoc added it after signing, or the signer trimmed it)",
+    });
   }
   return found;
 }
@@ -108,6 +193,8 @@ export interface ApplicationDiagnoseInput {
   secretText: string | null;
   /** The signature received. */
   mac: Uint8Array;
+  /** The HMAC used to try each variant (default node:crypto's). */
+  hmac?: HmacFunction;
 }
 
 /** What the signer of an application-signed request did differently, when a known variant matches. */
@@ -115,7 +202,9 @@ export function diagnoseApplication(input: ApplicationDiagnoseInput): RequestDia
   const { parts, body, key, mac } = input;
   const variants: Variant[] = [];
   const sts = (changes: Partial<StringToSignParts>) => stringToSign({ ...parts, ...changes });
+  const newlines = newlineVariants(body);
   for (const r of reserializations(body)) {
+    if (newlines.some((n) => same(n.bytes, r.bytes))) continue;
     variants.push({
       mistake: "body-reserialized",
       detail: `the Content-MD5 that was signed is that of the body written ${r.label}, not of the bytes sent: take the MD5 over the exact bytes that go on the wire (serialise once, then sign and send that text)`,
@@ -149,6 +238,31 @@ export function diagnoseApplication(input: ApplicationDiagnoseInput): RequestDia
     const resource = parts.resource === input.path ? p.path : `${p.path}?${input.query}`;
     variants.push({ mistake: "path-prefix", detail: p.detail, data: sts({ resource }) });
   }
+  const withQuery = parts.resource !== input.path && input.query !== null;
+  const resourceOf = (path: string, query: string | null) => (withQuery && query !== null ? `${path}?${query}` : path);
+  for (const e of pathEncodings(input.path)) {
+    variants.push({
+      mistake: "path-encoding",
+      detail: `the signature covers the path ${e.how} (${e.path}), but ${input.path} was sent: sign the path exactly as it goes on the wire, escapes included (or escape the path before signing, as the request is sent)`,
+      data: sts({ resource: resourceOf(e.path, input.query) }),
+    });
+  }
+  if (withQuery && input.query !== null) {
+    for (const o of queryOrders(input.query)) {
+      variants.push({
+        mistake: "query-order",
+        detail: `the signature covers the query ${o.how} (${o.query}), but it was sent as ${input.query}: sign the query in the order it is sent (build the URL once, then sign and send that text)`,
+        data: sts({ resource: `${input.path}?${o.query}` }),
+      });
+    }
+  }
+  for (const n of newlines) {
+    variants.push({
+      mistake: "body-newline",
+      detail: `the Content-MD5 that was signed is that of ${n.how}`,
+      data: sts({ contentMd5: contentMd5(n.bytes) }),
+    });
+  }
   for (const ts of timestampVariants(parts.timestamp)) {
     variants.push({
       mistake: "timestamp-differs",
@@ -179,7 +293,7 @@ export function diagnoseApplication(input: ApplicationDiagnoseInput): RequestDia
       key: Buffer.from(input.secretText, "utf8"),
     });
   }
-  return matching(variants, "sha256", key, mac);
+  return matching(variants, "sha256", key, mac, input.hmac);
 }
 
 export interface WebhookDiagnoseInput {
@@ -189,6 +303,8 @@ export interface WebhookDiagnoseInput {
   timestamp: string;
   secret: string;
   mac: Uint8Array;
+  /** The HMAC used to try each variant (default node:crypto's). */
+  hmac?: HmacFunction;
 }
 
 /** What the signer (or the checker) of a Conversation, SMS or Numbers webhook did differently. */
@@ -196,11 +312,21 @@ export function diagnoseWebhook(input: WebhookDiagnoseInput): RequestDiagnosis[]
   const { scheme, body, secret, mac } = input;
   const data = (bytes: Uint8Array) =>
     scheme === "webhook" ? webhookSignedData(bytes, input.nonce, input.timestamp) : bytes;
-  const variants: Variant[] = reserializations(body).map((r) => ({
-    mistake: "body-reserialized",
-    detail: `the HMAC covers the body written ${r.label}, not the bytes received: compute it over the raw body (before any JSON parsing; a framework's parsed-and-stringified body is not the same text)`,
-    data: data(r.bytes),
-  }));
+  const newlines = newlineVariants(body);
+  const variants: Variant[] = reserializations(body)
+    .filter((r) => !newlines.some((n) => same(n.bytes, r.bytes)))
+    .map((r) => ({
+      mistake: "body-reserialized",
+      detail: `the HMAC covers the body written ${r.label}, not the bytes received: compute it over the raw body (before any JSON parsing; a framework's parsed-and-stringified body is not the same text)`,
+      data: data(r.bytes),
+    }));
+  for (const n of newlines) {
+    variants.push({
+      mistake: "body-newline",
+      detail: `the HMAC covers ${n.how}`,
+      data: data(n.bytes),
+    });
+  }
   const decoded = Buffer.from(secret, "base64");
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret) && decoded.length > 0) {
     variants.push({
@@ -211,5 +337,5 @@ export function diagnoseWebhook(input: WebhookDiagnoseInput): RequestDiagnosis[]
       key: decoded,
     });
   }
-  return matching(variants, scheme === "webhook" ? "sha256" : "sha1", secret, mac);
+  return matching(variants, scheme === "webhook" ? "sha256" : "sha1", secret, mac, input.hmac);
 }

@@ -37,6 +37,10 @@ function credentialError(scheme: string, what: string): InvalidInputError {
   return new InvalidInputError("invalid_secret", `a ${scheme} callback is signed with ${what}`);
 }
 
+/** Why a request with `Authorization: Basic` is not replayed. */
+export const BASIC_REFUSED =
+  "the capture carries Authorization: Basic, the application key and secret themselves, which no callback from Sinch carries: there is no signature to make again, and its credentials are not sent on";
+
 /**
  * Signs a captured callback again as Sinch would sign it now: a fresh `x-timestamp` for
  * the application scheme (seven fraction digits, as Sinch's callbacks carry), a fresh
@@ -46,12 +50,14 @@ function credentialError(scheme: string, what: string): InvalidInputError {
  */
 export function resignRequest(request: ParsedRequest, options: ResignOptions): ResignedRequest {
   const scheme: RequestScheme | null = requestScheme(request);
-  if (scheme === null || scheme === "user") {
+  if (scheme === null || scheme === "user" || scheme === "basic") {
     throw new InvalidInputError(
       "invalid_option",
       scheme === "user"
         ? "the request is signed with a user ticket (Authorization: User), which no callback carries"
-        : "the request carries no callback signature (Authorization: Application, x-sinch-webhook-signature or X-Sinch-Signature)",
+        : scheme === "basic"
+          ? BASIC_REFUSED
+          : "the request carries no callback signature (Authorization: Application, x-sinch-webhook-signature or X-Sinch-Signature)",
     );
   }
   const target = request.query === null ? request.path : `${request.path}?${request.query}`;

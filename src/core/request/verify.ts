@@ -1,5 +1,5 @@
 import { type Check, type CheckName, type Diagnosis, resultCode, timestampCheck, type VerifyCode } from "../checks.js";
-import { equalBytes } from "../compare.js";
+import { equalBytes, equalText } from "../compare.js";
 import { InvalidInputError } from "../errors.js";
 import { examine, judge } from "../judge.js";
 import { readInput } from "../read.js";
@@ -16,7 +16,7 @@ import { headerValue, type ParsedRequest } from "./parse.js";
 import { NUMBERS_HEADER, numbersSignature, WEBHOOK_HEADERS, webhookSignature, webhookSignedData } from "./webhook.js";
 
 /** How a request is signed, read from its headers. */
-export type RequestScheme = "application" | "user" | "webhook" | "numbers";
+export type RequestScheme = "application" | "user" | "webhook" | "numbers" | "basic";
 
 /** A request's checks are a ticket's: one type, one order of result codes. */
 export type RequestCheck = Check;
@@ -58,6 +58,7 @@ export function requestScheme(request: Pick<ParsedRequest, "headers">): RequestS
   const authorization = headerValue(request, "authorization");
   if (authorization !== undefined && /^application\s/i.test(authorization)) return "application";
   if (authorization !== undefined && /^user\s/i.test(authorization)) return "user";
+  if (authorization !== undefined && /^basic\s/i.test(authorization)) return "basic";
   if (headerValue(request, WEBHOOK_HEADERS.signature) !== undefined) return "webhook";
   if (headerValue(request, NUMBERS_HEADER) !== undefined) return "numbers";
   return null;
@@ -117,7 +118,7 @@ export function verifyRequest(request: ParsedRequest, options: VerifyRequestOpti
     return malformedRequest(
       authorization === undefined
         ? "no signature header: expected Authorization (Application or User), x-sinch-webhook-signature (Conversation, SMS) or X-Sinch-Signature (Numbers)"
-        : `the Authorization header's scheme '${authorization.split(/\s/)[0]?.slice(0, 20)}' is not Application or User (Sinch signs with 'Application <key>:<signature>')`,
+        : `the Authorization header's scheme '${authorization.split(/\s/)[0]?.slice(0, 20)}' is not Application, User or Basic (Sinch signs with 'Application <key>:<signature>')`,
     );
   }
   const needs = secretFor(scheme);
@@ -127,6 +128,7 @@ export function verifyRequest(request: ParsedRequest, options: VerifyRequestOpti
   }
   if (scheme === "user") return verifyUser(request, options);
   if (scheme === "application") return verifyApplication(request, options);
+  if (scheme === "basic") return verifyBasic(request, options);
   return verifyWebhook(request, scheme, options);
 }
 
@@ -151,6 +153,88 @@ function verifyUser(request: ParsedRequest, options: VerifyRequestOptions): Requ
     warnings: verdict.warnings,
     diagnosis: verdict.diagnosis,
   };
+}
+
+/** The key and secret an `Authorization: Basic` header carries: base64(key:secret), or plain key:secret (Node SDK). */
+export function basicCredentials(request: Pick<ParsedRequest, "headers">): {
+  key: string;
+  secret: string;
+  form: "base64" | "plain";
+} | null {
+  const value = (headerValue(request, "authorization") ?? "").replace(/^basic\s+/i, "").trim();
+  if (value === "" || /\s/.test(value)) return null;
+  let text = value;
+  let form: "base64" | "plain" = "plain";
+  if (!value.includes(":")) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return null;
+    const bytes = Buffer.from(value, "base64");
+    text = bytes.toString("utf8");
+    if (!Buffer.from(text, "utf8").equals(bytes)) return null;
+    form = "base64";
+  }
+  const colon = text.indexOf(":");
+  if (colon <= 0 || colon === text.length - 1) return null;
+  return { key: text.slice(0, colon), secret: text.slice(colon + 1), form };
+}
+
+/** The secret as the text Sinch shows (base64), whichever form it was given in. */
+function secretText(secret: string | Uint8Array): string {
+  return typeof secret === "string" ? secret : Buffer.from(secret).toString("base64");
+}
+
+/**
+ * HTTP Basic: the key and secret themselves, compared in constant time. Nothing of the
+ * header's value goes into a check's words, a note or a warning.
+ */
+function verifyBasic(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
+  const notes = [...request.notes];
+  const warnings = [
+    "basic: HTTP Basic sends the application secret itself on every request, where a signed request sends only an HMAC of it: anyone who sees one request (a log, a proxy) holds the secret; prefer 'Authorization: Application <key>:<signature>'",
+  ];
+  const found = basicCredentials(request);
+  const checks: RequestCheck[] = [];
+  if (found === null) {
+    checks.push(
+      {
+        name: "format",
+        ok: false,
+        detail: "the Authorization: Basic value is neither base64(key:secret) nor key:secret",
+      },
+      { name: "applicationKey", ok: null, detail: "skipped: no key could be read" },
+      { name: "signature", ok: null, detail: "skipped: no secret could be read" },
+    );
+  } else {
+    checks.push({
+      name: "format",
+      ok: true,
+      detail:
+        found.form === "base64"
+          ? "Authorization: Basic base64(key:secret), as Sinch's REST APIs accept it"
+          : "Authorization: Basic key:secret in plain text, as Sinch's Node SDK accepts it (HTTP Basic wants it base64-encoded)",
+    });
+    if (!options.applicationKey) {
+      checks.push({ name: "applicationKey", ok: null, detail: "skipped: no application key to compare with" });
+    } else if (equalText(found.key, options.applicationKey)) {
+      checks.push({ name: "applicationKey", ok: true, detail: "matches" });
+    } else {
+      checks.push({
+        name: "applicationKey",
+        ok: false,
+        detail: `the Basic credentials name another application key than '${options.applicationKey}'`,
+      });
+    }
+    checks.push(
+      equalText(found.secret, secretText(options.applicationSecret as string | Uint8Array))
+        ? { name: "signature", ok: true, detail: "the secret matches (compared in constant time)" }
+        : {
+            name: "signature",
+            ok: false,
+            detail: "the secret in the Basic credentials is not the application secret",
+          },
+    );
+  }
+  checks.push({ name: "timestamp", ok: null, detail: "skipped: HTTP Basic carries no signed time" });
+  return result("basic", checks, { stringToSign: null, notes, warnings });
 }
 
 function verifyApplication(request: ParsedRequest, options: VerifyRequestOptions): RequestVerifyResult {
@@ -302,10 +386,19 @@ function verifyWebhook(
   if (algorithm !== undefined && algorithm.toLowerCase() !== "hmacsha256") {
     problems.push(`x-sinch-webhook-signature-algorithm is '${algorithm.slice(0, 20)}', not HmacSHA256`);
   }
+  if (algorithm === undefined) {
+    notes.push(
+      "no x-sinch-webhook-signature-algorithm header: checked as HmacSHA256, as Sinch's Node, .NET and Python SDKs do; Sinch's Java SDK refuses a webhook without it",
+    );
+  }
   text = Buffer.from(webhookSignedData(request.body, nonce ?? "", timestamp ?? "")).toString("utf8");
   checks.push(
     problems.length === 0
-      ? { name: "format", ok: true, detail: "x-sinch-webhook-signature with its nonce, timestamp and algorithm" }
+      ? {
+          name: "format",
+          ok: true,
+          detail: `x-sinch-webhook-signature with its nonce${algorithm === undefined ? " and timestamp" : ", timestamp and algorithm"}`,
+        }
       : { name: "format", ok: false, detail: problems.join("; ") },
   );
   if (!BASE64_32.test(signature) || nonce === undefined || timestamp === undefined) {

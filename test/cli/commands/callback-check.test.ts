@@ -244,6 +244,25 @@ describe("seen before", () => {
     expect(checked.lines.split("\n")[2]).toContain("ace application valid, seen before → 200");
   });
 
+  it("HTTP Basic: each request valid, none marked seen before (Basic signs nothing), the value never in a line", () => {
+    const value = Buffer.from(`${KEY}:${SECRET}`).toString("base64");
+    const headers: [string, string][] = [["Authorization", `Basic ${value}`]];
+    const at = now.getTime();
+    const checked = new Checker(setup).check([
+      { request: request(headers, Buffer.from('{"event":"ace"}')), status: 200, at },
+      { request: request(headers, Buffer.from('{"event":"ace"}')), status: 200, at: at + 1000 },
+    ]);
+    const objects = jsonLines(checked.json);
+    expect(objects.map((o) => [o.scheme, o.code, o.stringToSign])).toEqual([
+      ["basic", "valid", null],
+      ["basic", "valid", null],
+    ]);
+    expect(objects.every((o) => !o.warnings.some((w: string) => w.startsWith("seen before")))).toBe(true);
+    expect(checked.lines).toContain("ace basic valid");
+    expect(checked.lines + checked.json).not.toContain(value);
+    expect(checked.lines + checked.json).not.toContain(SECRET);
+  });
+
   it("remembers at most its cap of signatures, and forgets those older than the window", () => {
     const checker = new Checker({ ...setup, seenCap: 3, verify: { ...setup.verify, maxSkew: 60 } });
     const at = now.getTime();

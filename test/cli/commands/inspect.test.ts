@@ -103,6 +103,21 @@ describe("the inspect view of an invisible character", () => {
 });
 
 describe("the inspect page takes a signed request too", () => {
+  it("checks HTTP Basic credentials and never shows them", () => {
+    for (const [pair, code] of [
+      [`${KEY}:${SECRET}`, "valid"],
+      [`${KEY}:JViE5vDor0Sw3WllZka15Q==`, "bad_signature"],
+    ] as const) {
+      const value = Buffer.from(pair).toString("base64");
+      const answer = analyzeAny(`POST /callback HTTP/1.1\r\nAuthorization: Basic ${value}\r\n\r\n{}`, credentials, NOW);
+      if (answer.kind !== "request") throw new Error("read as a ticket");
+      expect(answer.request).toMatchObject({ scheme: "basic", code, stringToSign: null });
+      expect(answer.view.signed).toEqual([]);
+      const shown = JSON.stringify(answer);
+      for (const secret of [value, pair, SECRET, "JViE5vDor0Sw3WllZka15Q=="]) expect(shown).not.toContain(secret);
+    }
+  });
+
   it("gives request verify's answer for a raw request, with the string to sign line by line", async () => {
     const { signApplicationRequest } = await import("../../../src/core/request/application.js");
     const body = '{"event":"ice"}';

@@ -203,7 +203,7 @@ describe("request verify", () => {
         "POST /x HTTP/1.1\nAuthorization: Application k:not-base64\nx-timestamp: 2026-11-28T12:00:00Z\n\n{}",
         "not base64 of 32 bytes",
       ],
-      ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application or User"],
+      ["POST /x HTTP/1.1\nAuthorization: Bearer abc\n\n{}", "is not Application, User or Basic"],
       ["hello there", "not an HTTP request or a curl command"],
       ["curl -d @- https://x.example/a", "reads its body from standard input"],
     ] as const) {
@@ -424,5 +424,103 @@ describe("webhook secret: flag file, environment, .env, profile; never shown", (
     const send = await runCli(["callback", "send", "numbers-event", "--url", "http://127.0.0.1:9/x"], { env });
     expect(send.code).toBe(2);
     expect(send.stderr).toContain("no webhook secret");
+  });
+});
+
+describe("request verify: Authorization: Basic", () => {
+  const base64 = Buffer.from(`${KEY}:${SECRET}`).toString("base64");
+  const request = (value: string) =>
+    `POST /verification/v1/verifications HTTP/1.1\r\nHost: verification.api.sinch.com\r\nContent-Type: application/json\r\nAuthorization: Basic ${value}\r\n\r\n${BODY}`;
+
+  it("accepts HTTP Basic base64(key:secret) and the plain key:secret of Sinch's Node SDK, with a warning", async () => {
+    for (const [value, form] of [
+      [base64, "base64(key:secret)"],
+      [`${KEY}:${SECRET}`, "plain text"],
+    ] as const) {
+      const r = await runCli(["request", "verify", "--json", request(value)], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ valid: true, code: "valid", scheme: "basic", stringToSign: null, diagnosis: [] });
+      expect(out.checks.find((c: { name: string }) => c.name === "format").detail).toContain(form);
+      expect(out.warnings.join("\n")).toContain("sends the application secret itself on every request");
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
+      expect(r.stdout + r.stderr).not.toContain(base64);
+    }
+  });
+
+  it("a wrong key is key_mismatch (7), a wrong secret bad_signature (3); the header's value is never shown", async () => {
+    const wrongKey = `other-key:${SECRET}`;
+    const key = await runCli(["request", "verify", request(wrongKey)], { env });
+    expect(key.code).toBe(7);
+    expect(key.stdout + key.stderr).not.toContain("other-key");
+    expect(key.stdout + key.stderr).not.toContain(SECRET);
+    for (const value of [`${KEY}:${OTHER_SECRET}`, Buffer.from(`${KEY}:${OTHER_SECRET}`).toString("base64")]) {
+      for (const argv of [
+        ["request", "verify", request(value)],
+        ["request", "verify", "--json", request(value)],
+      ]) {
+        const r = await runCli(argv, { env });
+        expect(r.code).toBe(3);
+        expect(r.stdout + r.stderr).not.toContain(OTHER_SECRET);
+        expect(r.stdout + r.stderr).not.toContain(value);
+      }
+    }
+    const human = await runCli(["request", "verify", request(`${KEY}:${OTHER_SECRET}`)], { env });
+    expect(human.stdout).toContain("not the application secret");
+  });
+
+  it("an unreadable Basic value is malformed (6), shown nowhere", async () => {
+    const r = await runCli(["request", "verify", request("bm90LWEtcGFpcg==")], { env });
+    expect(r.code).toBe(6);
+    expect(r.stdout + r.stderr).not.toContain("bm90LWEtcGFpcg==");
+  });
+
+  it("picks the profile by the Basic key, as for an application-signed request", async () => {
+    const home = mkdtempSync(join(tmpdir(), "st-home-"));
+    mkdirSync(join(home, ".config", "sinch-ticket"), { recursive: true });
+    writeFileSync(
+      join(home, ".config", "sinch-ticket", "config.json"),
+      JSON.stringify({
+        defaultProfile: "a",
+        profiles: {
+          a: { applicationKey: "other", applicationSecret: OTHER_SECRET },
+          b: { applicationKey: KEY, applicationSecret: SECRET },
+        },
+      }),
+      { mode: 0o600 },
+    );
+    const r = await runCli(["request", "verify", request(base64)], { home });
+    expect(r.stderr).toContain("using profile 'b'");
+    expect(r.code).toBe(0);
+  });
+
+  it("callback replay refuses it: there is no signature to make again", async () => {
+    const r = await runCli(["callback", "replay", "-", "--print"], { env, stdin: request(base64) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the capture carries Authorization: Basic/);
+    expect(r.stderr.split("\n")).toHaveLength(2);
+    expect(r.stdout + r.stderr).not.toContain(base64);
+  });
+});
+
+describe("request verify: a webhook without x-sinch-webhook-signature-algorithm", () => {
+  it("is valid; the format check names only the headers there, with a note on Java's SDK", async () => {
+    const secret = "wh-s3cret-value";
+    const body = '{"message":"hi"}';
+    const ts = String(Math.floor(NOW.getTime() / 1000));
+    const text = `POST /conversation HTTP/1.1\nContent-Type: application/json\nx-sinch-webhook-signature: ${webhookSignature(secret, body, "N1", ts)}\nx-sinch-webhook-signature-nonce: N1\nx-sinch-webhook-signature-timestamp: ${ts}\n\n${body}`;
+    const r = await runCli(["request", "verify", "--json", text], { env: { SINCH_WEBHOOK_SECRET: secret } });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const format = out.checks.find((c: { name: string }) => c.name === "format").detail;
+    expect(format).toBe("x-sinch-webhook-signature with its nonce and timestamp");
+    expect(format).not.toContain("algorithm");
+    expect(out.notes.join("\n")).toContain("Sinch's Java SDK refuses a webhook without it");
+    const withHeader = text.replace("\n\n", "\nx-sinch-webhook-signature-algorithm: HmacSHA256\n\n");
+    const full = JSON.parse(
+      (await runCli(["request", "verify", "--json", withHeader], { env: { SINCH_WEBHOOK_SECRET: secret } })).stdout,
+    );
+    expect(full.checks[0].detail).toBe("x-sinch-webhook-signature with its nonce, timestamp and algorithm");
+    expect(full.notes).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodedPath } from "../../../src/core/request/escape.js";
 import {
   applicationSignature,
   contentMd5,
@@ -336,6 +337,9 @@ const DAMAGES: Damage[] = [
   "md5-empty",
   "md5-of-empty-body",
   "secret-not-decoded",
+  "path-encoding",
+  "query-order",
+  "body-newline",
 ];
 
 describe("property: one known damage, named by exactly that id", () => {
@@ -344,6 +348,14 @@ describe("property: one known damage, named by exactly that id", () => {
     method: fc.constantFrom("POST", "PUT", "PATCH"),
     segments: fc.array(segment, { minLength: 2, maxLength: 4 }),
     query: fc.option(fc.stringMatching(/^[a-z]{1,5}=[a-z0-9]{1,5}$/), { nil: null }),
+    /** A last path segment with percent-escapes, as a URL carries it. */
+    escaped: fc.constantFrom("my%20ref", "%2B46700000000", "Zo%C3%AB", "caf%c3%a9", "a%2Fb"),
+    /** Parameters for a query with several, in the order sent. */
+    params: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,4}=[0-9]{1,3}$/), {
+      minLength: 3,
+      maxLength: 5,
+      selector: (p) => p.split("=")[0],
+    }),
     value: fc.dictionary(
       fc.stringMatching(/^[a-z]{1,6}$/),
       fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), fc.integer(), fc.boolean()),
@@ -364,8 +376,9 @@ describe("property: one known damage, named by exactly that id", () => {
   it("holds for random requests", () => {
     fc.assert(
       fc.property(request, (r) => {
-        const path = `/${r.segments.join("/")}`;
-        const target = r.query === null ? path : `${path}?${r.query}`;
+        const path = `/${r.segments.join("/")}/${r.escaped}`;
+        const query = r.damage === "query-order" ? r.params.join("&") : r.query;
+        const target = query === null ? path : `${path}?${query}`;
         const timestamp = r.time.toISOString();
         let body = JSON.stringify(r.value, null, r.indent || undefined);
         const parts: StringToSignParts = {
@@ -396,7 +409,7 @@ describe("property: one known damage, named by exactly that id", () => {
             withQuery = true;
             break;
           case "path-prefix":
-            parts.resource = `/${r.segments.slice(1).join("/")}`;
+            parts.resource = `/${[...r.segments.slice(1), r.escaped].join("/")}`;
             break;
           case "timestamp-differs":
             parts.timestamp = `${timestamp.slice(0, 23)}0000Z`;
@@ -410,6 +423,29 @@ describe("property: one known damage, named by exactly that id", () => {
             break;
           case "secret-not-decoded":
             key = Buffer.from(r.secret, "utf8");
+            break;
+          case "path-encoding":
+            // Java's getPath() and Node's template sign it decoded; another signer flips the hex case.
+            parts.resource =
+              r.pick % 2 === 0
+                ? (decodedPath(path) as string)
+                : path.replace(/%[0-9A-Fa-f]{2}/g, (e) => (e === e.toUpperCase() ? e.toLowerCase() : e.toUpperCase()));
+            fc.pre(parts.resource !== path);
+            break;
+          case "query-order": {
+            const sorted = new URLSearchParams(query as string);
+            sorted.sort();
+            const ascending = sorted.toString();
+            const descending = ascending.split("&").reverse().join("&");
+            fc.pre(query !== ascending && query !== descending);
+            withQuery = true;
+            parts.resource = `${path}?${r.pick % 2 === 0 ? ascending : descending}`;
+            break;
+          }
+          case "body-newline":
+            // curl -d @file strips the newline the signer hashed; or the sender adds one after signing.
+            if (r.pick % 2 === 0) parts.contentMd5 = contentMd5(Buffer.from(`${body}\n`));
+            else body = `${body}\n`;
             break;
         }
         const authorization = `Application ${KEY}:${applicationSignature(key, stringToSign(parts))}`;

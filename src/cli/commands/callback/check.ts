@@ -214,7 +214,8 @@ export class Checker {
         shown += ` (profile '${escapeForTerminal(outcome.profile)}')`;
       }
     }
-    if (scheme !== null && verdict?.valid) {
+    // Basic carries no signature: the same credentials on every request are no replay.
+    if (scheme !== null && scheme !== "basic" && verdict?.valid) {
       const first = this.seen.check(signatureKey(request, scheme), at);
       if (first !== null) {
         warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);

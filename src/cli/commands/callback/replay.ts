@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { InvalidInputError } from "../../../core/errors.js";
 import { checkRequest, type RequestCredentials } from "../../../core/request/check.js";
 import { type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
-import { type ResignedRequest, resignRequest } from "../../../core/request/resign.js";
+import { BASIC_REFUSED, type ResignedRequest, resignRequest } from "../../../core/request/resign.js";
 import { type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { missingSecret, missingWebhookSecret } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
@@ -73,6 +73,7 @@ export async function callbackReplay(source: string, flags: CallbackReplayFlags,
   if (bytes.toString("latin1").trim() === "") throw usageError("the captured callback is empty");
   const captured = readCapture(bytes, source, ctx);
   const scheme = requestScheme(captured);
+  if (scheme === "basic") throw usageError(BASIC_REFUSED);
   if (scheme === null || scheme === "user") {
     throw usageError(
       "the capture carries no callback signature (Authorization: Application, x-sinch-webhook-signature or X-Sinch-Signature)",

@@ -11,7 +11,10 @@ body is de-chunked), or a curl command (-X, -H, -d/--data/--data-raw/--data-bina
 --data-urlencode, --json, -G, URL; a @file is read from the current directory; -F is
 refused: curl picks the multipart boundary when it runs). The scheme comes from
 the headers: Authorization: Application <key>:<signature> (application key and secret),
-Authorization: User <ticket> (verified as 'verify' does), x-sinch-webhook-signature with
+Authorization: User <ticket> (verified as 'verify' does), Authorization: Basic
+(base64(key:secret), or the plain key:secret Sinch's Node SDK accepts: compared with the
+application key and secret, never shown; Basic sends the secret itself, and a warning
+says so), x-sinch-webhook-signature with
 its -nonce, -timestamp and -algorithm headers (Conversation, SMS; webhook secret), or
 X-Sinch-Signature (Numbers; webhook secret).
 
@@ -23,6 +26,14 @@ On a bad signature the string that should have been signed is shown line by line
 invisible characters made visible, and the known variants are tried to name what the
 signer did differently.`;
 
+const SIGN_HELP = `
+The signed resource is the URL's path, without its query unless --with-query. What a URL
+must escape (spaces, non-ASCII, quotes such as ’) is escaped as a WHATWG URL escapes it,
+and that escaped path, the one sent, is signed, as Sinch's .NET SDK signs PathAndQuery;
+--decoded-path signs it with its escapes decoded, as the Java and Node SDKs do. Sinch
+does not document which of the two its servers canonicalise. --curl prints a command
+that curl runs as printed, sending the path exactly as signed.`;
+
 /** `sinch-ticket request sign|verify`: Sinch's application-signed requests and its webhooks. */
 export const request: CommandDefinition = {
   name: "request",
@@ -32,6 +43,7 @@ export const request: CommandDefinition = {
       ctx.exitCode = await work(await import("./run.js"));
     };
     const sign = signCommand();
+    sign.addHelpText("after", SIGN_HELP);
     examples(sign, [
       "request sign POST https://verification.api.sinch.com/verification/v1/verifications --body-file body.json",
       "request sign GET https://calling.api.sinch.com/calling/v1/configuration/numbers --curl",

@@ -16,6 +16,10 @@ export function signCommand() {
         "x-timestamp: ISO 8601 with a zone, signed exactly as written, or -2m (default now)",
       )
       .option("--with-query", "sign the path with its ?query, as Sinch's .NET SDK does")
+      .option(
+        "--decoded-path",
+        "sign the path with its percent-escapes decoded, as Sinch's Java and Node SDKs do (default: as sent, escaped, as the .NET SDK does)",
+      )
       .addOption(new Option("--curl", "print a complete curl command instead").conflicts("json"))
       .option("--json", "print one JSON object with the string to sign")
       .option("--github-output <name>", "also write the result to $GITHUB_OUTPUT as this step output (GitHub Actions)"),

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { InvalidInputError, TicketError } from "../../../core/errors.js";
 import { signApplicationRequest } from "../../../core/request/application.js";
 import { checkRequest, type RequestCredentials, requestApplicationKey } from "../../../core/request/check.js";
+import { decodedPath, escapePath, escapeQuery } from "../../../core/request/escape.js";
 import { MAX_REQUEST_BYTES, type ParsedRequest, parseRequest } from "../../../core/request/parse.js";
 import { malformedRequest, type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { parseIsoParts, parseTime, toMillis } from "../../../core/time.js";
@@ -15,28 +16,38 @@ import { checkingKeyring, requiredWebhookSecret, signingPair } from "../shared.j
 import type { RequestSignFlags, RequestVerifyFlags } from "./options.js";
 
 /**
- * The URL's or path's parts: what is signed (the path exactly as written: no dot segments
- * removed, nothing percent-encoded), and where a curl command sends it.
+ * The URL's or path's parts, escaped as a WHATWG URL escapes them (spaces, non-ASCII, `"`,
+ * `<`, `>`...; what is already escaped, dot segments and case stay as written): what is
+ * sent and, unless `--decoded-path`, what is signed. `url` is where a curl command sends it.
  */
 function target(text: string): { url: string | null; path: string; query: string | null } {
   let rest = text;
-  let url: string | null = null;
-  const origin = /^https?:\/\/[^/?#]*/i.exec(text);
-  if (origin) {
+  let origin: string | null = null;
+  const found = /^https?:\/\/[^/?#]*/i.exec(text);
+  if (found) {
     try {
       new URL(text);
     } catch {
       throw usageError(`'${text}' is not a URL`);
     }
-    url = text;
-    rest = text.slice(origin[0].length) || "/";
+    origin = found[0];
+    rest = text.slice(found[0].length) || "/";
   } else if (!text.startsWith("/")) {
     throw usageError(`'${text}' is neither a URL (https://...) nor a path (/...)`);
   }
   rest = rest.split("#")[0] as string;
   if (!rest.startsWith("/")) rest = `/${rest}`;
   const at = rest.indexOf("?");
-  return at === -1 ? { url, path: rest, query: null } : { url, path: rest.slice(0, at), query: rest.slice(at + 1) };
+  const path = escapePath(at === -1 ? rest : rest.slice(0, at));
+  const query = at === -1 ? null : escapeQuery(rest.slice(at + 1));
+  const url = origin === null ? null : `${origin}${path}${query === null ? "" : `?${query}`}`;
+  return { url, path, query };
+}
+
+/** What is signed: the path as sent, or decoded (`--decoded-path`), with `?query` under `--with-query`. */
+function resourceOf(where: { path: string; query: string | null }, flags: RequestSignFlags): string {
+  const path = flags.decodedPath ? (decodedPath(where.path) ?? where.path) : where.path;
+  return flags.withQuery && where.query !== null ? `${path}?${where.query}` : path;
 }
 
 /** `--timestamp`: an absolute time exactly as written; a relative one (or none) as `toISOString()`. */
@@ -89,7 +100,7 @@ export async function requestSign(
       applicationKey: key.value,
       applicationSecret: secret.value,
       method,
-      resource: flags.withQuery && where.query !== null ? `${where.path}?${where.query}` : where.path,
+      resource: resourceOf(where, flags),
       body,
       contentType: flags.contentType ?? null,
       timestamp: timestampOf(flags.timestamp, io.now()),
