@@ -3,6 +3,9 @@
  * signature is not the one their inputs give. docs/sinch-examples.md prints the values that
  * do compute; these tests hold that page to the library and to `request verify`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentMd5, parseRequest, signApplicationRequest, verifyRequest } from "../../src/index.js";
 import { runCli } from "../helpers/io.js";
@@ -107,6 +110,23 @@ describe("Sinch documentation examples that do not re-compute", () => {
       expect(JSON.parse(computed.stdout).code).toBe("valid");
     });
   }
+
+  it("the command docs/sinch-examples.md shows: --ignore-time, --key and --secret-file, the request on stdin", async () => {
+    const e = verificationCallback;
+    const dir = mkdtempSync(join(tmpdir(), "sinch-examples-"));
+    try {
+      const secretFile = join(dir, "secret.txt");
+      writeFileSync(secretFile, `${e.secret}\n`);
+      const args = ["request", "verify", "--ignore-time", "--key", e.key, "--secret-file", secretFile];
+      const computed = await runCli(args, { stdin: raw(e, e.computed.signature) });
+      expect(computed.code).toBe(0);
+      const published = await runCli(args, { stdin: raw(e, e.published.signature) });
+      expect(published.code).toBe(3);
+      expect(`${computed.stdout}${computed.stderr}${published.stdout}${published.stderr}`).not.toContain(e.secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("Voice: the published signature is the older SMS example's, signed over /v1/sms/+46700000000", () => {
     expect(sign(voice, "/v1/sms/+46700000000").authorization).toBe(
