@@ -138,6 +138,34 @@ describe("Sinch SDK test vectors: request verify --json", () => {
   }
 });
 
+describe("a webhook checked with no secret", () => {
+  // Each SDK's test refuses a correctly signed webhook when no secret is configured:
+  // sinch/sinch-sdk-node packages/sms/tests/rest/v1/callbacks/callbacks-webhook.test.ts
+  //   (affb35e5164993b316915bd780165d704e44689b) "should reject a signature id the secret is not set";
+  // sinch/sinch-sdk-java client/src/test/java/com/sinch/sdk/auth/HmacAuthenticationValidationTest.java
+  //   (d747cc303ef2f06b0f221f01017ebddad346df9f) checkValidateAuthenticatedNoSecret;
+  // sinch/sinch-sdk-dotnet tests/Sinch.Tests/Conversation/SinchEvents/HmacAuthenticationValidationTests.cs
+  //   (be4181ec8ca5db8278e71a571cc07b1a73a4cf8a) ValidateAuthenticationHeader_EmptySecret_ReturnsFalse;
+  // sinch/sinch-sdk-python tests/unit/domains/authentication/test_authentication_validation.py
+  //   (18a590c340973f523485b8ebed3713a568c67f67) test_None_secret_expects_no_validation.
+  // Here it is a configuration error: exit 2 naming the webhook secret, never a verdict.
+  for (const id of ["node/sms-valid", "java/conversation-valid", "dotnet/conversation-valid", "python/numbers-valid"]) {
+    it(`${id} without the webhook secret: an error naming it, exit 2`, async () => {
+      const v = vectors.find((x) => x.id === id)!;
+      expect(() => verifyRequest(parseRequest(raw(v.request)), { now: new Date(v.now) })).toThrow(/webhook secret/);
+      expect(() => verifyRequest(parseRequest(raw(v.request)), { webhookSecret: "", now: new Date(v.now) })).toThrow(
+        /webhook secret/,
+      );
+      const r = await runCli(["request", "verify", "--json", raw(v.request)], { now: new Date(v.now) });
+      expect(r.code).toBe(2);
+      const out = JSON.parse(r.stdout);
+      expect(out.exitCode).toBe(2);
+      expect(out.error).toMatch(/webhook secret/i);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
 describe("what the published values sign", () => {
   const byId = (id: string) => vectors.find((v) => v.id === id)!;
 
