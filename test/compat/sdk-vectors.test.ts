@@ -209,12 +209,10 @@ describe("what the published values sign", () => {
     expect(result.code).toBe("valid");
   });
 
-  // Bug: cli.md (request verify) asks that a webhook without
-  // x-sinch-webhook-signature-algorithm gets a note that Sinch's Java SDK refuses it, and
-  // that the format check never describes a header that is absent. verifyWebhook in
-  // src/core/request/verify.ts adds no note, and its format detail reads "x-sinch-webhook-
-  // signature with its nonce, timestamp and algorithm" for a request that has no algorithm.
-  it.fails("a webhook without the algorithm header has a note that Java refuses it, and no check names the header", () => {
+  // cli.md (request verify): a webhook without x-sinch-webhook-signature-algorithm gets a
+  // note that Sinch's Java SDK refuses it, and the format check never describes a header
+  // that is absent.
+  it("a webhook without the algorithm header has a note that Java refuses it, and no check names the header", () => {
     const v = byId("java/conversation-no-algorithm");
     const result = verifyRequest(parseRequest(raw(v.request)), { ...v.credentials, now: new Date(v.now) });
     expect(result.notes.some((n) => /Java/.test(n) && /algorithm/.test(n))).toBe(true);

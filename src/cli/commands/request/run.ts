@@ -188,7 +188,7 @@ async function checked(
     credentials = { keyring: null, webhookSecret: (await requiredWebhookSecret(ctx, flags)).value };
   } else if (needs === "application") {
     const { keyring } = await checkingKeyring(ctx, flags, {
-      lenient: scheme === "application",
+      lenient: scheme !== "user",
       forKey: requestApplicationKey(request),
     });
     credentials = { keyring, webhookSecret: null };
