@@ -1,8 +1,11 @@
-// Writes the output of every `--help` into README.md's command reference (between the
-// <!-- help --> markers), so the README says exactly what the program prints.
+// Writes the output of every `--help` into docs/reference.md (between the <!-- help -->
+// markers), so the command reference says exactly what the program prints.
 // `node scripts/readme-help.mjs` rewrites it; `--check` exits 1 when it is out of date.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+
+/** The command reference, linked from the README. */
+export const REFERENCE = "docs/reference.md";
 
 export const HELP_TOPICS = [
   [],
@@ -43,14 +46,14 @@ export function replaceHelpSection(readme, section) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const readme = readFileSync("README.md", "utf8");
+  const readme = readFileSync(REFERENCE, "utf8");
   const updated = replaceHelpSection(readme, helpSection("bin/sinch-ticket.cjs"));
   if (process.argv.includes("--check")) {
     if (updated !== readme) {
-      console.error("README.md's command reference differs from --help: run node scripts/readme-help.mjs");
+      console.error(`${REFERENCE} differs from --help: run node scripts/readme-help.mjs`);
       process.exitCode = 1;
     }
   } else {
-    writeFileSync("README.md", updated);
+    writeFileSync(REFERENCE, updated);
   }
 }
