@@ -9,7 +9,7 @@ import { createTicket } from "../../src/index.js";
 import { KEY, SECRET } from "../helpers/constants.js";
 import { runCli } from "../helpers/io.js";
 
-const DOCUMENTED = [0, 2, 3, 4, 5, 6, 7, 8];
+const DOCUMENTED = [0, 2, 3, 4, 5, 6, 7, 8, 9];
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const ticket = createTicket({ applicationKey: KEY, applicationSecret: SECRET, identity: { endpoint: "a" } }).userTicket;
 
@@ -42,6 +42,12 @@ const flags = [
   "-x",
   "--",
   "-",
+  "--set",
+  "--print",
+  "--url",
+  "--with-query",
+  "--max-skew",
+  "--github-output",
 ];
 const values = [
   "username",
@@ -73,10 +79,29 @@ const values = [
   "\u0001",
   "é",
   "x".repeat(300),
+  "callid=abc",
+  "to.endpoint=+46700000001",
+  "a.0.b={",
+  "=x",
+  "http://127.0.0.1:9",
+  "ace",
+  "pie",
+  "conversation-message",
 ];
 const word = fc.oneof(fc.constantFrom(...flags), fc.constantFrom(...values), fc.string({ maxLength: 12 }));
 const argv = fc.tuple(
-  fc.constantFrom("sign", "decode", "verify", "config show", "config list", "nonsense"),
+  fc.constantFrom(
+    "sign",
+    "decode",
+    "verify",
+    "config show",
+    "config list",
+    "request sign",
+    "request verify",
+    "callback send",
+    "callback replay",
+    "nonsense",
+  ),
   fc.array(word, { maxLength: 6 }),
 );
 
@@ -142,6 +167,37 @@ describe("random batch input", () => {
         const nonBlank = text.split("\n").filter((l) => l.trim() !== "").length;
         expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(nonBlank);
         expect(r.code).toBe(nonBlank === (r.stdout.match(/"valid":true/g) ?? []).length ? 0 : 8);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("random captured callbacks", () => {
+  it("callback replay --print: a re-signed request, or one line saying why not; never an internal error", async () => {
+    const { signCallback, sampleBody } = await import("../../src/index.js");
+    const now = new Date("2026-11-28T12:00:00Z");
+    const signed = signCallback({
+      event: "ace",
+      body: sampleBody("ace", { applicationKey: KEY, now, id: "c1" }),
+      target: "/sinch/ace",
+      credentials: { applicationKey: KEY, applicationSecret: SECRET, webhookSecret: null },
+      now,
+      nonce: "n",
+    });
+    const capture = [
+      `POST ${signed.target} HTTP/1.1`,
+      ...signed.headers.map(([n, v]) => `${n}: ${v}`),
+      "",
+      Buffer.from(signed.body).toString("utf8"),
+    ].join("\r\n");
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: capture.length }), fc.string({ maxLength: 8 }), async (at, insert) => {
+        const text = capture.slice(0, at) + insert + capture.slice(at + insert.length);
+        const r = await runCli(["callback", "replay", "-", "--print"], { env, stdin: text });
+        assertClean(r);
+        expect([0, 2]).toContain(r.code);
+        if (r.code === 0) expect(r.stdout).toMatch(/^[A-Za-z]+ \S+ HTTP\/1\.1\r\n/);
       }),
       { numRuns: 200 },
     );
