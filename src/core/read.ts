@@ -4,9 +4,13 @@ import { type Found, findTickets } from "./scan.js";
 /** What a pasted text turned out to hold, read once; every later step works on this. */
 export type InputKind = "ticket" | "token" | "none" | "ambiguous";
 
-/** A character (or escape) inside the ticket that a ticket never has: damage on the way. */
+/**
+ * A character (or escape) inside the ticket that a ticket never has: damage on the way.
+ * An `ellipsis` (`…` or `...`) is just after the ticket (`at` is the length of `text`):
+ * the text was cut there.
+ */
 export interface Damage {
-  kind: "space" | "line-break" | "percent-escape" | "invisible";
+  kind: "space" | "line-break" | "percent-escape" | "invisible" | "ellipsis";
   /** Index in `text` (the ticket as found). */
   at: number;
   length: number;
@@ -81,7 +85,13 @@ const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
  * Damage inside the ticket (spaces for '+', percent-encoding outside a URL) is left for
  * verify to diagnose.
  */
-function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Found[]; nothingFound?: true } {
+function unwrap(raw: string): {
+  ticket: string;
+  notes: string[];
+  ambiguous?: Found[];
+  nothingFound?: true;
+  cut?: string;
+} {
   if (bare(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;
@@ -128,7 +138,7 @@ function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Fou
   if (!only) return TICKET_CHARS.test(text) ? { ticket: text, notes } : { ticket: text, notes, nothingFound: true };
   if (only.ticket === text) return { ticket: text, notes };
   const steps = only.notes.length > 0 ? only.notes : [`took the ticket from the text around it (${only.where})`];
-  return { ticket: only.ticket, notes: [...notes, ...steps] };
+  return { ticket: only.ticket, notes: [...notes, ...steps], ...(only.cut ? { cut: only.cut } : {}) };
 }
 
 /** "2 different tickets or tokens (line 1, column 5; line 3, column 9)": for a refusal. */
@@ -226,6 +236,41 @@ function rawPlusWarnings(raw: string, ticket: string, notes: string[]): string[]
   ];
 }
 
+/** `\/`, `\u002B`, `\u002F`, `\u003D`: JSON string escapes of the characters of a ticket. */
+const JSON_ESCAPE = /\\(?:\/|u00(?:2[bBfF]|3[dD]))/;
+const JSON_ESCAPES = new RegExp(JSON_ESCAPE.source, "g");
+const UNESCAPED: Record<string, string> = { "2b": "+", "2f": "/", "3d": "=" };
+
+/** Whether the text is one JSON value (a document or a string literal), read as JSON as a whole. */
+function isJson(text: string): boolean {
+  const trimmed = text.trim();
+  if (!/^[{["]/.test(trimmed)) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The text with JSON string escapes of ticket characters undone, where the text is not
+ * read as JSON as a whole: a ticket copied out of a JSON log (`\/`, as PHP, Java and .NET
+ * encoders write '/') into a logfmt value, a bare paste or a log line that embeds JSON.
+ */
+function withoutJsonEscapes(raw: string): { text: string; note: string | null } {
+  if (!JSON_ESCAPE.test(raw) || isJson(raw)) return { text: raw, note: null };
+  const undone = new Set<string>();
+  const text = raw.replace(JSON_ESCAPES, (escape) => {
+    undone.add(escape.length === 2 ? "\\/" : `\\u00${escape.slice(4).toUpperCase()}`);
+    return escape.length === 2 ? "/" : (UNESCAPED[escape.slice(4).toLowerCase()] as string);
+  });
+  return {
+    text,
+    note: `undid the JSON string escapes around the ticket (${[...undone].map((e) => `'${e}'`).join(", ")}): it was copied out of JSON text`,
+  };
+}
+
 /** No ':' and three '.'-separated parts starting like a JSON header: a registration token. */
 function isTokenText(text: string): boolean {
   return !text.includes(":") && (JWT_SHAPE.test(text) || /^eyJ[^.\s]*\.[^.\s]*\.[^.\s]*$/.test(text));
@@ -253,13 +298,18 @@ export function readInput(raw: string): ReadInput {
       standardAlphabet: true,
     };
   }
-  const { ticket: text, notes, ambiguous, nothingFound } = unwrapVisible(raw);
-  const warnings = rawPlusWarnings(raw, text, notes);
+  const unescaped = withoutJsonEscapes(raw);
+  const read = unwrapVisible(unescaped.text);
+  const { ticket: text, ambiguous, nothingFound, cut } = read;
+  const notes = unescaped.note === null ? read.notes : [unescaped.note, ...read.notes];
+  const warnings = rawPlusWarnings(unescaped.text, text, notes);
   const base = { text, notes, warnings, found: [], reason: null, standardAlphabet: false };
   if (ambiguous) return { ...base, kind: "ambiguous", damage: [], found: ambiguous };
   if (nothingFound) return { ...base, kind: "none", damage: [], reason: NOTHING_FOUND };
   if (text === "") return { ...base, kind: "none", damage: [], reason: "the ticket is empty" };
-  return { ...base, kind: isTokenText(text) ? "token" : "ticket", damage: damageIn(text) };
+  const damage = damageIn(text);
+  if (cut) damage.push({ kind: "ellipsis", at: text.length, length: cut.length });
+  return { ...base, kind: isTokenText(text) ? "token" : "ticket", damage };
 }
 
 /**

@@ -14,14 +14,17 @@ export interface Found {
   notes: string[];
   /** Where it was, in words: "line 2, column 17", "field $.auth.ticket". */
   where: string;
+  /** The ellipsis (`…` or `...`) right after it, where a chat tool or log viewer cut it. */
+  cut?: string;
 }
 
 /** Ticket data starts with base64 of `{"`, `{ ` or `{\n`. */
 const TICKET_START = /e[wy][A-Za-z0-9+/]/g;
 /** Characters of a ticket, standard or damaged (base64url, percent escapes). */
 const BASE64_CHAR = /[A-Za-z0-9+/=%_-]/;
-// Damage (standard base64 characters, percent escapes) stays part of the token.
-const JWT_AT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.[A-Za-z0-9_+/=%-]{10,}/y;
+// Damage (standard base64 characters, percent escapes) stays part of the token. An empty
+// signature part (an unsigned token, `alg: none`) ends where the text around it starts.
+const JWT_AT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.(?:[A-Za-z0-9_+/=%-]{10,}|(?![A-Za-z0-9_+/=%.-]))/y;
 /** The characters of a token's first or second part, from where it starts. */
 const JWT_PART = /[A-Za-z0-9_+/%-]*/y;
 /** A stretch of text a URL can lie in: no whitespace, quotes or angle brackets. */
@@ -33,6 +36,14 @@ const CONTINUED = / {1,3}[A-Za-z0-9+/=%_-][^\s"'<>`]*/y;
 const AUTH_BEFORE = /authorization\s*:\s*(?:user|bearer)\s+$/i;
 /** 32 bytes of signature are 44 characters of base64. */
 const SIGNATURE_CHARS = 44;
+/** Shorter runs before an ellipsis are words, not tickets cut short. */
+const CUT_MIN_CHARS = 12;
+
+/** The ellipsis at `at` (`…`, or three dots), as chat tools and log viewers end cut values. */
+function ellipsisAt(text: string, at: number): string | null {
+  if (text[at] === "\u2026") return "\u2026";
+  return text.startsWith("...", at) ? "..." : null;
+}
 
 /** Says where an index of a text is, in words. */
 type Locate = (index: number) => string;
@@ -197,13 +208,21 @@ function scanText(text: string, locate: Locate, notes: string[]): Found[] {
     if (next < taken.length && start >= (taken[next] as [number, number])[0]) continue;
     const ticket = ticketAt(text, start);
     TICKET_START.lastIndex = Math.max(ticket.end, start + 1);
-    if (!ticket.ok || seen.has(text.slice(start, ticket.end))) continue;
+    // An ellipsis right after it: cut there, found even without its ':' and signature.
+    const cut = ellipsisAt(text, ticket.end);
+    const ok = ticket.ok || (cut !== null && ticket.end - start >= CUT_MIN_CHARS);
+    if (!ok || seen.has(text.slice(start, ticket.end))) continue;
     seen.add(text.slice(start, ticket.end));
     const before = text.slice(Math.max(0, start - 40), start);
     found.push({
       ticket: text.slice(start, ticket.end),
-      notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
+      notes: [
+        ...notes,
+        ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : []),
+        ...(cut ? [`left out the ellipsis ('${cut}') just after it: the text was cut there`] : []),
+      ],
       where: locate(start),
+      ...(cut ? { cut } : {}),
     });
   }
   return found;
