@@ -261,9 +261,9 @@ function isJson(text: string): boolean {
 function withoutJsonEscapes(raw: string): { text: string; note: string | null } {
   if (!JSON_ESCAPE.test(raw) || isJson(raw)) return { text: raw, note: null };
   const undone = new Set<string>();
-  const text = raw.replace(JSON_ESCAPES, (escape) => {
-    undone.add(escape.length === 2 ? "\\/" : `\\u00${escape.slice(4).toUpperCase()}`);
-    return escape.length === 2 ? "/" : (UNESCAPED[escape.slice(4).toLowerCase()] as string);
+  const text = raw.replace(JSON_ESCAPES, (match) => {
+    undone.add(match.length === 2 ? "\\/" : `\\u00${match.slice(4).toUpperCase()}`);
+    return match.length === 2 ? "/" : (UNESCAPED[match.slice(4).toLowerCase()] as string);
   });
   return {
     text,
