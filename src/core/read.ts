@@ -130,6 +130,12 @@ function unwrap(raw: string): {
     }
     if (text === before) break;
   }
+  // What a JSON object or string held may still carry escapes of its own.
+  const unescaped = withoutJsonEscapes(text);
+  if (unescaped.note !== null) {
+    notes.push(unescaped.note);
+    text = unescaped.text;
+  }
   if (bare(text)) return { ticket: text, notes };
   text = withoutMailQuotes(text, notes);
   const found = findTickets(text);
