@@ -21,8 +21,36 @@ interface Frame {
   lastKey: string | null;
 }
 
-/** Upper bound on the keys of the text: every key is a string followed by ':'. */
-const KEY_END = /"\s*:/g;
+/** Whitespace between a key and its ':' (pretty-printed JSON): counted the slow way. */
+const SPACED_KEY_END = /"\s+:/;
+
+/**
+ * An upper bound on the keys of the text: every key is a string followed by ':' (a value
+ * may hold '":' too, which only makes the bound larger).
+ */
+function keyEnds(json: string): number {
+  if (SPACED_KEY_END.test(json)) return Number.POSITIVE_INFINITY;
+  let n = 0;
+  for (let i = json.indexOf('":'); i !== -1; i = json.indexOf('":', i + 2)) n++;
+  return n;
+}
+
+/** Many keys: through a set, linear. */
+function folds(keys: string[]): boolean {
+  return new Set(keys.map((k) => k.toLowerCase())).size < keys.length;
+}
+
+/** Whether two keys of an object differ only in case; compares lower cases only of keys of one length. */
+function caseFolded(keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const a = keys[i] as string;
+    for (let j = i + 1; j < keys.length; j++) {
+      const b = keys[j] as string;
+      if (a.length === b.length && a.toLowerCase() === b.toLowerCase()) return true;
+    }
+  }
+  return false;
+}
 
 /** Total keys of every object in a parsed value, and whether two differ only in case. */
 function countKeys(value: unknown, seen: { keys: number; caseFolded: boolean }): void {
@@ -31,7 +59,8 @@ function countKeys(value: unknown, seen: { keys: number; caseFolded: boolean }):
   } else if (value !== null && typeof value === "object") {
     const keys = Object.keys(value);
     seen.keys += keys.length;
-    if (!seen.caseFolded && keys.length > 1 && new Set(keys.map((k) => k.toLowerCase())).size < keys.length)
+    // Objects of a ticket hold a few keys: comparing pairs costs less than a set.
+    if (!seen.caseFolded && keys.length > 1 && (keys.length > 32 ? folds(keys) : caseFolded(keys)))
       seen.caseFolded = true;
     for (const k of keys) countKeys((value as Record<string, unknown>)[k], seen);
   }
@@ -45,7 +74,7 @@ function countKeys(value: unknown, seen: { keys: number; caseFolded: boolean }):
 export function duplicateKeys(json: string, parsed: unknown): DuplicateKey[] {
   const seen = { keys: 0, caseFolded: false };
   countKeys(parsed, seen);
-  if (!seen.caseFolded && (json.match(KEY_END)?.length ?? 0) <= seen.keys) return [];
+  if (!seen.caseFolded && keyEnds(json) <= seen.keys) return [];
   const out: DuplicateKey[] = [];
   const stack: Frame[] = [];
   const close = () => {
