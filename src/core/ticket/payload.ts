@@ -1,7 +1,7 @@
 import type { Identity } from "../endpoint.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
-import { duplicateKeys } from "../json-keys.js";
+import { type DuplicateKey, duplicateKeys } from "../json-keys.js";
 import { type IsoParts, instantProblem, parseIsoParts } from "../time.js";
 
 /** The fields of a ticket's JSON object, read without re-serialising anything. */
@@ -88,6 +88,24 @@ function createdTimeOf(created: string): CreatedTime {
   return lastCreated;
 }
 
+const ROOT: readonly string[] = [];
+/** Shared by every ticket without repeated keys: never added to. */
+const NO_REPEATS: RepeatedKey[] = [];
+
+/**
+ * The spelling of `name` Sinch reads in the object at `path` (keys from the root): the
+ * last of a key written more than once, compared without case; `name` when it is not.
+ */
+function lastSpelling(repeated: readonly DuplicateKey[], path: readonly string[], name: string): string {
+  if (repeated.length === 0) return name;
+  const folded = name.toLowerCase();
+  const group = repeated.find(
+    (d) =>
+      d.path.length === path.length && d.path.every((p, i) => p === path[i]) && d.names[0]?.toLowerCase() === folded,
+  );
+  return group ? (group.names[group.names.length - 1] as string) : name;
+}
+
 export function readPayload(json: string): TicketContent {
   let parsed: unknown;
   try {
@@ -100,34 +118,31 @@ export function readPayload(json: string): TicketContent {
   }
   const payload = parsed as Record<string, unknown>;
   const repeated = duplicateKeys(json, payload);
-  /** The spelling of `name` Sinch reads in the object at `path`: the last of a repeated key. */
-  const spelling = (path: string[], name: string): string => {
-    const folded = name.toLowerCase();
-    const group = repeated.find(
-      (d) =>
-        d.path.length === path.length && d.path.every((p, i) => p === path[i]) && d.names[0]?.toLowerCase() === folded,
-    );
-    return group ? (group.names[group.names.length - 1] as string) : name;
-  };
-  const identityField = spelling([], "identity");
+  const identityField = lastSpelling(repeated, ROOT, "identity");
   need(payload[identityField], identityField, "object");
   const identity = payload[identityField] as Record<string, unknown>;
-  const typeField = spelling([identityField], "type");
-  const endpointField = spelling([identityField], "endpoint");
-  need(identity[typeField], `${identityField}.${typeField}`, "string");
-  need(identity[endpointField], `${identityField}.${endpointField}`, "string");
+  const inIdentity = repeated.length === 0 ? ROOT : [identityField];
+  const typeField = lastSpelling(repeated, inIdentity, "type");
+  const endpointField = lastSpelling(repeated, inIdentity, "endpoint");
+  need(identity[typeField], typeField === "type" ? "identity.type" : `${identityField}.${typeField}`, "string");
+  need(
+    identity[endpointField],
+    endpointField === "endpoint" ? "identity.endpoint" : `${identityField}.${endpointField}`,
+    "string",
+  );
 
-  let applicationKeyField = spelling([], "applicationKey");
-  if (applicationKeyField === "applicationKey" && !("applicationKey" in payload)) {
+  let applicationKeyField = lastSpelling(repeated, ROOT, "applicationKey");
+  if (applicationKeyField === "applicationKey" && payload.applicationKey === undefined) {
     for (const k in payload) {
       // The length test first: batch runs read every ticket's keys.
       if (k.length === 14 && k.toLowerCase() === "applicationkey") applicationKeyField = k;
     }
   }
-  if (!(applicationKeyField in payload)) throw new MalformedTicketError("ticket data has no 'applicationKey' field");
+  if (payload[applicationKeyField] === undefined)
+    throw new MalformedTicketError("ticket data has no 'applicationKey' field");
   need(payload[applicationKeyField], applicationKeyField, "string");
 
-  const createdField = spelling([], "created");
+  const createdField = lastSpelling(repeated, ROOT, "created");
   need(payload[createdField], createdField, "string");
   const created = payload[createdField] as string;
   const createdTime = createdTimeOf(created);
@@ -162,13 +177,16 @@ export function readPayload(json: string): TicketContent {
     createdAt: createdTime.ms,
     expiresIn,
     timeProblem: timeProblem === null ? null : `ticket field ${timeProblem}`,
-    repeatedKeys: repeated.map((d) => {
-      const last = d.names[d.names.length - 1] as string;
-      let holder: unknown = payload;
-      for (const step of d.path) holder = (holder as Record<string, unknown> | undefined)?.[step];
-      const value =
-        holder !== null && typeof holder === "object" ? (holder as Record<string, unknown>)[last] : undefined;
-      return { key: [...d.path, last].join("."), names: d.names, value };
-    }),
+    repeatedKeys:
+      repeated.length === 0
+        ? NO_REPEATS
+        : repeated.map((d) => {
+            const last = d.names[d.names.length - 1] as string;
+            let holder: unknown = payload;
+            for (const step of d.path) holder = (holder as Record<string, unknown> | undefined)?.[step];
+            const value =
+              holder !== null && typeof holder === "object" ? (holder as Record<string, unknown>)[last] : undefined;
+            return { key: [...d.path, last].join("."), names: d.names, value };
+          }),
   };
 }
