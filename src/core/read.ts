@@ -144,7 +144,9 @@ function unwrap(raw: string): {
   if (!only) return TICKET_CHARS.test(text) ? { ticket: text, notes } : { ticket: text, notes, nothingFound: true };
   if (only.ticket === text) return { ticket: text, notes };
   const steps = only.notes.length > 0 ? only.notes : [`took the ticket from the text around it (${only.where})`];
-  return { ticket: only.ticket, notes: [...notes, ...steps], ...(only.cut ? { cut: only.cut } : {}) };
+  if (!only.cut) return { ticket: only.ticket, notes: [...notes, ...steps] };
+  const cut = `left out the ellipsis ('${only.cut}') just after it: the text was cut there`;
+  return { ticket: only.ticket, notes: [...notes, ...steps, cut], cut: only.cut };
 }
 
 /** "2 different tickets or tokens (line 1, column 5; line 3, column 9)": for a refusal. */

@@ -216,11 +216,7 @@ function scanText(text: string, locate: Locate, notes: string[]): Found[] {
     const before = text.slice(Math.max(0, start - 40), start);
     found.push({
       ticket: text.slice(start, ticket.end),
-      notes: [
-        ...notes,
-        ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : []),
-        ...(cut ? [`left out the ellipsis ('${cut}') just after it: the text was cut there`] : []),
-      ],
+      notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
       where: locate(start),
       ...(cut ? { cut } : {}),
     });
