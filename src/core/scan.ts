@@ -192,10 +192,12 @@ function scanText(text: string, locate: Locate, notes: string[]): Found[] {
   const seen = new Set<string>();
   for (const { index, token } of tokensIn(text)) {
     const before = text.slice(Math.max(0, index - 40), index);
+    const cut = ellipsisAt(text, index + token.length);
     found.push({
       ticket: token,
       notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
       where: locate(index),
+      ...(cut ? { cut } : {}),
     });
     taken.push([index, index + token.length]);
   }

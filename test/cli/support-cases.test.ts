@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createTicket } from "../../src/index.js";
 import producers from "../fixtures/producers.json" with { type: "json" };
 import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
+import { cutWithEllipsis } from "../helpers/damaged.js";
 import { runCli } from "../helpers/io.js";
 
 // Support staff paste what they were sent: each case answered the same by decode, verify
@@ -285,6 +286,8 @@ describe("a ticket cut and ended with an ellipsis", () => {
     ["...", `${cut}...`],
     ["… in a log line", `INFO ticket=${cut}… (truncated)`],
     ["... inside the data", `${T.slice(0, 40)}...`],
+    ["… after a token", `${cutWithEllipsis().find((t) => t.startsWith("eyJhbGci"))}`],
+    ["... after a token in a log line", `${cutWithEllipsis().find((t) => t.includes("token="))}`],
   ])("%s: truncated, naming the ellipsis", async (_, pasted) => {
     const { code, json } = await verifyJson(pasted);
     expect(code).toBe(6);

@@ -94,13 +94,21 @@ export const PASTED: Record<string, (t: string) => string> = {
 };
 
 /**
- * A ticket cut and ended with an ellipsis, each way it reaches support: `truncated` in
- * every entry point, the ellipsis named.
+ * A ticket (and a token) cut and ended with an ellipsis, each way it reaches support:
+ * `truncated` in every entry point, the ellipsis named.
  */
 export function cutWithEllipsis(good = goodTicket()): string[] {
   const cut = good.slice(0, -11);
   const data = good.slice(0, 40);
+  const jwt = createRegistrationToken({
+    applicationKey: KEY,
+    applicationSecret: SECRET,
+    userId: "alice",
+    now: new Date(IAT * 1000),
+  }).token.slice(0, -20);
   return [
+    `${jwt}\u2026`,
+    `2026-11-28T12:00:01Z INFO register token=${jwt}... user=alice`,
     `${cut}\u2026`,
     `${cut}...`,
     `${data}...`,

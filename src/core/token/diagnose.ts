@@ -74,6 +74,17 @@ function unsigned(c: TokenCase): string | null {
 
 function truncated(c: TokenCase): string | null {
   if (!formatFailed(c) || isUnsigned(c.inspection)) return null;
+  const found = cutShort(c);
+  const ellipsis = c.inspection.damage.find((d) => d.kind === "ellipsis");
+  if (!ellipsis) return found;
+  const named = `the token ends in an ellipsis ('${ellipsis.length === 1 ? "\u2026" : "..."}'), where a chat tool or log viewer cut it`;
+  return found === null
+    ? `${named} (${c.inspection.token.length} characters are there). Copy it whole`
+    : `${named}: ${found}`;
+}
+
+/** The token ends early: a part missing, a part's JSON stopping mid-way, a short signature. */
+function cutShort(c: TokenCase): string | null {
   const { parts, headerJson, claimsJson, header, claims } = c.inspection;
   if (parts.length === 2 && parts[0]?.startsWith("eyJ") && parts[1]?.startsWith("eyJ")) {
     return `the token ends after its claims (${c.inspection.token.length} characters, 2 of its 3 parts): the signature is missing. It was cut short: copy it whole`;

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { describeSpan } from "../describe.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
-import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
+import { type Damage, describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { type SecretInput, secretKey } from "../secret.js";
 import { isoOrNull, readUnixSeconds } from "../time.js";
 
@@ -44,6 +44,8 @@ export function registrationSigningKey(secret: SecretInput, date: string): Uint8
 export interface TokenInspection {
   token: string;
   notes: string[];
+  /** What the reader found in `token` that no token has (an ellipsis just after it...). */
+  damage: readonly Damage[];
   /** Warnings about where the token was found. */
   inputWarnings: string[];
   parts: string[];
@@ -118,6 +120,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
   const r: TokenInspection = {
     token,
     notes,
+    damage: input.damage,
     inputWarnings: input.warnings,
     parts: token.split("."),
     headerJson: null,
