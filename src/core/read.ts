@@ -1,5 +1,5 @@
 import { INVISIBLE } from "./repair.js";
-import { type Found, findTickets } from "./scan.js";
+import { type Found, findTickets, withoutJsonEscapes } from "./scan.js";
 
 /** What a pasted text turned out to hold, read once; every later step works on this. */
 export type InputKind = "ticket" | "token" | "none" | "ambiguous";
@@ -242,41 +242,6 @@ function rawPlusWarnings(raw: string, ticket: string, notes: string[]): string[]
   return [
     `the ticket holds a raw '+' inside a ${inQuery ? "URL query" : "form body"}: a receiver that decodes the ${inQuery ? "query" : "form"} (application/x-www-form-urlencoded) reads each '+' as a space and gets a broken ticket. Percent-encode the ticket there (encodeURIComponent: '+' is %2B)`,
   ];
-}
-
-/** `\/`, `\u002B`, `\u002F`, `\u003D`: JSON string escapes of the characters of a ticket. */
-const JSON_ESCAPE = /\\(?:\/|u00(?:2[bBfF]|3[dD]))/;
-const JSON_ESCAPES = new RegExp(JSON_ESCAPE.source, "g");
-const UNESCAPED: Record<string, string> = { "2b": "+", "2f": "/", "3d": "=" };
-
-/** Whether the text is one JSON value (a document or a string literal), read as JSON as a whole. */
-function isJson(text: string): boolean {
-  const trimmed = text.trim();
-  if (!/^[{["]/.test(trimmed)) return false;
-  try {
-    JSON.parse(trimmed);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The text with JSON string escapes of ticket characters undone, where the text is not
- * read as JSON as a whole: a ticket copied out of a JSON log (`\/`, as PHP, Java and .NET
- * encoders write '/') into a logfmt value, a bare paste or a log line that embeds JSON.
- */
-function withoutJsonEscapes(raw: string): { text: string; note: string | null } {
-  if (!JSON_ESCAPE.test(raw) || isJson(raw)) return { text: raw, note: null };
-  const undone = new Set<string>();
-  const text = raw.replace(JSON_ESCAPES, (match) => {
-    undone.add(match.length === 2 ? "\\/" : `\\u00${match.slice(4).toUpperCase()}`);
-    return match.length === 2 ? "/" : (UNESCAPED[match.slice(4).toLowerCase()] as string);
-  });
-  return {
-    text,
-    note: `undid the JSON string escapes around the ticket (${[...undone].map((e) => `'${e}'`).join(", ")}): it was copied out of JSON text`,
-  };
 }
 
 /** No ':' and three '.'-separated parts starting like a JSON header: a registration token. */

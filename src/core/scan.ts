@@ -305,10 +305,52 @@ function scanUrls(text: string, locate: Locate, notes: string[]): { found: Found
   return { found, rest: rest.join("") };
 }
 
+/** `\/`, `\u002B`, `\u002F`, `\u003D`: JSON string escapes of the characters of a ticket. */
+const JSON_ESCAPE = /\\(?:\/|u00(?:2[bBfF]|3[dD]))/;
+const JSON_ESCAPES = new RegExp(JSON_ESCAPE.source, "g");
+const UNESCAPED: Record<string, string> = { "2b": "+", "2f": "/", "3d": "=" };
+
+/** Whether the text is one JSON value (a document or a string literal), read as JSON as a whole. */
+function isJson(text: string): boolean {
+  const trimmed = text.trim();
+  if (!/^[{["]/.test(trimmed)) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The text with JSON string escapes of ticket characters undone, where the text is not
+ * read as JSON as a whole: a ticket copied out of a JSON log (`\/`, as PHP, Java and .NET
+ * encoders write '/') into a logfmt value, a bare paste or a log line that embeds JSON.
+ */
+export function withoutJsonEscapes(raw: string): { text: string; note: string | null } {
+  if (!JSON_ESCAPE.test(raw) || isJson(raw)) return { text: raw, note: null };
+  const undone = new Set<string>();
+  const text = raw.replace(JSON_ESCAPES, (match) => {
+    undone.add(match.length === 2 ? "\\/" : `\\u00${match.slice(4).toUpperCase()}`);
+    return match.length === 2 ? "/" : (UNESCAPED[match.slice(4).toLowerCase()] as string);
+  });
+  return {
+    text,
+    note: `undid the JSON string escapes around the ticket (${[...undone].map((e) => `'${e}'`).join(", ")}): it was copied out of JSON text`,
+  };
+}
+
 function scanJson(value: unknown, path: string, found: Found[]): void {
   if (typeof value === "string") {
-    for (const f of findTickets(value))
-      found.push({ ...f, notes: [`read field ${path} of a JSON document`, ...f.notes], where: `field ${path}` });
+    // A field may hold text copied out of JSON once more (a log message quoting a record).
+    const { text, note } = withoutJsonEscapes(value);
+    const steps = note === null ? [] : [note];
+    for (const f of findTickets(text))
+      found.push({
+        ...f,
+        notes: [`read field ${path} of a JSON document`, ...steps, ...f.notes],
+        where: `field ${path}`,
+      });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => {
       scanJson(v, `${path}[${i}]`, found);

@@ -44,6 +44,15 @@ describe("readInput: JSON string escapes around a ticket", () => {
     expect(input.notes[0]).toMatch(/^undid the JSON string escapes around the ticket \('\\\/'|'\\u002F'/);
   });
 
+  it("a JSON record whose message quotes the escaped ticket once more: undone in that field", () => {
+    const input = readInput(JSON.stringify({ level: "warn", message: `login failed ticket="${escaped}"` }));
+    expect(input.text).toBe(T);
+    expect(input.notes).toEqual([
+      "read field $.message of a JSON document",
+      "undid the JSON string escapes around the ticket ('\\/'): it was copied out of JSON text",
+    ]);
+  });
+
   it.each([
     ["a JSON document", `{"auth":{"ticket":"${escaped}"}}`],
     ["a JSON string literal", `"${escaped}"`],
