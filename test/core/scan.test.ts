@@ -204,6 +204,10 @@ describe("reading pasted text stays linear: each doubling of the text about doub
     ["ellipses after runs long enough to be cut tickets", (size) => "eyJabcdefghijklmn... ".repeat(size / 21)],
     ["dots", (size) => ".".repeat(size)],
     [
+      "a JSON array of strings with escaped slashes",
+      (size) => JSON.stringify(Array(Math.floor(size / 12)).fill("[a\\/b]")),
+    ],
+    [
       "log lines, a different ticket on each",
       (size) => lines(size, (n) => `2026-11-28T12:00:00Z INFO login user=u${n} ticket=${fakeTicket(n)} status=200\n`),
     ],
