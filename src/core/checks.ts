@@ -38,6 +38,7 @@ export const MISTAKE_CHECK = {
   "latin1-data": "signature",
   "non-utf8-mac": "signature",
   "kid-date": "signature",
+  unsigned: "format",
   "wrong-application": "applicationKey",
 } as const satisfies Record<string, CheckName>;
 

@@ -29,6 +29,8 @@ export interface CheckedEndpoint {
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** A trunk prefix written `(0)` right after the country code: `+44 (0)20 ...`. */
+const TRUNK_PREFIX = /^(\s*\+\d{1,3})[\s\-.]*\(0\)/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CONTROL = /\p{Cc}/u;
@@ -60,7 +62,11 @@ export function validateEndpoint(type: IdentityType, endpoint: string): string {
       if (!EMAIL.test(endpoint)) fail(`'${endpoint}' does not look like an e-mail address`);
       return endpoint;
     case "number": {
-      const compact = endpoint.trim().replace(/[\s\-.()]/g, "");
+      // Dialling from abroad drops the trunk prefix: so does E.164.
+      const compact = endpoint
+        .replace(TRUNK_PREFIX, "$1")
+        .trim()
+        .replace(/[\s\-.()]/g, "");
       if (!compact.startsWith("+")) {
         fail(`'${endpoint}' is not E.164: start with + and the country code, e.g. +46700000000`);
       }
@@ -75,7 +81,12 @@ export function validateEndpoint(type: IdentityType, endpoint: string): string {
 /** `validateEndpoint`, with a note when the endpoint was rewritten. */
 export function checkEndpoint(type: IdentityType, endpoint: string): CheckedEndpoint {
   const checked = validateEndpoint(type, endpoint);
-  return { endpoint: checked, note: checked === endpoint ? null : `number normalised to E.164: ${checked}` };
+  if (checked === endpoint) return { endpoint: checked, note: null };
+  const trunk = type === "number" && TRUNK_PREFIX.test(endpoint);
+  return {
+    endpoint: checked,
+    note: `number normalised to E.164: ${checked}${trunk ? " (the trunk prefix '(0)' after the country code dropped, as dialling from abroad drops it)" : ""}`,
+  };
 }
 
 /**

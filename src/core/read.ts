@@ -1,12 +1,16 @@
 import { INVISIBLE } from "./repair.js";
-import { type Found, findTickets } from "./scan.js";
+import { type Found, findTickets, withoutJsonEscapes } from "./scan.js";
 
 /** What a pasted text turned out to hold, read once; every later step works on this. */
 export type InputKind = "ticket" | "token" | "none" | "ambiguous";
 
-/** A character (or escape) inside the ticket that a ticket never has: damage on the way. */
+/**
+ * A character (or escape) inside the ticket that a ticket never has: damage on the way.
+ * An `ellipsis` (`…` or `...`) is just after the ticket (`at` is the length of `text`):
+ * the text was cut there.
+ */
 export interface Damage {
-  kind: "space" | "line-break" | "percent-escape" | "invisible";
+  kind: "space" | "line-break" | "percent-escape" | "invisible" | "ellipsis";
   /** Index in `text` (the ticket as found). */
   at: number;
   length: number;
@@ -81,7 +85,13 @@ const bare = (text: string) => BARE_TICKET.test(text) || JWT_SHAPE.test(text);
  * Damage inside the ticket (spaces for '+', percent-encoding outside a URL) is left for
  * verify to diagnose.
  */
-function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Found[]; nothingFound?: true } {
+function unwrap(raw: string): {
+  ticket: string;
+  notes: string[];
+  ambiguous?: Found[];
+  nothingFound?: true;
+  cut?: string;
+} {
   if (bare(raw)) return { ticket: raw, notes: [] };
   const notes: string[] = [];
   let text = raw;
@@ -120,6 +130,12 @@ function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Fou
     }
     if (text === before) break;
   }
+  // What a JSON object or string held may still carry escapes of its own.
+  const unescaped = withoutJsonEscapes(text);
+  if (unescaped.note !== null) {
+    notes.push(unescaped.note);
+    text = unescaped.text;
+  }
   if (bare(text)) return { ticket: text, notes };
   text = withoutMailQuotes(text, notes);
   const found = findTickets(text);
@@ -128,7 +144,9 @@ function unwrap(raw: string): { ticket: string; notes: string[]; ambiguous?: Fou
   if (!only) return TICKET_CHARS.test(text) ? { ticket: text, notes } : { ticket: text, notes, nothingFound: true };
   if (only.ticket === text) return { ticket: text, notes };
   const steps = only.notes.length > 0 ? only.notes : [`took the ticket from the text around it (${only.where})`];
-  return { ticket: only.ticket, notes: [...notes, ...steps] };
+  if (!only.cut) return { ticket: only.ticket, notes: [...notes, ...steps] };
+  const cut = `left out the ellipsis ('${only.cut}') just after it: the text was cut there`;
+  return { ticket: only.ticket, notes: [...notes, ...steps, cut], cut: only.cut };
 }
 
 /** "2 different tickets or tokens (line 1, column 5; line 3, column 9)": for a refusal. */
@@ -253,13 +271,18 @@ export function readInput(raw: string): ReadInput {
       standardAlphabet: true,
     };
   }
-  const { ticket: text, notes, ambiguous, nothingFound } = unwrapVisible(raw);
-  const warnings = rawPlusWarnings(raw, text, notes);
+  const unescaped = withoutJsonEscapes(raw);
+  const read = unwrapVisible(unescaped.text);
+  const { ticket: text, ambiguous, nothingFound, cut } = read;
+  const notes = unescaped.note === null ? read.notes : [unescaped.note, ...read.notes];
+  const warnings = rawPlusWarnings(unescaped.text, text, notes);
   const base = { text, notes, warnings, found: [], reason: null, standardAlphabet: false };
   if (ambiguous) return { ...base, kind: "ambiguous", damage: [], found: ambiguous };
   if (nothingFound) return { ...base, kind: "none", damage: [], reason: NOTHING_FOUND };
   if (text === "") return { ...base, kind: "none", damage: [], reason: "the ticket is empty" };
-  return { ...base, kind: isTokenText(text) ? "token" : "ticket", damage: damageIn(text) };
+  const damage = damageIn(text);
+  if (cut) damage.push({ kind: "ellipsis", at: text.length, length: cut.length });
+  return { ...base, kind: isTokenText(text) ? "token" : "ticket", damage };
 }
 
 /**

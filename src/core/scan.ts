@@ -14,14 +14,17 @@ export interface Found {
   notes: string[];
   /** Where it was, in words: "line 2, column 17", "field $.auth.ticket". */
   where: string;
+  /** The ellipsis (`…` or `...`) right after it, where a chat tool or log viewer cut it. */
+  cut?: string;
 }
 
 /** Ticket data starts with base64 of `{"`, `{ ` or `{\n`. */
 const TICKET_START = /e[wy][A-Za-z0-9+/]/g;
 /** Characters of a ticket, standard or damaged (base64url, percent escapes). */
 const BASE64_CHAR = /[A-Za-z0-9+/=%_-]/;
-// Damage (standard base64 characters, percent escapes) stays part of the token.
-const JWT_AT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.[A-Za-z0-9_+/=%-]{10,}/y;
+// Damage (standard base64 characters, percent escapes) stays part of the token. An empty
+// signature part (an unsigned token, `alg: none`) ends where the text around it starts.
+const JWT_AT = /eyJ[A-Za-z0-9_+/%-]{2,}\.eyJ[A-Za-z0-9_+/%-]{2,}\.(?:[A-Za-z0-9_+/=%-]{10,}|(?![A-Za-z0-9_+/=%.-]))/y;
 /** The characters of a token's first or second part, from where it starts. */
 const JWT_PART = /[A-Za-z0-9_+/%-]*/y;
 /** A stretch of text a URL can lie in: no whitespace, quotes or angle brackets. */
@@ -33,6 +36,14 @@ const CONTINUED = / {1,3}[A-Za-z0-9+/=%_-][^\s"'<>`]*/y;
 const AUTH_BEFORE = /authorization\s*:\s*(?:user|bearer)\s+$/i;
 /** 32 bytes of signature are 44 characters of base64. */
 const SIGNATURE_CHARS = 44;
+/** Shorter runs before an ellipsis are words, not tickets cut short. */
+const CUT_MIN_CHARS = 12;
+
+/** The ellipsis at `at` (`…`, or three dots), as chat tools and log viewers end cut values. */
+function ellipsisAt(text: string, at: number): string | null {
+  if (text[at] === "\u2026") return "\u2026";
+  return text.startsWith("...", at) ? "..." : null;
+}
 
 /** Says where an index of a text is, in words. */
 type Locate = (index: number) => string;
@@ -181,10 +192,12 @@ function scanText(text: string, locate: Locate, notes: string[]): Found[] {
   const seen = new Set<string>();
   for (const { index, token } of tokensIn(text)) {
     const before = text.slice(Math.max(0, index - 40), index);
+    const cut = ellipsisAt(text, index + token.length);
     found.push({
       ticket: token,
       notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
       where: locate(index),
+      ...(cut ? { cut } : {}),
     });
     taken.push([index, index + token.length]);
   }
@@ -197,13 +210,17 @@ function scanText(text: string, locate: Locate, notes: string[]): Found[] {
     if (next < taken.length && start >= (taken[next] as [number, number])[0]) continue;
     const ticket = ticketAt(text, start);
     TICKET_START.lastIndex = Math.max(ticket.end, start + 1);
-    if (!ticket.ok || seen.has(text.slice(start, ticket.end))) continue;
+    // An ellipsis right after it: cut there, found even without its ':' and signature.
+    const cut = ellipsisAt(text, ticket.end);
+    const ok = ticket.ok || (cut !== null && ticket.end - start >= CUT_MIN_CHARS);
+    if (!ok || seen.has(text.slice(start, ticket.end))) continue;
     seen.add(text.slice(start, ticket.end));
     const before = text.slice(Math.max(0, start - 40), start);
     found.push({
       ticket: text.slice(start, ticket.end),
       notes: [...notes, ...(AUTH_BEFORE.test(before) ? ["read the Authorization header"] : [])],
       where: locate(start),
+      ...(cut ? { cut } : {}),
     });
   }
   return found;
@@ -288,10 +305,52 @@ function scanUrls(text: string, locate: Locate, notes: string[]): { found: Found
   return { found, rest: rest.join("") };
 }
 
+/** `\/`, `\u002B`, `\u002F`, `\u003D`: JSON string escapes of the characters of a ticket. */
+const JSON_ESCAPE = /\\(?:\/|u00(?:2[bBfF]|3[dD]))/;
+const JSON_ESCAPES = new RegExp(JSON_ESCAPE.source, "g");
+const UNESCAPED: Record<string, string> = { "2b": "+", "2f": "/", "3d": "=" };
+
+/** Whether the text is one JSON value (a document or a string literal), read as JSON as a whole. */
+function isJson(text: string): boolean {
+  const trimmed = text.trim();
+  if (!/^[{["]/.test(trimmed)) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The text with JSON string escapes of ticket characters undone, where the text is not
+ * read as JSON as a whole: a ticket copied out of a JSON log (`\/`, as PHP, Java and .NET
+ * encoders write '/') into a logfmt value, a bare paste or a log line that embeds JSON.
+ */
+export function withoutJsonEscapes(raw: string): { text: string; note: string | null } {
+  if (!JSON_ESCAPE.test(raw) || isJson(raw)) return { text: raw, note: null };
+  const undone = new Set<string>();
+  const text = raw.replace(JSON_ESCAPES, (match) => {
+    undone.add(match.length === 2 ? "\\/" : `\\u00${match.slice(4).toUpperCase()}`);
+    return match.length === 2 ? "/" : (UNESCAPED[match.slice(4).toLowerCase()] as string);
+  });
+  return {
+    text,
+    note: `undid the JSON string escapes around the ticket (${[...undone].map((e) => `'${e}'`).join(", ")}): it was copied out of JSON text`,
+  };
+}
+
 function scanJson(value: unknown, path: string, found: Found[]): void {
   if (typeof value === "string") {
-    for (const f of findTickets(value))
-      found.push({ ...f, notes: [`read field ${path} of a JSON document`, ...f.notes], where: `field ${path}` });
+    // A field may hold text copied out of JSON once more (a log message quoting a record).
+    const { text, note } = withoutJsonEscapes(value);
+    const steps = note === null ? [] : [note];
+    for (const f of findTickets(text))
+      found.push({
+        ...f,
+        notes: [`read field ${path} of a JSON document`, ...steps, ...f.notes],
+        where: `field ${path}`,
+      });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => {
       scanJson(v, `${path}[${i}]`, found);

@@ -1,7 +1,9 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTicket } from "../../src/index.js";
 import producers from "../fixtures/producers.json" with { type: "json" };
 import { KEY, NOW, OTHER_SECRET, SECRET } from "../helpers/constants.js";
+import { cutWithEllipsis } from "../helpers/damaged.js";
 import { runCli } from "../helpers/io.js";
 
 // Support staff paste what they were sent: each case answered the same by decode, verify
@@ -250,4 +252,112 @@ describe("decode --json on malformed input", () => {
       expect(Array.isArray(json.notes)).toBe(true);
     },
   );
+});
+
+describe("JSON string escapes around a ticket, outside a JSON document", () => {
+  /** A ticket with '/' and '+' in it, and one with '=' at its end. */
+  const slashed = (() => {
+    for (let i = 0; ; i++) {
+      const t = ticket(`user${i}`);
+      if (t.includes("/") && t.includes("+")) return t;
+    }
+  })();
+  const escaped = slashed.replaceAll("/", "\\/");
+  const unicode = slashed.replaceAll("+", "\\u002B").replaceAll("=", "\\u003D");
+  it.each([
+    ["a bare paste", escaped],
+    ["a logfmt value", `ts=2026-11-28T12:00:01Z level=warn msg="login failed" ticket="${escaped}" user=alice`],
+    ["a log line that embeds JSON", `app[web.1]: {"event":"login","ticket":"${escaped}","user":"alice"}`],
+    ["\\u002B and \\u003D in a logfmt value", `level=warn ticket="${unicode}"`],
+  ])("%s: the escapes are undone with a note, and the ticket verifies", async (_, pasted) => {
+    const { code, json } = await verifyJson(pasted);
+    expect({ code, diagnosis: json.diagnosis }).toEqual({ code: 0, diagnosis: [] });
+    const notes = (json as unknown as { notes: string[] }).notes;
+    expect(notes.some((n) => /JSON string escapes/.test(n))).toBe(true);
+    const line = await batchLine(pasted);
+    expect({ code: line.code, ids: ids(line.diagnosis) }).toEqual({ code: "valid", ids: [] });
+  });
+});
+
+describe("a ticket cut and ended with an ellipsis", () => {
+  const cut = T.slice(0, -11);
+  it.each([
+    ["…", `${cut}…`],
+    ["...", `${cut}...`],
+    ["… in a log line", `INFO ticket=${cut}… (truncated)`],
+    ["... inside the data", `${T.slice(0, 40)}...`],
+    ["… after a token", `${cutWithEllipsis().find((t) => t.startsWith("eyJhbGci"))}`],
+    ["... after a token in a log line", `${cutWithEllipsis().find((t) => t.includes("token="))}`],
+  ])("%s: truncated, naming the ellipsis", async (_, pasted) => {
+    const { code, json } = await verifyJson(pasted);
+    expect(code).toBe(6);
+    expect(ids(json.diagnosis)).toEqual(["truncated"]);
+    expect(json.diagnosis[0]?.detail).toMatch(/ellipsis/);
+    expect(ids((await batchLine(pasted)).diagnosis)).toEqual(["truncated"]);
+  });
+});
+
+describe("a ticket whose data holds a key twice", () => {
+  const signed = (json: string) => {
+    const data = Buffer.from(json).toString("base64");
+    const mac = createHmac("sha256", Buffer.from(SECRET, "base64")).update(json).digest("base64");
+    return `${data}:${mac}`;
+  };
+  const created = NOW.toISOString();
+  it.each([
+    [
+      "endpoint twice",
+      `{"applicationKey":"${KEY}","identity":{"type":"username","endpoint":"alice","endpoint":"admin"},"created":"${created}"}`,
+      /'identity\.endpoint'.*"admin"/,
+      { payload: { identity: { endpoint: "admin" } } },
+    ],
+    [
+      "applicationKey beside applicationkey",
+      `{"applicationkey":"someone-else","applicationKey":"${KEY}","identity":{"type":"username","endpoint":"alice"},"created":"${created}"}`,
+      /'applicationkey', 'applicationKey'.*"YOUR_APPLICATION_KEY"/,
+      { warnings: [expect.stringMatching(/reads the last, "YOUR_APPLICATION_KEY"/)] },
+    ],
+  ])("%s: a warning naming the key and the value Sinch reads; decode shows it", async (_, json, warning, shown) => {
+    const t = signed(json);
+    const { code, json: out } = await verifyJson(t);
+    expect(code).toBe(0);
+    expect(out.warnings.some((w) => warning.test(w))).toBe(true);
+    const decoded = await decodeJson(t);
+    expect(decoded.code).toBe(0);
+    expect(decoded.json).toMatchObject(shown);
+  });
+});
+
+describe("an unsigned registration token (alg none, an empty signature part)", () => {
+  const b64url = (s: string) => Buffer.from(s).toString("base64url");
+  const iat = Math.floor(NOW.getTime() / 1000);
+  const claims = {
+    exp: iat + 600,
+    iat,
+    iss: `//rtc.sinch.com/applications/${KEY}`,
+    nonce: "n",
+    sub: `//rtc.sinch.com/applications/${KEY}/users/admin`,
+  };
+  const unsigned = `${b64url(JSON.stringify({ alg: "none", kid: "hkdfv1-20261128" }))}.${b64url(JSON.stringify(claims))}.`;
+
+  it.each([
+    ["bare", unsigned],
+    ["in a log line", `INFO register token=${unsigned} user=admin`],
+  ])("%s: the mistake unsigned, never truncated; malformed (exit 6)", async (_, pasted) => {
+    const { code, json } = await verifyJson(pasted);
+    expect({ code, verdict: json.code, ids: ids(json.diagnosis) }).toEqual({
+      code: 6,
+      verdict: "malformed",
+      ids: ["unsigned"],
+    });
+    expect(json.diagnosis[0]?.detail).toMatch(/forgery or a test token/);
+    expect(ids((await batchLine(pasted)).diagnosis)).toEqual(["unsigned"]);
+  });
+
+  it("decode shows its header and claims all the same", async () => {
+    const { code, json } = await decodeJson(unsigned);
+    expect(code).toBe(6);
+    expect(json).toMatchObject({ header: { alg: "none" }, claims: { sub: claims.sub } });
+    expect(ids(json.diagnosis)).toEqual(["unsigned"]);
+  });
 });

@@ -11,6 +11,22 @@ describe("checkEndpoint", () => {
   });
 
   it.each([
+    ["+46 (0)70 123 45 67", "+46701234567"],
+    ["+44 (0)20 7946 0018", "+442079460018"],
+    ["+44(0)2079460018", "+442079460018"],
+    ["+49-(0)30-1234567", "+49301234567"],
+  ])("drops the trunk prefix '(0)' after the country code: %j", (written, e164) => {
+    expect(checkEndpoint("number", written)).toEqual({
+      endpoint: e164,
+      note: `number normalised to E.164: ${e164} (the trunk prefix '(0)' after the country code dropped, as dialling from abroad drops it)`,
+    });
+  });
+
+  it("keeps a 0 that is not a trunk prefix in parentheses", () => {
+    expect(checkEndpoint("number", "+46 70 (0)12 34 56").endpoint).toBe("+46700123456");
+  });
+
+  it.each([
     ["number", "46700000000", /start with \+/],
     ["number", "+0123", /first not 0/],
     ["number", "+1", /2 to 15 digits/],

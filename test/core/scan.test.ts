@@ -197,6 +197,16 @@ describe("reading pasted text stays linear: each doubling of the text about doub
     ["colons", (size) => "eyJa:".repeat(size / 5)],
     ["query marks", (size) => "/?a=".repeat(size / 4)],
     ["slashes after '+' before one '?'", (size) => `${"+/".repeat(size / 2)}?a=b`],
+    ["escaped slashes", (size) => "\\/".repeat(size / 2)],
+    ["escaped slashes in a base64 run", (size) => `eyJ${"ab\\/".repeat(size / 4)}`],
+    ["\\u002B escapes", (size) => "\\u002B".repeat(size / 6)],
+    ["ellipses after short runs", (size) => "eyJab\u2026".repeat(size / 6)],
+    ["ellipses after runs long enough to be cut tickets", (size) => "eyJabcdefghijklmn... ".repeat(size / 21)],
+    ["dots", (size) => ".".repeat(size)],
+    [
+      "a JSON array of strings with escaped slashes",
+      (size) => JSON.stringify(Array(Math.floor(size / 12)).fill("[a\\/b]")),
+    ],
     [
       "log lines, a different ticket on each",
       (size) => lines(size, (n) => `2026-11-28T12:00:00Z INFO login user=u${n} ticket=${fakeTicket(n)} status=200\n`),

@@ -213,3 +213,32 @@ describe("createRegistrationToken", () => {
     expect(createRegistrationToken(base).claims.nonce).not.toBe(createRegistrationToken(base).claims.nonce);
   });
 });
+
+describe("an unsigned token (alg none, an empty signature part)", () => {
+  const unsigned = `${b64url(JSON.stringify({ alg: "none", kid: "hkdfv1-20180102" }))}.${b64url(JSON.stringify(claims))}.`;
+
+  it("is malformed, the mistake unsigned and never truncated", () => {
+    const r = verify(unsigned, { now: at("2018-01-02T03:05:00Z") });
+    expect(r.code).toBe("malformed");
+    expect(r.diagnosis.map((d) => d.mistake)).toEqual(["unsigned"]);
+  });
+
+  it("a signature cut short with alg HS256 is still truncated", () => {
+    const good = handmade(header, claims);
+    const r = verify(good.slice(0, -20), { now: at("2018-01-02T03:05:00Z") });
+    expect(r.diagnosis.map((d) => d.mistake)).toEqual(["truncated"]);
+  });
+
+  it("decode refuses it, carrying its header and claims", () => {
+    let error: unknown;
+    try {
+      decodeRegistrationToken(unsigned, { now: at("2018-01-02T03:05:00Z") });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      code: "malformed",
+      decoded: { header: { alg: "none" }, claims: { sub: claims.sub }, userId: "foo" },
+    });
+  });
+});

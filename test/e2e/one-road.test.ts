@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTicket, signApplicationRequest, webhookSignature } from "../../src/index.js";
 import { CLI, cleanEnv, requireBuild } from "../helpers/bin.js";
 import { KEY, OTHER_SECRET, SECRET } from "../helpers/constants.js";
-import { damagedInputs, PASTED } from "../helpers/damaged.js";
+import { cutWithEllipsis, damagedInputs, PASTED } from "../helpers/damaged.js";
 import { runCli } from "../helpers/io.js";
 import { type RunningServer, startServer } from "../helpers/serve.js";
 
@@ -81,6 +81,18 @@ describe("one road: verify --json, verify --batch and POST /api/inspect agree", 
       expect({ text, ids: batch[n] }).toEqual({ text, ids: single });
       expect({ text, ids: await viaInspect(text) }).toEqual({ text, ids: single });
       if (how !== "URL") expect({ text, ids: single }).toEqual({ text, ids: [inputs[n]?.id] });
+    }
+  });
+
+  it("a ticket cut and ended with an ellipsis is truncated in each", async () => {
+    const texts = cutWithEllipsis();
+    const now = new Date();
+    const batch = await viaBatch(texts, now);
+    for (const [n, text] of texts.entries()) {
+      const single = await viaVerify(text, now);
+      expect({ text, ids: single }).toEqual({ text, ids: ["truncated"] });
+      expect({ text, ids: batch[n] }).toEqual({ text, ids: single });
+      expect({ text, ids: await viaInspect(text) }).toEqual({ text, ids: single });
     }
   });
 });

@@ -105,7 +105,7 @@ const SIGNATURE_CHARS = 44;
 /** One detector: says why the ticket failed in this mistake's way, or null. */
 export type TicketDetector = (c: TicketCase) => Finding | string | null;
 
-type TicketMistake = Exclude<MistakeId, "kid-date">;
+type TicketMistake = Exclude<MistakeId, "kid-date" | "unsigned">;
 
 /** The damage of one kind the reader found: counted here, never looked for again. */
 function damageOf(c: TicketCase, kind: Damage["kind"]): Damage[] {
@@ -215,6 +215,17 @@ function jsonOfCut(base64: string): string | null {
 
 function truncated(c: TicketCase): string | null {
   if (!c.failed("format")) return null;
+  const found = cutShort(c);
+  const [ellipsis] = damageOf(c, "ellipsis");
+  if (!ellipsis) return found;
+  const named = `the ticket ends in an ellipsis ('${ellipsis.length === 1 ? "\u2026" : "..."}'), where a chat tool or log viewer cut it`;
+  return found === null
+    ? `${named} (${c.inspection.ticket.length} characters are there). Copy it whole`
+    : `${named}: ${found}`;
+}
+
+/** The ticket ends early: its data's JSON stops mid-way, or its signature is short. */
+function cutShort(c: TicketCase): string | null {
   const { ticket, ticketData, signature, dataBytes, signatureBytes } = c.inspection;
   const data = ticketData ?? (ticket.includes(":") ? null : ticket);
   const json = data === null ? null : (c.inspection.json ?? jsonOfCut(data));

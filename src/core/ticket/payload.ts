@@ -1,6 +1,7 @@
 import type { Identity } from "../endpoint.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
+import { type DuplicateKey, duplicateKeys } from "../json-keys.js";
 import { type IsoParts, instantProblem, parseIsoParts } from "../time.js";
 
 /** The fields of a ticket's JSON object, read without re-serialising anything. */
@@ -20,6 +21,18 @@ export interface TicketContent {
    * ticket is malformed, the rest of it still reads.
    */
   timeProblem: string | null;
+  /**
+   * Keys an object holds more than once, compared without case as Sinch's reader does:
+   * the path (`identity.endpoint`), the spellings in the order written, the value read
+   * (the last).
+   */
+  repeatedKeys: RepeatedKey[];
+}
+
+export interface RepeatedKey {
+  key: string;
+  names: string[];
+  value: unknown;
 }
 
 function typeName(value: unknown): string {
@@ -75,6 +88,24 @@ function createdTimeOf(created: string): CreatedTime {
   return lastCreated;
 }
 
+const ROOT: readonly string[] = [];
+/** Shared by every ticket without repeated keys: never added to. */
+const NO_REPEATS: RepeatedKey[] = [];
+
+/**
+ * The spelling of `name` Sinch reads in the object at `path` (keys from the root): the
+ * last of a key written more than once, compared without case; `name` when it is not.
+ */
+function lastSpelling(repeated: readonly DuplicateKey[], path: readonly string[], name: string): string {
+  if (repeated.length === 0) return name;
+  const folded = name.toLowerCase();
+  const group = repeated.find(
+    (d) =>
+      d.path.length === path.length && d.path.every((p, i) => p === path[i]) && d.names[0]?.toLowerCase() === folded,
+  );
+  return group ? (group.names[group.names.length - 1] as string) : name;
+}
+
 export function readPayload(json: string): TicketContent {
   let parsed: unknown;
   try {
@@ -86,27 +117,34 @@ export function readPayload(json: string): TicketContent {
     throw new MalformedTicketError(`ticket data is JSON but ${typeName(parsed)}, not an object`);
   }
   const payload = parsed as Record<string, unknown>;
-  need(payload.identity, "identity", "object");
-  const identity = payload.identity as Record<string, unknown>;
-  need(identity.type, "identity.type", "string");
-  need(identity.endpoint, "identity.endpoint", "string");
+  const repeated = duplicateKeys(json, payload);
+  const identityField = lastSpelling(repeated, ROOT, "identity");
+  need(payload[identityField], identityField, "object");
+  const identity = payload[identityField] as Record<string, unknown>;
+  const inIdentity = repeated.length === 0 ? ROOT : [identityField];
+  const typeField = lastSpelling(repeated, inIdentity, "type");
+  const endpointField = lastSpelling(repeated, inIdentity, "endpoint");
+  need(identity[typeField], typeField === "type" ? "identity.type" : `${identityField}.${typeField}`, "string");
+  need(
+    identity[endpointField],
+    endpointField === "endpoint" ? "identity.endpoint" : `${identityField}.${endpointField}`,
+    "string",
+  );
 
-  const keyFields: string[] = [];
-  for (const k in payload) {
-    // The length test first: batch runs read every ticket's keys.
-    if (k.length === 14 && k.toLowerCase() === "applicationkey") keyFields.push(k);
+  let applicationKeyField = lastSpelling(repeated, ROOT, "applicationKey");
+  if (applicationKeyField === "applicationKey" && payload.applicationKey === undefined) {
+    for (const k in payload) {
+      // The length test first: batch runs read every ticket's keys.
+      if (k.length === 14 && k.toLowerCase() === "applicationkey") applicationKeyField = k;
+    }
   }
-  if (keyFields.length === 0) throw new MalformedTicketError("ticket data has no 'applicationKey' field");
-  if (keyFields.length > 1) {
-    throw new MalformedTicketError(
-      `ticket data has ${keyFields.length} application key fields (${keyFields.join(", ")})`,
-    );
-  }
-  const applicationKeyField = keyFields[0] as string;
+  if (payload[applicationKeyField] === undefined)
+    throw new MalformedTicketError("ticket data has no 'applicationKey' field");
   need(payload[applicationKeyField], applicationKeyField, "string");
 
-  need(payload.created, "created", "string");
-  const created = payload.created as string;
+  const createdField = lastSpelling(repeated, ROOT, "created");
+  need(payload[createdField], createdField, "string");
+  const created = payload[createdField] as string;
   const createdTime = createdTimeOf(created);
   const createdParts = createdTime.parts;
   if (!createdParts) {
@@ -133,11 +171,22 @@ export function readPayload(json: string): TicketContent {
     payload,
     applicationKey: payload[applicationKeyField] as string,
     applicationKeyField,
-    identity: { type: identity.type as string, endpoint: identity.endpoint as string },
+    identity: { type: identity[typeField] as string, endpoint: identity[endpointField] as string },
     created,
     createdParts,
     createdAt: createdTime.ms,
     expiresIn,
     timeProblem: timeProblem === null ? null : `ticket field ${timeProblem}`,
+    repeatedKeys:
+      repeated.length === 0
+        ? NO_REPEATS
+        : repeated.map((d) => {
+            const last = d.names[d.names.length - 1] as string;
+            let holder: unknown = payload;
+            for (const step of d.path) holder = (holder as Record<string, unknown> | undefined)?.[step];
+            const value =
+              holder !== null && typeof holder === "object" ? (holder as Record<string, unknown>)[last] : undefined;
+            return { key: [...d.path, last].join("."), names: d.names, value };
+          }),
   };
 }

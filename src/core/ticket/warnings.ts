@@ -35,8 +35,19 @@ export function ticketWarnings(inspection: TicketInspection, content: TicketCont
   if (!isIdentityType(identity.type)) {
     warnings.push(`identity type '${identity.type}' is not one Sinch documents (username, email, number)`);
   }
-  const unknown = Object.keys(payload).filter((k) => !KNOWN_FIELDS.has(k) && k !== content.applicationKeyField);
-  const identityExtra = Object.keys(payload.identity as object).filter((k) => k !== "type" && k !== "endpoint");
+  for (const { key, names, value } of content.repeatedKeys) {
+    warnings.push(
+      `ticket data holds the key '${key}' ${names.length} times (${names.map((n) => `'${n}'`).join(", ")}): Sinch's reader compares keys without case and reads the last, ${JSON.stringify(value) ?? "undefined"}; the signature covers them all`,
+    );
+  }
+  /** Spellings of a repeated key: named by the warning above, not unknown. */
+  const repeated = new Set(content.repeatedKeys.flatMap((r) => r.names.map((n) => n.toLowerCase())));
+  const unknown = Object.keys(payload).filter(
+    (k) => !KNOWN_FIELDS.has(k) && k !== content.applicationKeyField && !repeated.has(k.toLowerCase()),
+  );
+  const identityExtra = Object.keys((payload.identity ?? {}) as object).filter(
+    (k) => k !== "type" && k !== "endpoint" && !repeated.has(k.toLowerCase()),
+  );
   const extras = [...unknown, ...identityExtra.map((k) => `identity.${k}`)];
   if (extras.length > 0)
     warnings.push(

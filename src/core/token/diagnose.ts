@@ -25,7 +25,13 @@ export type TokenDetector = (c: TokenCase) => string | null;
 
 type TokenMistake = Extract<
   MistakeId,
-  "truncated" | "invisible-character" | "kid-date" | "secret-not-decoded" | "mac-over-base64" | "wrong-application"
+  | "unsigned"
+  | "truncated"
+  | "invisible-character"
+  | "kid-date"
+  | "secret-not-decoded"
+  | "mac-over-base64"
+  | "wrong-application"
 >;
 
 function hmac(key: Uint8Array, data: string | Uint8Array): Buffer {
@@ -50,8 +56,35 @@ function formatFailed(c: TokenCase): boolean {
 /** 32 bytes of HS256 signature are 43 characters of base64url. */
 const SIGNATURE_CHARS = 43;
 
+/** `alg: none` with an empty signature part: made unsigned on purpose, never cut short. */
+function isUnsigned(inspection: TokenInspection): boolean {
+  const alg = inspection.header?.alg;
+  return (
+    inspection.parts.length === 3 &&
+    inspection.parts[2] === "" &&
+    typeof alg === "string" &&
+    alg.toLowerCase() === "none"
+  );
+}
+
+function unsigned(c: TokenCase): string | null {
+  if (!formatFailed(c) || !isUnsigned(c.inspection)) return null;
+  return `the token is unsigned (alg ${JSON.stringify(c.inspection.header?.alg)}, an empty signature part): a forgery or a test token, not one cut short. Sinch accepts only HS256 tokens signed with a key derived from the application secret`;
+}
+
 function truncated(c: TokenCase): string | null {
-  if (!formatFailed(c)) return null;
+  if (!formatFailed(c) || isUnsigned(c.inspection)) return null;
+  const found = cutShort(c);
+  const ellipsis = c.inspection.damage.find((d) => d.kind === "ellipsis");
+  if (!ellipsis) return found;
+  const named = `the token ends in an ellipsis ('${ellipsis.length === 1 ? "\u2026" : "..."}'), where a chat tool or log viewer cut it`;
+  return found === null
+    ? `${named} (${c.inspection.token.length} characters are there). Copy it whole`
+    : `${named}: ${found}`;
+}
+
+/** The token ends early: a part missing, a part's JSON stopping mid-way, a short signature. */
+function cutShort(c: TokenCase): string | null {
   const { parts, headerJson, claimsJson, header, claims } = c.inspection;
   if (parts.length === 2 && parts[0]?.startsWith("eyJ") && parts[1]?.startsWith("eyJ")) {
     return `the token ends after its claims (${c.inspection.token.length} characters, 2 of its 3 parts): the signature is missing. It was cut short: copy it whole`;
@@ -134,6 +167,7 @@ function wrongApplication({ inspection, checks, expectedKey }: TokenCase): strin
 
 /** The detectors for registration tokens, by mistake id, in the order they are reported. */
 export const TOKEN_DETECTORS: { readonly [M in TokenMistake]: TokenDetector } = {
+  unsigned,
   truncated,
   "invisible-character": invisibleCharacter,
   "kid-date": kidDate,

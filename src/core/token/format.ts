@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { describeSpan } from "../describe.js";
 import { MalformedTicketError } from "../errors.js";
 import { findJsonError } from "../json-error.js";
-import { describeAmbiguity, type ReadInput, readInput } from "../read.js";
+import { type Damage, describeAmbiguity, type ReadInput, readInput } from "../read.js";
 import { type SecretInput, secretKey } from "../secret.js";
 import { isoOrNull, readUnixSeconds } from "../time.js";
 
@@ -44,6 +44,8 @@ export function registrationSigningKey(secret: SecretInput, date: string): Uint8
 export interface TokenInspection {
   token: string;
   notes: string[];
+  /** What the reader found in `token` that no token has (an ellipsis just after it...). */
+  damage: readonly Damage[];
   /** Warnings about where the token was found. */
   inputWarnings: string[];
   parts: string[];
@@ -59,6 +61,11 @@ export interface TokenInspection {
   problems: string[];
   /** Set when `iat`, `exp` or `sinch:rtc:instance:exp` is outside the years 0001-9999. */
   timeProblem: string | null;
+  /**
+   * Problems that leave the header and claims readable: a time out of range, an `alg`
+   * other than HS256, a signature of the wrong length (an unsigned token has both).
+   */
+  readableProblems: string[];
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -113,6 +120,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
   const r: TokenInspection = {
     token,
     notes,
+    damage: input.damage,
     inputWarnings: input.warnings,
     parts: token.split("."),
     headerJson: null,
@@ -125,6 +133,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
     userId: null,
     problems: [],
     timeProblem: null,
+    readableProblems: [],
   };
   if (input.kind === "none" || input.kind === "ambiguous") {
     r.problems.push(input.reason ?? `the text holds ${describeAmbiguity(input.found)}: one at a time`);
@@ -144,11 +153,12 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
   const { header, claims } = r;
   if (header) {
     if (header.alg !== "HS256") {
-      r.problems.push(
+      const problem =
         header.alg === undefined
           ? "the header has no 'alg'"
-          : `the header's alg is ${JSON.stringify(header.alg)}: registration tokens are HS256 (anything else, 'none' included, is refused)`,
-      );
+          : `the header's alg is ${JSON.stringify(header.alg)}: registration tokens are HS256 (anything else, 'none' included, is refused)`;
+      r.problems.push(problem);
+      r.readableProblems.push(problem);
     }
     const kid = typeof header.kid === "string" ? KID.exec(header.kid) : null;
     if (!kid)
@@ -179,6 +189,7 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
       if ("problem" in read) {
         r.timeProblem = `the claim ${read.problem}`;
         r.problems.push(r.timeProblem);
+        r.readableProblems.push(r.timeProblem);
       }
     }
     const iss = claims.iss;
@@ -216,7 +227,12 @@ export function inspectTokenInput(input: ReadInput): TokenInspection {
     }
   }
   if (r.signatureBytes && r.signatureBytes.length !== 32) {
-    r.problems.push(`the signature is ${r.signatureBytes.length} bytes; HS256 gives 32`);
+    const problem =
+      r.signatureBytes.length === 0
+        ? "the signature part is empty: the token is unsigned"
+        : `the signature is ${r.signatureBytes.length} bytes; HS256 gives 32`;
+    r.problems.push(problem);
+    r.readableProblems.push(problem);
   }
   return r;
 }
@@ -305,8 +321,9 @@ export function decodeTokenInspected(
   const decoded = decodedToken(r, now);
   if (r.problems.length === 0 && decoded) return { decoded, error: null };
   const error = r.problems[0] ?? "the token cannot be read";
-  // Only a time is out of range: what the token says is still worth showing.
-  if (decoded && r.problems.every((p) => p === r.timeProblem)) return { decoded, error };
+  // Only a time out of range, another alg or a signature of the wrong length (an unsigned
+  // token): what the token says is still worth showing.
+  if (decoded && r.problems.every((p) => r.readableProblems.includes(p))) return { decoded, error };
   return { decoded: null, error };
 }
 

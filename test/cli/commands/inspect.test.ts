@@ -46,6 +46,7 @@ describe("the inspect page's view of a ticket", () => {
     ["a line break", (t: string) => `${t.slice(0, 30)}\n${t.slice(30)}`, "\n", "line-break", "line-wrapped"],
     ["base64url", (t: string) => t.replaceAll("+", "-").replaceAll("/", "_"), "-", "alphabet", "base64url"],
     ["a space for '+'", (t: string) => t.replaceAll("+", " "), " ", "space", "plus-as-space"],
+    ["an ellipsis where it was cut", (t: string) => `${t.slice(0, -11)}\u2026`, "\u2026", "ellipsis", "truncated"],
   ])("marks %s where the diagnosis points, and names the mistake", (_name, damage, text, kind, mistake) => {
     const damaged = damage(ticketWith("+"));
     const { verify, view } = analyze(damaged, credentials, NOW);

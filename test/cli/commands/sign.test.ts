@@ -94,6 +94,13 @@ describe("sign", () => {
     expect(r.stderr).toContain("normalised to E.164: +46700000000");
   });
 
+  it("drops the trunk prefix '(0)' after the country code, with the note", async () => {
+    const r = await runCli(["sign", "--type", "number", "+46 (0)70 123 45 67"], { env });
+    expect(r.code).toBe(0);
+    expect(decodeTicket(r.stdout.trim()).identity.endpoint).toBe("+46701234567");
+    expect(r.stderr).toContain("normalised to E.164: +46701234567 (the trunk prefix '(0)'");
+  });
+
   it("prints the contract's JSON with --json", async () => {
     const r = await runCli(["sign", "alice", "--json", "--expires-in", "60"], { env });
     const out = JSON.parse(r.stdout);

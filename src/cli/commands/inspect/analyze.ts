@@ -32,6 +32,7 @@ const MARKS: Record<Damage["kind"], { kind: string; label: string; mistake: Mist
   "line-break": { kind: "line-break", label: "a line break", mistake: "line-wrapped" },
   "percent-escape": { kind: "percent", label: "a percent escape", mistake: "percent-encoded" },
   invisible: { kind: "invisible", label: "a character that does not show", mistake: "invisible-character" },
+  ellipsis: { kind: "ellipsis", label: "an ellipsis where the text was cut", mistake: "truncated" },
 };
 
 const TICKET_URL_CHARS: Record<string, string> = { "-": "'-' (base64url for '+')", _: "'_' (base64url for '/')" };
@@ -96,6 +97,16 @@ export function segmentsOf(
     i++;
   }
   flush();
+  // An ellipsis is just after the ticket: shown where the text was cut.
+  const cut = damageAt.get(ticket.length);
+  if (cut?.kind === "ellipsis") {
+    const { kind, label, mistake } = MARKS.ellipsis;
+    segments.push({
+      text: cut.length === 1 ? "\u2026" : "...",
+      part,
+      mark: { kind, label, mistake: mistakes.has(mistake) ? mistake : null },
+    });
+  }
   return segments;
 }
 
