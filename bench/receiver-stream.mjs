@@ -42,7 +42,18 @@ const backendUrl = `http://127.0.0.1:${backend.address().port}`;
 
 const receiver = spawn(
   process.execPath,
-  [CLI, "callback", "listen", "--port", "0", "--demo", "--forward-to", backendUrl, "--backend-timeout", `${limitSeconds}s`],
+  [
+    CLI,
+    "callback",
+    "listen",
+    "--port",
+    "0",
+    "--demo",
+    "--forward-to",
+    backendUrl,
+    "--backend-timeout",
+    `${limitSeconds}s`,
+  ],
   { stdio: ["ignore", "pipe", "pipe"] },
 );
 let out = "";
@@ -62,9 +73,15 @@ function call(path) {
     const req = request({ host: "127.0.0.1", port, path, method: "POST" }, (res) => {
       let bytes = 0;
       res.on("data", (d) => (bytes += d.length));
-      res.on("end", () => resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: "end" }));
-      res.on("error", (e) => resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: e.code }));
-      res.on("aborted", () => resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: "reset" }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: "end" }),
+      );
+      res.on("error", (e) =>
+        resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: e.code }),
+      );
+      res.on("aborted", () =>
+        resolve({ status: res.statusCode, bytes, seconds: (Date.now() - started) / 1000, ended: "reset" }),
+      );
     });
     req.on("error", (e) => resolve({ status: null, bytes: 0, seconds: (Date.now() - started) / 1000, ended: e.code }));
     req.end("{}");

@@ -27,11 +27,11 @@ export { newtonsoftString } from "./core/json-text.js";
 export { type Description, describe, type Examined, examine, judge, verdict } from "./core/judge.js";
 export {
   type Damage,
-  type InputKind,
   looksLikeJwt,
   type NormalizedInput,
   normalizeTicketInput,
   type ReadInput,
+  type ReadKind,
   readInput,
 } from "./core/read.js";
 export {

@@ -2,7 +2,7 @@ import { INVISIBLE } from "./repair.js";
 import { type Found, findTickets, withoutJsonEscapes } from "./scan.js";
 
 /** What a pasted text turned out to hold, read once; every later step works on this. */
-export type InputKind = "ticket" | "token" | "none" | "ambiguous";
+export type ReadKind = "ticket" | "token" | "none" | "ambiguous";
 
 /**
  * A character (or escape) inside the ticket that a ticket never has: damage on the way.
@@ -21,7 +21,7 @@ export interface Damage {
  * kept, wrapping removed), what was unwrapped (`notes`) and the damage seen in it.
  */
 export interface ReadInput {
-  kind: InputKind;
+  kind: ReadKind;
   /** The ticket or token as found; for `none`, the text that holds nothing ticket-shaped. */
   text: string;
   notes: string[];

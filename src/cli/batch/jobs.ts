@@ -9,10 +9,10 @@ import { TicketError } from "../../core/errors.js";
 import { examine, verdict } from "../../core/judge.js";
 import { type Choice, chooseCandidates, judgeWithCandidates, type Keyring } from "../../core/keyring.js";
 import { describeAmbiguity, readInput } from "../../core/read.js";
-import { TicketSigner } from "../../core/ticket/batch-signer.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
+import { TicketSigner } from "../../core/ticket/signer.js";
 import type { PreciseTime } from "../../core/time.js";
-import { TokenSigner } from "../../core/token/batch-signer.js";
+import { TokenSigner } from "../../core/token/signer.js";
 import { batchLine } from "../views/batch-line.js";
 import { type Chunk, eachLine, MAX_LINE_LENGTH } from "./lines.js";
 
@@ -27,13 +27,13 @@ export interface ChunkResult {
   secrets?: string[];
 }
 
-export type InputKind =
+export type BatchInputFormat =
   | { kind: "ndjson" }
   | { kind: "csv"; header: number; endpoint: number; type: number | null }
   | { kind: "plain" };
 
 /** The first non-empty line decides: `{` is NDJSON, a header naming `endpoint` is CSV, else plain. */
-export function detectKind(first: { number: number; text: string }): InputKind {
+export function detectKind(first: { number: number; text: string }): BatchInputFormat {
   if (first.text.trimStart().startsWith("{")) return { kind: "ndjson" };
   const header = parseCsvLine(first.text);
   if (Array.isArray(header)) {
@@ -63,7 +63,7 @@ export function detectTicketColumn(first: { number: number; text: string }): { h
 
 type Identity = { type: string; endpoint: string } | { error: string };
 
-function readIdentity(kind: InputKind, text: string, defaultType: string): Identity {
+function readIdentity(kind: BatchInputFormat, text: string, defaultType: string): Identity {
   switch (kind.kind) {
     case "plain":
       return { type: defaultType, endpoint: text.trim() };
@@ -103,16 +103,19 @@ export interface SignJobOptions {
   created: PreciseTime;
   expiresIn?: number;
   type: string;
-  kind: InputKind;
+  kind: BatchInputFormat;
   outputFormat: "ndjson" | "csv";
   /** List each ticket in the result's `secrets` (for masking in GitHub Actions). */
   listSecrets?: boolean;
 }
 
-export type UserInputKind = { kind: "ndjson" } | { kind: "csv"; header: number; userId: number } | { kind: "plain" };
+export type BatchUserIdFormat =
+  | { kind: "ndjson" }
+  | { kind: "csv"; header: number; userId: number }
+  | { kind: "plain" };
 
 /** Registration tokens: `{` is NDJSON, a CSV header naming `userId` is CSV, else one user id per line. */
-export function detectUserKind(first: { number: number; text: string }): UserInputKind {
+export function detectUserKind(first: { number: number; text: string }): BatchUserIdFormat {
   if (first.text.trimStart().startsWith("{")) return { kind: "ndjson" };
   const header = parseCsvLine(first.text);
   if (Array.isArray(header)) {
@@ -130,7 +133,7 @@ export interface TokenJobOptions {
   now: number;
   ttl: number;
   instanceExpiresIn?: number;
-  kind: UserInputKind;
+  kind: BatchUserIdFormat;
   outputFormat: "ndjson" | "csv";
   /** List each token in the result's `secrets` (for masking in GitHub Actions). */
   listSecrets?: boolean;
@@ -226,7 +229,7 @@ function signJob(o: SignJobOptions): Job {
   };
 }
 
-function readUserId(kind: UserInputKind, text: string): string | { error: string } {
+function readUserId(kind: BatchUserIdFormat, text: string): string | { error: string } {
   switch (kind.kind) {
     case "plain":
       return text.trim();

@@ -3,9 +3,9 @@ import { checkEndpoint, checkIdentityType, type IdentityType } from "../endpoint
 import { InvalidInputError, MalformedTicketError } from "../errors.js";
 import { type SecretInput, secretKey } from "../secret.js";
 import { fromMillis, isoFromMillis, type PreciseTime, parseTime, toMillis } from "../time.js";
-import { TicketSigner } from "./batch-signer.js";
 import { type DetectedStyle, detectStyle, type TicketStyle } from "./layout.js";
 import { readPayload, type TicketContent } from "./payload.js";
+import { TicketSigner } from "./signer.js";
 
 /** base64(HMAC-SHA256(secret, bytes)); a string secret is the base64 application secret. */
 export function ticketSignature(data: string | Uint8Array, secret: SecretInput): string {

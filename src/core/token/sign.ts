@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { InvalidInputError } from "../errors.js";
 import type { SecretInput } from "../secret.js";
 import { isoFromMillis } from "../time.js";
-import { TokenSigner } from "./batch-signer.js";
+import { TokenSigner } from "./signer.js";
 
 export interface RegistrationTokenOptions {
   applicationKey: string;

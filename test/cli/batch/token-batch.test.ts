@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenSigner } from "../../../src/core/token/batch-signer.js";
+import { TokenSigner } from "../../../src/core/token/signer.js";
 import { createRegistrationToken, decodeRegistrationToken, verifyRegistrationToken } from "../../../src/index.js";
 import { KEY, SECRET } from "../../helpers/constants.js";
 import { runCli } from "../../helpers/io.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeSecret } from "../../../core/base64.js";
-import { TicketSigner } from "../../../core/ticket/batch-signer.js";
+import { TicketSigner } from "../../../core/ticket/signer.js";
 import { JWT_DEFAULT_TTL, JWT_MIN_TTL } from "../../../core/token/format.js";
 import { createRegistrationToken } from "../../../core/token/sign.js";
 import { HtpasswdError, parseHtpasswd, type Users } from "../../../server/htpasswd.js";
