@@ -246,6 +246,38 @@ describe.skipIf(!haveChromium)("the inspect page", () => {
     await page.context().close();
   });
 
+  it("takes a signed request apart: its parts, the string to sign line by line, request verify's verdict", async () => {
+    const { signApplicationRequest } = await import("../../src/index.js");
+    const body = '{"event":"ice","callid":"c1"}';
+    const timestamp = new Date().toISOString();
+    const signed = signApplicationRequest({
+      applicationKey: KEY,
+      applicationSecret: SECRET,
+      method: "POST",
+      resource: "/sinch/callback",
+      body: Buffer.from(body),
+      contentType: "application/json",
+      timestamp,
+    });
+    const raw = (sent: string) =>
+      `POST /sinch/callback HTTP/1.1\nContent-Type: application/json\nx-timestamp: ${timestamp}\nAuthorization: ${signed.authorization}\n\n${sent}`;
+    const page = await open();
+    await paste(page, raw(body));
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("A signed request");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect.poll(() => page.getByRole("status").innerText()).toContain("Valid (application-signed request)");
+    await expect.poll(() => page.locator("#rows").innerText()).toContain("x-timestamp");
+    expect(await page.locator("#decoded-title").innerText()).toBe("What was signed");
+    // The same request with its body re-written: the cause named, as request verify names it.
+    await paste(page, raw(JSON.stringify(JSON.parse(body), null, 2)));
+    await page.keyboard.press("Control+Enter");
+    await expect
+      .poll(() => page.getByRole("status").innerText())
+      .toContain("Bad signature (application-signed request)");
+    expect(await page.getByRole("status").innerText()).toContain("cause (body-reserialized)");
+    await page.context().close();
+  });
+
   it("made no request beyond 127.0.0.1", () => {
     expect(requests.length).toBeGreaterThan(10);
     for (const url of requests) expect(new URL(url).hostname).toBe("127.0.0.1");

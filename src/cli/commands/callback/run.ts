@@ -248,14 +248,15 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
   demoNotice("callbacks are checked");
   // SIGINT and SIGTERM are handled before the ready line: a script that stops the receiver
   // as soon as it reads the URL must not meet the default action (death by the signal).
-  const stopped = runUntilStopped(app, ctx);
-  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
-  ui.print(`http://${host}:${port}`);
+  // What is said at start goes before the ready line: a script reading the URL has it all.
   if (forwardTo) ui.note(`passing every request on to ${forwardTo.origin}${pathPrefix}`);
   if (pathPrefix !== "") {
     ui.warn(
       `the backend sees each path after ${escapeForTerminal(pathPrefix)} (/x arrives as ${escapeForTerminal(pathPrefix)}/x): a backend that checks signatures over its own path will refuse them, since Sinch signed /x`,
     );
   }
+  const stopped = runUntilStopped(app, ctx);
+  const host = flags.host.includes(":") ? `[${flags.host}]` : flags.host;
+  ui.print(`http://${host}:${port}`);
   return stopped;
 }
