@@ -3,11 +3,18 @@
  * functions from a chunk of input lines to its output text, errors and counts.
  */
 
+import type { VerifyTicketOptions } from "../../core/checks.js";
 import { csvField, parseCsvLine } from "../../core/csv.js";
 import type { IdentityType } from "../../core/endpoint.js";
 import { TicketError } from "../../core/errors.js";
 import { examine, verdict } from "../../core/judge.js";
-import { type Choice, chooseCandidates, judgeWithCandidates, type Keyring } from "../../core/keyring.js";
+import {
+  type Candidate,
+  type Choice,
+  chooseCandidates,
+  judgeWithCandidates,
+  type Keyring,
+} from "../../core/keyring.js";
 import { describeAmbiguity, readInput } from "../../core/read.js";
 import type { TicketStyle } from "../../core/ticket/layout.js";
 import { TicketSigner } from "../../core/ticket/signer.js";
@@ -302,6 +309,16 @@ function verifyJob(o: VerifyJobOptions): Job {
     ...(o.maxAge !== undefined ? { maxAge: o.maxAge } : {}),
     ignoreTime: o.ignoreTime,
   };
+  // Each candidate's options are made once for the run, not once a line.
+  const options = new WeakMap<Candidate, VerifyTicketOptions>();
+  const optionsOf = (c: Candidate): VerifyTicketOptions => {
+    let made = options.get(c);
+    if (made === undefined) {
+      made = { ...common, applicationSecret: c.secret, applicationKey: c.key };
+      options.set(c, made);
+    }
+    return made;
+  };
   // The choice depends on the key alone: made once per application key of the run.
   const choices = new Map<string | null, Choice>();
   const choiceFor = (key: string | null): Choice => {
@@ -346,9 +363,7 @@ function verifyJob(o: VerifyJobOptions): Job {
             : { type: "userId", endpoint: examined.inspection.userId }
           : (examined.inspection.content?.identity ?? null);
       const choice = choiceFor(examined.applicationKey);
-      const chosen = judgeWithCandidates(choice, (c) =>
-        verdict(examined, { ...common, applicationSecret: c.secret, applicationKey: c.key }),
-      );
+      const chosen = judgeWithCandidates(choice, (c) => verdict(examined, optionsOf(c)));
       if (chosen === null) {
         const message = choice.problem ?? "no credentials to verify with";
         errors.push(`line ${number}: ${message}`);
