@@ -69,7 +69,7 @@ function parsedRequest(method: string, url: string, rawHeaders: string[], body: 
 }
 
 function uncork(response: ServerResponse): void {
-  response.uncork();
+  if (!response.writableEnded) response.uncork();
 }
 
 function seconds(ms: number): string {
@@ -219,11 +219,12 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
         response.writeHead(backendStatus, back);
         // Backpressure: the backend is read no faster than the caller takes the answer.
         incoming.on("data", (chunk: Buffer) => {
-          // The head and the first bytes leave together, in one write, as a small answer's
-          // head and whole body do when it ends in the same turn.
+          // The head and the first bytes leave together, in one write, and so does a small
+          // answer's end when it comes in the same pass of the event loop (end() flushes
+          // what is corked); a longer answer is uncorked after that pass.
           if (sentBytes === 0) {
             response.cork();
-            process.nextTick(uncork, response);
+            setImmediate(uncork, response);
           }
           sentBytes += chunk.length;
           const ok = response.write(chunk);
