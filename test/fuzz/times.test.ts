@@ -12,6 +12,7 @@ import { registrationSigningKey } from "../../src/core/token/format.js";
 import { createTicket } from "../../src/index.js";
 import { createInspectServer } from "../../src/server/inspect.js";
 import { KEY, NOW, SECRET } from "../helpers/constants.js";
+import { fixedKeyring } from "../helpers/credentials.js";
 import { runCli } from "../helpers/io.js";
 
 const env = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET, SINCH_WEBHOOK_SECRET: "whsecret" };
@@ -167,11 +168,6 @@ function expectJudged(c: Omit<Case, "kind">, code: number, text: string): void {
 
 const runs = { numRuns: 40 };
 
-/** The keyring of one key and secret, as flags or the environment give it. */
-function keyringOf(key: string, secret: string) {
-  return { fixed: [{ profile: null, key, secret }], profiles: [], unreadable: [], defaultProfile: null, names: [] };
-}
-
 describe("times outside the years 0001-9999", () => {
   it("decode: exit 6 naming the field, the rest shown", async () => {
     await fc.assert(
@@ -283,7 +279,7 @@ describe("times outside the years 0001-9999", () => {
       assets: { html: "<html></html>", script: "", style: "" },
       profiles: async () => [],
       inspect: async (text, _profile, verify) =>
-        analyze(text, verify ? { keyring: keyringOf(KEY, SECRET), webhookSecret: null } : null, NOW),
+        analyze(text, verify ? { keyring: fixedKeyring(KEY, SECRET), webhookSecret: null } : null, NOW),
     });
     try {
       await fc.assert(
@@ -334,7 +330,7 @@ describe("times outside the years 0001-9999", () => {
         const checked = checkAll(
           [c.text, good].map((t) => ({ request: request(t), status: 200, at: NOW.getTime() })),
           {
-            credentials: { keyring: keyringOf(KEY, SECRET), webhookSecret: null },
+            credentials: { keyring: fixedKeyring(KEY, SECRET), webhookSecret: null },
             verify: { ignoreTime: true },
             json: true,
           },
@@ -360,7 +356,7 @@ describe("times outside the years 0001-9999", () => {
         const checked = checkAll(
           requests.map((request) => ({ request, status: 200, at: NOW.getTime() })),
           {
-            credentials: { keyring: keyringOf(KEY, SECRET), webhookSecret: "whsecret" },
+            credentials: { keyring: fixedKeyring(KEY, SECRET), webhookSecret: "whsecret" },
             verify: { ignoreTime: true },
             json: true,
           },

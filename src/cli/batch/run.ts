@@ -132,38 +132,42 @@ const ENCODING_NAMES = { latin1: "Latin-1 (ISO-8859-1)", cp1252: "Windows-1252" 
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
-export async function signBatch(
-  options: SignBatchOptions,
+/** Where a signing batch's lines come from: a file or standard input, or `--count` lines made from a template. */
+interface SigningInput {
+  source?: string;
+  count?: number;
+  template?: string;
+  /** How the input's bytes are read: UTF-8 (strict) unless said otherwise. */
+  inputEncoding?: "latin1" | "cp1252";
+}
+
+/**
+ * A signing batch, tickets or tokens: the input opened and read (or lines generated), one
+ * job's lines written in order, the summary on stderr. `job` makes the job's options from
+ * the first input line (null for generated lines) and whether secrets are to be listed
+ * for masking.
+ */
+async function runSigning(
+  options: SigningInput,
   ctx: CommandContext,
-  output: GithubOutput | null = null,
+  output: GithubOutput | null,
+  what: { noun: string; header: string },
+  job: (first: { number: number; text: string } | null, listSecrets: boolean) => JobOptions,
 ): Promise<number> {
   const masker = new Masker(ctx.io, { output: output !== null });
   const input = options.source === undefined ? null : await openInput(options.source, ctx);
   if (input && options.inputEncoding) {
     ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
   }
-  const created = options.created ?? fromMillis(ctx.io.now().getTime());
   try {
     const { counts, closed, seconds } = await runBatch(
       input
         ? readChunks(input.stream, options.inputEncoding ?? "utf8")
         : generated(options.count ?? 0, options.template ?? ""),
-      (first) => ({
-        job: "sign",
-        applicationKey: options.applicationKey,
-        applicationSecret: options.applicationSecret,
-        style: options.style,
-        created,
-        ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
-        type: options.type,
-        kind: input && first ? detectKind(first) : { kind: "plain" },
-        outputFormat: options.outputFormat,
-        listSecrets: masker.active,
-      }),
+      (first) => job(input ? first : null, masker.active),
       ctx,
       "signed",
-      options.outputFormat === "csv" ? "type,endpoint,userTicket\n" : "",
+      what.header,
       false,
       output,
     );
@@ -171,12 +175,39 @@ export async function signBatch(
     const signed = counts.signed ?? 0;
     const failed = counts.failed ?? 0;
     ctx.ui.note(
-      `signed ${plural(signed, "ticket")} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
+      `signed ${plural(signed, what.noun)} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
     );
     return failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
   } finally {
     await input?.close();
   }
+}
+
+/** `sign --batch` / `sign --count`: one NDJSON (or CSV) line per identity, in input order. */
+export function signBatch(
+  options: SignBatchOptions,
+  ctx: CommandContext,
+  output: GithubOutput | null = null,
+): Promise<number> {
+  const created = options.created ?? fromMillis(ctx.io.now().getTime());
+  return runSigning(
+    options,
+    ctx,
+    output,
+    { noun: "ticket", header: options.outputFormat === "csv" ? "type,endpoint,userTicket\n" : "" },
+    (first, listSecrets) => ({
+      job: "sign",
+      applicationKey: options.applicationKey,
+      applicationSecret: options.applicationSecret,
+      style: options.style,
+      created,
+      ...(options.expiresIn !== undefined ? { expiresIn: options.expiresIn } : {}),
+      type: options.type,
+      kind: first ? detectKind(first) : { kind: "plain" },
+      outputFormat: options.outputFormat,
+      listSecrets,
+    }),
+  );
 }
 
 export interface TokenBatchOptions {
@@ -194,48 +225,28 @@ export interface TokenBatchOptions {
 }
 
 /** `sign --format jwt --batch` / `--count`: one registration token per user id, in input order. */
-export async function signTokenBatch(
+export function signTokenBatch(
   options: TokenBatchOptions,
   ctx: CommandContext,
   output: GithubOutput | null = null,
 ): Promise<number> {
-  const masker = new Masker(ctx.io, { output: output !== null });
-  const input = options.source === undefined ? null : await openInput(options.source, ctx);
-  if (input && options.inputEncoding) {
-    ctx.ui.note(`read the input as ${ENCODING_NAMES[options.inputEncoding]}, converted to UTF-8`);
-  }
-  try {
-    const { counts, closed, seconds } = await runBatch(
-      input
-        ? readChunks(input.stream, options.inputEncoding ?? "utf8")
-        : generated(options.count ?? 0, options.template ?? ""),
-      (first) => ({
-        job: "token",
-        applicationKey: options.applicationKey,
-        applicationSecret: options.applicationSecret,
-        now: options.now.getTime(),
-        ttl: options.ttl,
-        ...(options.instanceExpiresIn !== undefined ? { instanceExpiresIn: options.instanceExpiresIn } : {}),
-        kind: input && first ? detectUserKind(first) : { kind: "plain" },
-        outputFormat: options.outputFormat,
-        listSecrets: masker.active,
-      }),
-      ctx,
-      "signed",
-      options.outputFormat === "csv" ? "userId,token\n" : "",
-      false,
-      output,
-    );
-    if (closed) return ExitCode.ok;
-    const signed = counts.signed ?? 0;
-    const failed = counts.failed ?? 0;
-    ctx.ui.note(
-      `signed ${plural(signed, "token")} in ${seconds.toFixed(2)}s${failed ? `; ${plural(failed, "line")} failed` : ""}`,
-    );
-    return failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
-  } finally {
-    await input?.close();
-  }
+  return runSigning(
+    options,
+    ctx,
+    output,
+    { noun: "token", header: options.outputFormat === "csv" ? "userId,token\n" : "" },
+    (first, listSecrets) => ({
+      job: "token",
+      applicationKey: options.applicationKey,
+      applicationSecret: options.applicationSecret,
+      now: options.now.getTime(),
+      ttl: options.ttl,
+      ...(options.instanceExpiresIn !== undefined ? { instanceExpiresIn: options.instanceExpiresIn } : {}),
+      kind: first ? detectUserKind(first) : { kind: "plain" },
+      outputFormat: options.outputFormat,
+      listSecrets,
+    }),
+  );
 }
 
 export interface VerifyBatchOptions {

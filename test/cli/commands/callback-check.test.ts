@@ -18,6 +18,7 @@ import { checkRequest } from "../../../src/core/request/check.js";
 import type { ParsedRequest } from "../../../src/core/request/parse.js";
 import { sampleBody, signCallback } from "../../../src/index.js";
 import { KEY, SECRET } from "../../helpers/constants.js";
+import { fixedKeyring } from "../../helpers/credentials.js";
 import { farRegistrationToken, farUserTicket } from "../../helpers/extreme.js";
 
 const answered = fc.record({
@@ -37,13 +38,7 @@ const answered = fc.record({
 });
 
 const now = new Date("2026-12-01T12:00:00Z");
-const keyring = {
-  fixed: [{ profile: null, key: KEY, secret: SECRET }],
-  profiles: [],
-  unreadable: [],
-  defaultProfile: null,
-  names: [],
-};
+const keyring = fixedKeyring(KEY, SECRET);
 const setup: CheckSetup = {
   credentials: { keyring, webhookSecret: null },
   verify: {},

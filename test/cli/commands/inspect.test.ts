@@ -7,6 +7,7 @@ import {
 import type { TicketAnswer } from "../../../src/core/inspect-api.js";
 import { createTicket } from "../../../src/index.js";
 import { KEY, NOW, SECRET } from "../../helpers/constants.js";
+import { fixedKeyring } from "../../helpers/credentials.js";
 
 /** The answer for text that is a ticket or token (never a request). */
 function analyze(text: string, credentials: InspectCredentials | null, now: Date): TicketAnswer {
@@ -24,13 +25,7 @@ function ticketWith(c: string): string {
     if ((t.split(":")[1] as string).includes(c)) return t;
   }
 }
-const keyring = {
-  fixed: [{ profile: null, key: KEY, secret: SECRET }],
-  profiles: [],
-  unreadable: [],
-  defaultProfile: null,
-  names: [],
-};
+const keyring = fixedKeyring(KEY, SECRET);
 const credentials: InspectCredentials = { keyring, webhookSecret: null };
 
 describe("the inspect page's view of a ticket", () => {

@@ -7,12 +7,12 @@ import { BASIC_REFUSED, type ResignedRequest, resignRequest } from "../../../cor
 import { type RequestVerifyResult, requestScheme, secretFor } from "../../../core/request/verify.js";
 import { missingSecret, missingWebhookSecret } from "../../credentials/resolver.js";
 import { readBodyFile } from "../../terminal/bytes.js";
-import { type CommandContext, printJson } from "../../terminal/context.js";
-import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
+import type { CommandContext } from "../../terminal/context.js";
+import { ExitCode, usageError } from "../../terminal/exit.js";
 import { Masker } from "../../terminal/github.js";
 import { checkingKeyring, requiredWebhookSecret } from "../shared.js";
 import type { CallbackReplayFlags } from "./replay-options.js";
-import { httpUrl, nonce, post, rawHttp, signatureValues } from "./run.js";
+import { answered, deliver, httpUrl, nonce, rawHttp, signatureValues } from "./run.js";
 
 /** The capture, read as `request verify` reads a request; what cannot be read is exit 2. */
 function readCapture(bytes: Buffer, source: string, ctx: CommandContext): ParsedRequest {
@@ -128,29 +128,7 @@ export async function callbackReplay(source: string, flags: CallbackReplayFlags,
     io.stdout.write(rawHttp(url, resigned));
     return ExitCode.ok;
   }
-  let answer: { status: number; statusText: string; body: Buffer };
-  try {
-    answer = await post(url, resigned);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`);
-  }
-  const ok = answer.status >= 200 && answer.status < 300;
-  if (flags.json) {
-    printJson(ctx, {
-      original,
-      url: new URL(resigned.target, url).href,
-      status: answer.status,
-      ok,
-      body: answer.body.toString("utf8"),
-    });
-  } else {
-    ui.print(`HTTP/1.1 ${answer.status} ${answer.statusText}`.trimEnd());
-    if (answer.body.length > 0) {
-      io.stdout.write(answer.body);
-      if (answer.body[answer.body.length - 1] !== 0x0a) io.stdout.write("\n");
-    }
-  }
-  if (!ok) ui.error(`the receiver answered ${answer.status} to the replayed callback`);
-  return ok ? ExitCode.ok : ExitCode.callbackFailed;
+  const answer = await deliver(url, resigned);
+  const fields = { original, url: new URL(resigned.target, url).href };
+  return answered(ctx, answer, flags.json === true, fields, "the replayed callback");
 }

@@ -100,7 +100,7 @@ export function signatureValues(headers: [string, string][]): string[] {
 
 /** `callback send <event> --url <url>`. */
 export async function callbackSend(eventName: string, flags: CallbackSendFlags, ctx: CommandContext): Promise<number> {
-  const { io, ui } = ctx;
+  const { io } = ctx;
   if (!isCallbackEvent(eventName))
     throw usageError(`unknown event '${eventName}': ${Object.keys(CALLBACK_EVENTS).join(", ")}`);
   const event: CallbackEvent = eventName;
@@ -142,18 +142,37 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
     io.stdout.write(rawHttp(url, signed));
     return ExitCode.ok;
   }
-  let answer: { status: number; statusText: string; body: Buffer };
+  const answer = await deliver(url, signed);
+  return answered(ctx, answer, flags.json === true, { event, scheme, url: url.href }, `the ${event} callback`);
+}
+
+/** Sends a signed callback; a receiver that cannot be reached is exit 9, naming it. */
+export async function deliver(url: URL, signed: OutgoingCallback): Promise<Answer> {
   try {
-    answer = await post(url, signed);
+    return await post(url, signed);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ExitError(ExitCode.callbackFailed, `could not reach ${url.origin} (${code})`, {
       details: { url: url.href },
     });
   }
+}
+
+/**
+ * The receiver's answer on stdout (its status line and body, or with --json `fields` and
+ * the answer), and the exit code: 0 for a 2xx, else 9 with an error naming `what`.
+ */
+export function answered(
+  ctx: CommandContext,
+  answer: Answer,
+  json: boolean,
+  fields: Record<string, unknown>,
+  what: string,
+): number {
+  const { io, ui } = ctx;
   const ok = answer.status >= 200 && answer.status < 300;
-  if (flags.json) {
-    printJson(ctx, { event, scheme, url: url.href, status: answer.status, ok, body: answer.body.toString("utf8") });
+  if (json) {
+    printJson(ctx, { ...fields, status: answer.status, ok, body: answer.body.toString("utf8") });
   } else {
     ui.print(`HTTP/1.1 ${answer.status} ${answer.statusText}`.trimEnd());
     if (answer.body.length > 0) {
@@ -161,14 +180,18 @@ export async function callbackSend(eventName: string, flags: CallbackSendFlags, 
       if (answer.body[answer.body.length - 1] !== 0x0a) io.stdout.write("\n");
     }
   }
-  if (!ok) ui.error(`the receiver answered ${answer.status} to the ${event} callback`);
+  if (!ok) ui.error(`the receiver answered ${answer.status} to ${what}`);
   return ok ? ExitCode.ok : ExitCode.callbackFailed;
 }
 
-export function post(
-  url: URL,
-  signed: OutgoingCallback,
-): Promise<{ status: number; statusText: string; body: Buffer }> {
+/** What a receiver answered. */
+export interface Answer {
+  status: number;
+  statusText: string;
+  body: Buffer;
+}
+
+export function post(url: URL, signed: OutgoingCallback): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const outgoing = send(
