@@ -165,8 +165,6 @@ describe("callback receiver", () => {
     const got: Received[] = [];
     const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r), stats });
     const url = await app.listen({ port: 0, host: "127.0.0.1" });
-    const before = process.memoryUsage().arrayBuffers;
-    let peak = before;
     const bytes = await new Promise<number>((resolve, reject) => {
       const req = request(`${url}/big`, { method: "GET" }, (res) => {
         let seen = 0;
@@ -174,7 +172,6 @@ describe("callback receiver", () => {
         res.on("data", (c: Buffer) => {
           seen += c.length;
           res.pause();
-          peak = Math.max(peak, process.memoryUsage().arrayBuffers);
           setTimeout(() => res.resume(), 1);
         });
         res.on("end", () => resolve(seen));
@@ -184,9 +181,11 @@ describe("callback receiver", () => {
     });
     expect(bytes).toBe(total);
     expect(stats.maxBufferedBytes).toBeGreaterThan(0);
+    // The bytes the receiver held at any moment (its response's queue and the backend's
+    // unread answer), counted as they came: never the whole answer. (The process's buffer
+    // memory says nothing here: the backend, the receiver and the reader share this process,
+    // and what they have let go of waits for the collector.)
     expect(stats.maxBufferedBytes).toBeLessThanOrEqual(1024 * 1024);
-    // A loose guard besides: the whole answer was never in memory at once.
-    expect(peak - before).toBeLessThan(total);
     await until(() => got.length === 1);
     expect(got[0]?.status).toBe(200);
     await app.close();
