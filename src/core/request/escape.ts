@@ -14,12 +14,14 @@ export function decodedPath(path: string): string | null {
 }
 
 /**
- * What a URL must escape in a path, as a WHATWG URL (`new URL()`) escapes it: controls,
- * space, `"`, `#`, `<`, `>`, `?`, backquote, `{`, `}` and everything beyond ASCII, as
- * UTF-8 with upper-case hex; what is already escaped stays as written.
+ * What a URL must escape in a path, as the URL Standard's path percent-encode set says:
+ * controls, space, `"`, `#`, `<`, `>`, `?`, `^`, backquote, `{`, `}` and everything beyond
+ * ASCII, as UTF-8 with upper-case hex; what is already escaped stays as written. (`^`
+ * joined the set in 2024: Node 24's `new URL()` escapes it, Node 20's and 22's not yet;
+ * escaped, it reaches every server the same.)
  */
 export function escapePath(path: string): string {
-  return escapeWith(path, ' "#<>?`{}');
+  return escapeWith(path, ' "#<>?^`{}');
 }
 
 /** The same for a query, as a WHATWG URL escapes a special URL's query (no `{`, `}`, backquote; `'` too). */

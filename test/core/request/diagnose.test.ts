@@ -127,6 +127,7 @@ describe("path-encoding", () => {
   });
 
   it("escapes a path and a query as a WHATWG URL does", () => {
+    expect(escapePath("/x^y")).toBe("/x%5Ey");
     fc.assert(
       fc.property(
         fc.array(
@@ -140,7 +141,8 @@ describe("path-encoding", () => {
         (segments, value) => {
           const path = `/${segments.map((s) => `x${s}`).join("/")}`;
           const url = new URL(`https://example.com${path}?q=${value}&z`);
-          expect(escapePath(path)).toBe(url.pathname);
+          // `^` joined the path's percent-encode set in 2024; Node before 24 leaves it as it is.
+          expect(escapePath(path)).toBe(url.pathname.replaceAll("^", "%5E"));
           expect(`?${escapeQuery(`q=${value}&z`)}`).toBe(url.search);
         },
       ),
