@@ -21,7 +21,8 @@ const minify = process.env.BUILD_DEBUG !== "1";
  *   work of a command;
  * - a command's work, what its definition (src/cli/commands/<name>/command.ts) loads with
  *   import(), only when the registry marks the command `startup` (the one-ticket commands
- *   nearly every run is: one file more costs them more than the lines it would save);
+ *   nearly every run is, and `request`, whose verify pastes one request: five files more
+ *   cost it more than the lines cost the others);
  * each with what it imports statically. Every other command's work, and what any work loads
  * with import() (batch mode, the prompts' inquirer, the servers), is left to rolldown's
  * splitting: files of their own, loaded when used. A new command is split out with no
@@ -106,13 +107,23 @@ export const appGroup = {
  * Start-up: chalk asks node:tty only whether a descriptor is a terminal and commander needs
  * node:child_process only for executable subcommands (none here); both modules load Node's
  * network stack, so they get stand-ins (scripts/shims/) that load them on first use. And
- * chalk itself loads when something is first painted.
+ * chalk itself loads when something is first painted. chalk's default imports of
+ * node:process and node:os would copy every property of both modules when the file loads
+ * (CommonJS interop), whether or not chalk ever runs: they get ES modules that export what
+ * it uses.
  */
 export const startup: Plugin = {
   name: "startup",
   resolveId(source, importer) {
-    const shim = { "node:tty": "tty.cjs", "node:child_process": "child-process.cjs" }[source];
-    if (shim && /node_modules[\\/](chalk|commander)[\\/]/.test(importer ?? ""))
+    const shim = {
+      "node:tty": "tty.cjs",
+      "node:child_process": "child-process.cjs",
+      "node:process": "process.mjs",
+      "node:os": "os.mjs",
+    }[source];
+    // chalk imports (ES modules) only; commander requires node:process as it is.
+    const chalk = /node_modules[\\/]chalk[\\/]/.test(importer ?? "");
+    if (shim && (chalk || (shim.endsWith(".cjs") && /node_modules[\\/]commander[\\/]/.test(importer ?? ""))))
       return `${import.meta.dirname}/scripts/shims/${shim}`;
   },
   load(id) {
@@ -182,6 +193,9 @@ export default defineConfig([
       chunkFileNames: "[name]-[hash].cjs",
       minify,
       comments: { legal: false },
+      // Pure ASCII: Node reads and V8 keeps the source as one byte per character (a single
+      // "✓" in a file makes all of it two bytes per character), which start-up pays for.
+      charset: "ascii",
       dynamicImportInCjs: false,
       cleanDir: true,
       // Our own code and what it imports statically in one file: start-up pays per file
@@ -193,14 +207,24 @@ export default defineConfig([
   // whatever it requires. Built from the shared file it would load commander, chalk and
   // every command to run one job; on its own each holds only the core it runs (about
   // 5 MiB less peak memory per `sign --batch` run, see docs/benchmarks.md).
+  // compile-cache.cjs, loaded by bin/sinch-ticket.cjs on Node 20 only, before anything else,
+  // stands alone for the same reason.
   ...Object.entries({
     "batch-worker": "src/cli/batch/worker.ts",
     "callback-worker": "src/cli/commands/callback/worker.ts",
+    "compile-cache": "src/cli/compile-cache.ts",
   }).map(([name, path]) => ({
     input: { [name]: path },
     platform: "node" as const,
     transform: { target: "node20.12" },
-    output: { dir: "dist", format: "cjs" as const, entryFileNames: "[name].cjs", minify, comments: { legal: false } },
+    output: {
+      dir: "dist",
+      format: "cjs" as const,
+      entryFileNames: "[name].cjs",
+      minify,
+      comments: { legal: false },
+      charset: "ascii" as const,
+    },
   })),
   {
     input: "src/inspect-page/app.ts",

@@ -2,7 +2,9 @@
 // The sinch-ticket command: starts the command line that `npm run build` writes to dist/.
 // `--` in the shebang ends Node's own options: Node 20 to 24 read `--env-file` anywhere on
 // the command line, even after the script, and would exit before the tool says a word.
-// Node 22.3 and later keep the compiled code of every file loaded from here on between
-// runs; Node 20 starts without it.
-process.getBuiltinModule?.("node:module").enableCompileCache?.();
+// The compiled code of the files loaded from here on is kept between runs: by Node itself
+// from 22.3 on, by dist/compile-cache.cjs on Node 20.
+const { enableCompileCache } = require("node:module");
+if (enableCompileCache) enableCompileCache();
+else require("../dist/compile-cache.cjs").enableCompileCache(require("node:path").join(__dirname, "..", "dist"));
 require("../dist/cli.cjs");

@@ -130,7 +130,8 @@ export interface CommandDefinition {
   /**
    * The build puts this command's work (what `define`'s action loads with `import()`) in the
    * start-up file, beside the program, instead of a file of its own loaded when it runs: for
-   * the commands nearly every run is, where one file more costs more than the lines saved.
+   * the commands nearly every run is (and `request verify`, held to the same start-up
+   * limit), where one file more costs more than the lines saved.
    * Unset, a command's work is split out (see rolldown.config.ts).
    */
   startup?: true;

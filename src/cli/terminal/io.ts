@@ -49,6 +49,17 @@ export interface Prompter {
 }
 
 /**
+ * Whether a character device is one of Linux's memory devices (/dev/null, /dev/zero,
+ * /dev/full, /dev/urandom: major number 1), which are never terminals. Elsewhere: false.
+ */
+export function memoryDevice(rdev: number, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== "linux") return false;
+  // glibc's dev_t: the major number's low 12 bits at bit 8, the rest from bit 32 up.
+  const major = ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
+  return major === 1;
+}
+
+/**
  * Standard output or error without creating Node's stream up front (that costs a few
  * milliseconds of start-up, a good share of a one-ticket run): writes go straight to the
  * file descriptor until someone needs the stream itself (events, backpressure), or the
@@ -82,14 +93,16 @@ function directOutput(fd: 1 | 2): OutStream {
     },
     get isTTY() {
       if (tty === undefined) {
-        // Most outputs are files or pipes; only a character device needs the tty check.
-        let charDevice = false;
+        // Most outputs are files or pipes; only a character device needs the tty check,
+        // and not /dev/null (`verify "$T" > /dev/null && ...`), which is no terminal.
+        let mayBeTerminal = false;
         try {
-          charDevice = fstatSync(fd).isCharacterDevice();
+          const stat = fstatSync(fd);
+          mayBeTerminal = stat.isCharacterDevice() && !memoryDevice(stat.rdev);
         } catch {
-          charDevice = false;
+          mayBeTerminal = false;
         }
-        tty = charDevice && real().isTTY === true;
+        tty = mayBeTerminal && real().isTTY === true;
       }
       return tty;
     },

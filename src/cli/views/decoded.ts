@@ -136,8 +136,11 @@ export function decodedRows(d: Decoded, now: Date): [string, string][] {
 
 /** Rows of `label  value`, the labels dimmed and aligned. */
 export function printRows(ctx: CommandContext, rows: [string, string][]): void {
+  if (rows.length > 0) ctx.ui.print(rowLines(ctx, rows).join("\n"));
+}
+
+/** The lines `printRows` prints, labels aligned. */
+export function rowLines(ctx: CommandContext, rows: [string, string][]): string[] {
   const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) {
-    ctx.ui.print(`  ${ctx.ui.out("dim", label.padEnd(width))}  ${escapeForTerminal(value)}`);
-  }
+  return rows.map(([label, value]) => `  ${ctx.ui.out("dim", label.padEnd(width))}  ${escapeForTerminal(value)}`);
 }

@@ -5,7 +5,7 @@ import type { VerifyResult } from "../../core/ticket/verify.js";
 import type { TokenVerifyResult } from "../../core/token/verify.js";
 import { NO_KNOWN_MISTAKE, verdictPhrase } from "../../core/verdict-words.js";
 import type { CommandContext } from "../terminal/context.js";
-import { decodedRows, printRows } from "./decoded.js";
+import { decodedRows, rowLines } from "./decoded.js";
 
 /** `verify --json`, and the `verify` half of the inspect API's answer. */
 export function verifyJson(result: VerifyResult | TokenVerifyResult) {
@@ -29,24 +29,22 @@ function mark(ctx: CommandContext, ok: boolean | null): string {
   return ctx.ui.out("skip", "-");
 }
 
-/** The verdict line, each check with the causes found under it, then what was read. */
+/** The verdict line, each check with the causes found under it, then what was read: one write. */
 export function printVerdict(ctx: CommandContext, result: VerifyResult | TokenVerifyResult, now: Date): void {
   const { ui } = ctx;
   const verdict = verdictPhrase(result.code, result.format);
-  ui.print(result.valid ? ui.out("ok", `✓ ${verdict}`) : ui.out("fail", `✗ ${verdict}`));
+  const lines = [result.valid ? ui.out("ok", `✓ ${verdict}`) : ui.out("fail", `✗ ${verdict}`)];
   const { checks } = result;
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) {
-    ui.print(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${escapeForTerminal(check.detail)}`);
+    lines.push(`  ${mark(ctx, check.ok)} ${check.name.padEnd(width)}  ${escapeForTerminal(check.detail)}`);
     for (const d of result.diagnosis.filter((x) => checkExplained(x.mistake) === check.name)) {
-      ui.print(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${escapeForTerminal(d.detail)}`);
+      lines.push(`      ${ui.out("warn", `cause (${d.mistake}):`)} ${escapeForTerminal(d.detail)}`);
     }
   }
   if (!result.valid && result.diagnosis.length === 0 && result.code !== "expired" && result.code !== "not_yet_valid") {
-    ui.print(`  ${ui.out("dim", NO_KNOWN_MISTAKE)}`);
+    lines.push(`  ${ui.out("dim", NO_KNOWN_MISTAKE)}`);
   }
-  if (result.decoded) {
-    ui.print("");
-    printRows(ctx, decodedRows(result.decoded, now));
-  }
+  if (result.decoded) lines.push("", ...rowLines(ctx, decodedRows(result.decoded, now)));
+  ui.print(lines.join("\n"));
 }

@@ -38,6 +38,7 @@ that curl runs as printed, sending the path exactly as signed.`;
 export const request: CommandDefinition = {
   name: "request",
   summary: "Sign a request to Sinch's Voice or Verification API, or verify a signed request or webhook.",
+  startup: true,
   define(command, ctx) {
     const run = async (work: (run: Run) => Promise<number>) => {
       ctx.exitCode = await work(await import("./run.js"));

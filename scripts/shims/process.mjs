@@ -1,0 +1,2 @@
+// `import process from "node:process"` for chalk, without copying the module's properties.
+export default globalThis.process;

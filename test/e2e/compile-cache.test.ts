@@ -1,0 +1,194 @@
+/**
+ * The compile cache the installed command keeps: Node's own from 22.3 on (turned on by
+ * bin/sinch-ticket.cjs), and on Node 20 dist/compile-cache.cjs, which keeps V8's code of
+ * the command line's own files in the user's cache folder. The cache module is tested on
+ * every Node through a launcher that turns it on as the bin does on Node 20.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import * as nodeModule from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { memoryDevice } from "../../src/cli/terminal/io.js";
+import { CLI, cleanEnv, requireBuild } from "../helpers/bin.js";
+import { KEY, SECRET } from "../helpers/constants.js";
+
+beforeAll(requireBuild);
+
+const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
+/** Starts the command line with dist/compile-cache.cjs turned on, as the bin does on Node 20. */
+const LAUNCHER = `require(${JSON.stringify(join(DIST, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(DIST)});
+require(${JSON.stringify(join(DIST, "cli.cjs"))});`;
+
+const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
+
+function launch(args: string[], env: Record<string, string>) {
+  // `node -e LAUNCHER x args`: argv is [node, x, ...args], as from the bin (argv[1] the script).
+  const r = spawnSync(process.execPath, ["-e", LAUNCHER, "x", ...args], { env, encoding: "utf8", input: "" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The one folder of entries under a cache root (node-<version>-<arch>/<copy>/). */
+function entriesFolder(root: string): string {
+  const [version] = readdirSync(root);
+  const [copy] = readdirSync(join(root, version as string));
+  return join(root, version as string, copy as string);
+}
+
+const inodes = (dir: string) =>
+  Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).ino]));
+
+const appEntry = (dir: string) => readdirSync(dir).find((n) => /^app-.*\.v8$/.test(n)) as string;
+
+describe("the compile cache of dist/compile-cache.cjs", () => {
+  it("writes the entries of the files a run loaded, 0600 in a folder of 0700, and a list of the commands they hold", () => {
+    const env = cleanEnv(creds);
+    const first = launch(["sign", "--no-input", "alice"], env);
+    expect(first).toMatchObject({ code: 0, stderr: "" });
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    const names = readdirSync(dir);
+    expect(names).toContain("commands");
+    expect(names.some((n) => /^cli\.cjs\.\d+\.\d+\.v8$/.test(n))).toBe(true);
+    expect(appEntry(dir)).toBeDefined();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of names) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
+  });
+
+  it("does not write again for a command that has run; a new command writes every file it loaded again", () => {
+    const env = cleanEnv(creds);
+    const ticket = launch(["sign", "--no-input", "alice"], env).stdout.trim();
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    const before = inodes(dir);
+    expect(launch(["sign", "--no-input", "bob"], env).code).toBe(0);
+    expect(inodes(dir)).toEqual(before);
+    expect(launch(["verify", "--ignore-time", ticket], env)).toMatchObject({ code: 0, stderr: "" });
+    const after = inodes(dir);
+    expect(after[appEntry(dir)]).not.toBe(before[appEntry(dir)]);
+    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\nverify\n");
+  });
+
+  it("gives the same output with the cache, without it, and with an entry V8 rejects (which it writes again)", () => {
+    const env = cleanEnv(creds);
+    const args = ["sign", "--no-input", "--created", "2026-01-01T00:00:00Z", "alice"];
+    const fresh = launch(args, env);
+    const cached = launch(args, env);
+    const without = launch(args, { ...env, NODE_DISABLE_COMPILE_CACHE: "1" });
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    const entry = join(dir, appEntry(dir));
+    const garbage = Buffer.alloc(statSync(entry).size, 0x5a);
+    writeFileSync(entry, garbage);
+    const rejected = launch(args, env);
+    for (const r of [fresh, cached, without, rejected])
+      expect(r).toEqual({ code: 0, stdout: fresh.stdout, stderr: "" });
+    expect(fresh.stdout).toMatch(/^[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
+    expect(readFileSync(entry).equals(garbage)).toBe(false);
+  });
+
+  it("turns off with NODE_DISABLE_COMPILE_CACHE, and NODE_COMPILE_CACHE names its folder, as they do Node's", () => {
+    const env = cleanEnv(creds);
+    expect(launch(["sign", "--no-input", "alice"], { ...env, NODE_DISABLE_COMPILE_CACHE: "1" }).code).toBe(0);
+    expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
+    const root = mkdtempSync(join(tmpdir(), "st-cc-"));
+    expect(launch(["sign", "--no-input", "alice"], { ...env, NODE_COMPILE_CACHE: root }).code).toBe(0);
+    expect(readdirSync(entriesFolder(root))).toContain("commands");
+    expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
+  });
+
+  it("neither reads nor writes a folder that others can write to", () => {
+    const env = cleanEnv(creds);
+    const args = ["sign", "--no-input", "--created", "2026-01-01T00:00:00Z", "alice"];
+    const good = launch(args, env);
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    chmodSync(dir, 0o777);
+    const entry = join(dir, appEntry(dir));
+    writeFileSync(entry, Buffer.alloc(statSync(entry).size, 0x5a));
+    const before = inodes(dir);
+    // A command not in the list would write every entry again, if the folder were used.
+    expect(launch(["decode", good.stdout.trim()], env).code).toBe(0);
+    expect(launch(args, env)).toEqual(good);
+    expect(inodes(dir)).toEqual(before);
+    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
+  });
+
+  it("says nothing and runs as usual where no folder can be made", () => {
+    const env = cleanEnv(creds);
+    const file = join(env.HOME as string, "not-a-folder");
+    writeFileSync(file, "");
+    const r = launch(["sign", "--no-input", "alice"], { ...env, XDG_CACHE_HOME: file });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("drops the entries of files that are gone", () => {
+    const env = cleanEnv(creds);
+    launch(["sign", "--no-input", "alice"], env);
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    writeFileSync(join(dir, "app-gone.cjs.100.100.v8"), "old");
+    launch(["decode", "--help"], env);
+    expect(readdirSync(dir)).not.toContain("app-gone.cjs.100.100.v8");
+  });
+});
+
+describe("the installed command's compile cache", () => {
+  it(`is ${"enableCompileCache" in nodeModule ? "Node's own" : "dist/compile-cache.cjs"} on Node ${process.versions.node}`, () => {
+    const env = cleanEnv(creds);
+    const root = mkdtempSync(join(tmpdir(), "st-cc-"));
+    const r = spawnSync(process.execPath, [CLI, "sign", "--no-input", "alice"], {
+      env: { ...env, NODE_COMPILE_CACHE: root },
+      encoding: "utf8",
+    });
+    expect(r).toMatchObject({ status: 0, stderr: "" });
+    const folders = readdirSync(root);
+    expect(folders.length).toBe(1);
+    // Ours is named for the Node version; Node's own for its V8 and flags.
+    expect(folders[0]?.startsWith(`node-${process.version}-`)).toBe(!("enableCompileCache" in nodeModule));
+  });
+});
+
+describe("/dev/null", () => {
+  it("is no terminal on Linux (a memory device, major number 1); /dev/tty is asked", () => {
+    expect(memoryDevice(statSync("/dev/null").rdev, "linux")).toBe(process.platform === "linux");
+    expect(memoryDevice(0x103, "linux")).toBe(true);
+    expect(memoryDevice(0x500, "linux")).toBe(false);
+    expect(memoryDevice(0x8800, "linux")).toBe(false);
+    expect(memoryDevice(0x103, "darwin")).toBe(false);
+  });
+
+  it.runIf(process.platform === "linux")("takes verify's output without creating Node's stdout stream", () => {
+    const env = cleanEnv(creds);
+    const ticket = spawnSync(process.execPath, [CLI, "sign", "--no-input", "alice"], { env, encoding: "utf8" }).stdout;
+    const list = join(env.HOME as string, "modules.txt");
+    const preload = join(env.HOME as string, "list.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+    );
+    const devNull = openSync("/dev/null", "w");
+    try {
+      const r = spawnSync(process.execPath, ["-r", preload, CLI, "verify", ticket.trim()], {
+        env,
+        stdio: ["ignore", devNull, "pipe"],
+        encoding: "utf8",
+      });
+      expect(r).toMatchObject({ status: 0, stderr: "" });
+    } finally {
+      closeSync(devNull);
+    }
+    const loaded = readFileSync(list, "utf8").split("\n");
+    expect(loaded).toContain("NativeModule crypto");
+    expect(loaded).not.toContain("NativeModule internal/fs/sync_write_stream");
+    expect(loaded).not.toContain("NativeModule tty");
+  });
+});
