@@ -2,9 +2,10 @@
 // whose dist/inspect/ it takes), built apart from the npm build, which it does not touch.
 // Node runs a single executable application's one script with a require() that loads only
 // Node's built-in modules: nothing may come from disk. The command line is split as in the
-// npm build (the code every command runs, and parts that only some commands load); the
-// main script holds the first (covered by Node's code cache) and a require() for the parts,
-// which are assets (scripts/exe/parts.cjs). The worker scripts are built on their own as in
+// npm build (the code every command runs, and parts that only some commands load), each
+// part an asset; the main script holds a require() for the parts (scripts/exe/parts.cjs)
+// that compiles them with the compile cache of src/cli/compile-cache.ts, bundled into the
+// main script, and requires the entry. The worker scripts are built on their own as in
 // the npm build and carried as assets, like the page, the keychain's native addon and the
 // licences. Writes dist/exe/build/: main.cjs, the parts, the workers, LICENSES.txt and
 // sea-config.json (what Node packs into the executable).
@@ -79,9 +80,18 @@ const executable: Plugin = {
  */
 function assets(): Plugin {
   const ids: string[] = [];
+  let compileCache = "";
   return {
     name: "assets",
     async buildStart() {
+      const cache = await build({
+        input: "src/cli/compile-cache.ts",
+        platform: "node",
+        transform: { target },
+        write: false,
+        output: { format: "cjs", minify, comments: { legal: false }, charset: "ascii", codeSplitting: false },
+      });
+      compileCache = cache.output[0].code;
       for (const [fileName, input] of Object.entries(workers)) {
         const { output } = await build({
           input,
@@ -93,6 +103,7 @@ function assets(): Plugin {
             format: "cjs",
             minify,
             comments: { legal: false },
+            charset: "ascii",
             codeSplitting: false,
           },
         });
@@ -107,31 +118,18 @@ function assets(): Plugin {
         if (outside.length > 0) throw new Error(`the executable's code would load ${outside.join(", ")} from disk`);
         ids.push(...chunk.moduleIds);
       }
-      // The main script: parts.cjs, the parts the entry requires at once (each a function
-      // in parentheses, compiled with the script and so in its code cache), then the entry.
+      // The main script: parts.cjs, the compile cache's module (run as a module of its
+      // own), then the entry, required as a part: every part, the entry too, is an asset.
       const entry = chunks.find((c) => c.isEntry)!;
-      const eager = new Set<string>();
-      const visit = (name: string) => {
-        for (const next of bundle[name]?.type === "chunk" ? bundle[name].imports : []) {
-          if (names.has(next) && !eager.has(next)) {
-            eager.add(next);
-            visit(next);
-          }
-        }
-      };
-      visit(entry.fileName);
-      const part = (name: string) => {
-        const chunk = bundle[name];
-        const code = chunk?.type === "chunk" ? chunk.code : "";
-        return `parts.set(${JSON.stringify(name)}, (function (exports, require, module, __filename, __dirname) {\n${code}\n}));`;
-      };
       const main = [
         readFileSync(resolve(root, "scripts/exe/parts.cjs"), "utf8"),
-        ...[...eager].map(part),
-        `(function (exports, require, module, __filename, __dirname) {\n${entry.code}\n})(exports, partRequire, module, __filename, __dirname);`,
+        "const compileCache = { exports: {} };",
+        `(function (exports, require, module) {\n${compileCache}\n})(compileCache.exports, builtinRequire, compileCache);`,
+        "openExeCache(compileCache.exports);",
+        `partRequire(${JSON.stringify(`./${entry.fileName}`)});`,
       ].join("\n");
       this.emitFile({ type: "asset", fileName: "main.cjs", source: main });
-      const lazyParts = [...names].filter((n) => n !== entry.fileName && !eager.has(n));
+      const partNames = [...names];
 
       const addon = keyringAddon();
       const dirs = [...packageDirs(ids)].sort();
@@ -150,7 +148,7 @@ function assets(): Plugin {
         disableExperimentalSEAWarning: true,
         useCodeCache: true,
         assets: Object.fromEntries([
-          ...[...Object.keys(workers), ...lazyParts].map((name) => [name, resolve(root, out, name)]),
+          ...[...Object.keys(workers), ...partNames].map((name) => [name, resolve(root, out, name)]),
           page("index.html"),
           page("app.js"),
           page("app.css"),
@@ -183,6 +181,7 @@ export default defineConfig({
     chunkFileNames: "[name]-[hash].cjs",
     minify,
     comments: { legal: false },
+    charset: "ascii",
     dynamicImportInCjs: false,
     codeSplitting: { groups: [appGroup] },
   },

@@ -4,6 +4,9 @@
  * later do this themselves (`module.enableCompileCache()`, which bin/sinch-ticket.cjs turns
  * on where it exists) and never load this file.
  *
+ * The standalone executable uses the same cache for the parts it carries (scripts/exe/
+ * parts.cjs), keyed by the executable's own size and modification time.
+ *
  * Why not compile-time code caches (as the `v8-compile-cache` package makes): a cache made
  * right after compiling holds only the top level, and start-up is mostly functions compiled
  * on first call. This one is made at exit, after the run, so it holds every function the
@@ -56,20 +59,24 @@ function trusted(dir: string): boolean | "absent" {
   }
 }
 
-/** The entry of one file: its name, size and modification time. */
-function entryName(filename: string): string {
-  const s = statSync(filename);
-  return `${basename(filename)}.${s.size}.${Math.trunc(s.mtimeMs)}.v8`;
+/** The entry of one file: its name, size and modification time; null if it cannot be read. */
+function entryName(filename: string): string | null {
+  try {
+    const s = statSync(filename);
+    return `${basename(filename)}.${s.size}.${Math.trunc(s.mtimeMs)}.v8`;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The command a run is for (its first word: `sign`, `request`), or "" for none. A cache is
+ * The command a run is for (its first word: `sign`, `request`), or "-" for none. A cache is
  * made at the exit of the first run of each command, so that it holds the code of every
  * command that has run, not only of the first one.
  */
 function commandWord(argv: readonly string[]): string {
   const word = argv[2] ?? "";
-  return /^[a-z][a-z-]{0,30}$/.test(word) ? word : "";
+  return /^[a-z][a-z-]{0,30}$/.test(word) ? word : "-";
 }
 
 /** The commands whose code the entries hold: the file `commands` in the cache folder. */
@@ -77,21 +84,36 @@ const INDEX = "commands";
 /** Enough for every command of the tool; a folder never holds a longer list. */
 const MAX_COMMANDS = 64;
 
+/** A CommonJS module's code as Node wraps it: (exports, require, module, __filename, __dirname). */
+export type ModuleFunction = (...args: unknown[]) => unknown;
+
+export interface CodeCache {
+  /** Compiles a module's source with the cached code of `entry` when there is some. */
+  compile(filename: string, content: string, entry: string): ModuleFunction;
+}
+
+interface Loaded {
+  script: Script;
+  entry: string;
+  /** Compiled without cached code (none, or V8 rejected it). */
+  made: boolean;
+}
+
 /**
- * Compiles the files under `distDir` with the cached code where there is some. At exit,
- * writes the code of the files that had none, or of every file this run loaded when its
- * command had not run since the entries were made. Returns false when the cache is off or
- * its folder cannot be trusted (files then load as they always do).
+ * The cache in `cacheDir`, or null when it is off or the folder cannot be trusted. At exit
+ * it writes the code of the modules that had none, or of every module this run compiled
+ * when its command had not run since the entries were made; entries `current` says no to
+ * (of files changed or gone) are dropped then.
  */
-export function enableCompileCache(
-  distDir: string,
+export function openCodeCache(
+  cacheDir: string,
+  current: (entry: string) => boolean,
   lookup: Lookup = (name) => process.env[name],
-  cacheDir = compileCacheDir(lookup, homedir(), distDir),
   argv: readonly string[] = process.argv,
-): boolean {
-  if (lookup("NODE_DISABLE_COMPILE_CACHE")) return false;
+): CodeCache | null {
+  if (lookup("NODE_DISABLE_COMPILE_CACHE")) return null;
   const state = trusted(cacheDir);
-  if (state === false) return false;
+  if (state === false) return null;
   const word = commandWord(argv);
   let commands: string[] = [];
   if (state === true) {
@@ -102,44 +124,35 @@ export function enableCompileCache(
     }
   }
   const newCommand = !commands.includes(word) && commands.length < MAX_COMMANDS;
-  const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
   const loaded: Loaded[] = [];
-  const proto = Module.prototype as unknown as { _compile: Compile };
-  const original = proto._compile;
-  proto._compile = function (content, filename) {
-    if (!filename.startsWith(prefix)) return original.call(this, content, filename);
-    let entry = "";
-    let cachedData: Buffer | undefined;
-    try {
-      entry = entryName(filename);
-      if (state === true) cachedData = readFileSync(join(cacheDir, entry));
-    } catch {
-      cachedData = undefined;
-    }
-    const script = new Script(Module.wrap(content), { filename, cachedData });
-    if (entry) loaded.push({ script, entry, made: cachedData === undefined || script.cachedDataRejected === true });
-    const run = script.runInThisContext() as (...args: unknown[]) => unknown;
-    return run.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
-  };
   process.once("exit", () => {
     const writing = newCommand ? loaded : loaded.filter((l) => l.made);
     if (writing.length === 0) return;
     try {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-      writeEntries(cacheDir, distDir, writing);
+      for (const { script, entry } of writing) writeWhole(cacheDir, entry, script.createCachedData());
+      const written = new Set(writing.map((l) => l.entry));
+      for (const name of readdirSync(cacheDir)) {
+        if (name.endsWith(".v8") && !written.has(name) && !current(name)) unlinkSync(join(cacheDir, name));
+      }
       if (newCommand) writeWhole(cacheDir, INDEX, [...commands, word, ""].join("\n"));
     } catch {
       // No cache this time (a read-only home, a full disk): the next run compiles again.
     }
   });
-  return true;
-}
-
-interface Loaded {
-  script: Script;
-  entry: string;
-  /** Compiled without cached code (none, or V8 rejected it). */
-  made: boolean;
+  return {
+    compile(filename, content, entry) {
+      let cachedData: Buffer | undefined;
+      try {
+        if (state === true) cachedData = readFileSync(join(cacheDir, entry));
+      } catch {
+        cachedData = undefined;
+      }
+      const script = new Script(Module.wrap(content), { filename, cachedData });
+      loaded.push({ script, entry, made: cachedData === undefined || script.cachedDataRejected === true });
+      return script.runInThisContext() as ModuleFunction;
+    },
+  };
 }
 
 /** Writes a file whole: a temporary file renamed, so a parallel run reads all of it or nothing. */
@@ -149,20 +162,28 @@ function writeWhole(cacheDir: string, name: string, data: string | Uint8Array): 
   renameSync(temporary, join(cacheDir, name));
 }
 
-/** Writes each entry, and drops the entries of files that changed or are gone. */
-function writeEntries(cacheDir: string, distDir: string, writing: Loaded[]): void {
-  for (const { script, entry } of writing) writeWhole(cacheDir, entry, script.createCachedData());
-  const current = new Set(writing.map((m) => m.entry));
-  for (const name of readdirSync(cacheDir)) {
-    if (current.has(name) || !name.endsWith(".v8")) continue;
-    const file = name.replace(/\.\d+\.\d+\.v8$/, "");
-    const stale = writing.some((m) => m.entry.startsWith(`${file}.`));
-    let gone = false;
-    try {
-      statSync(join(distDir, file));
-    } catch {
-      gone = true;
-    }
-    if (stale || gone) unlinkSync(join(cacheDir, name));
-  }
+/**
+ * Compiles the files under `distDir` through the cache in the user's cache folder (an
+ * entry per file: its name, size and modification time). Returns false when the cache is
+ * off or its folder cannot be trusted (files then load as they always do).
+ */
+export function enableCompileCache(
+  distDir: string,
+  lookup: Lookup = (name) => process.env[name],
+  cacheDir = compileCacheDir(lookup, homedir(), distDir),
+  argv: readonly string[] = process.argv,
+): boolean {
+  const current = (entry: string) => entryName(join(distDir, entry.replace(/\.\d+\.\d+\.v8$/, ""))) === entry;
+  const cache = openCodeCache(cacheDir, current, lookup, argv);
+  if (!cache) return false;
+  const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
+  const proto = Module.prototype as unknown as { _compile: Compile };
+  const original = proto._compile;
+  proto._compile = function (content, filename) {
+    const entry = filename.startsWith(prefix) ? entryName(filename) : null;
+    if (entry === null) return original.call(this, content, filename);
+    const run = cache.compile(filename, content, entry);
+    return run.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
+  };
+  return true;
 }

@@ -78,6 +78,12 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     const after = inodes(dir);
     expect(after[appEntry(dir)]).not.toBe(before[appEntry(dir)]);
     expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\nverify\n");
+    // A run with no command word (--version, a pasted ticket) counts as one command.
+    expect(launch(["--version"], env).code).toBe(0);
+    const listed = inodes(dir);
+    expect(launch(["--version"], env).code).toBe(0);
+    expect(inodes(dir)).toEqual(listed);
+    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\nverify\n-\n");
   });
 
   it("gives the same output with the cache, without it, and with an entry V8 rejects (which it writes again)", () => {

@@ -5,7 +5,7 @@
  * servers, the keychain's native addon, the licences.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -147,6 +147,27 @@ describe("the standalone executable, alone in a folder, with no Node on PATH", (
     expect(decoded.code).toBe(0);
     expect(decoded.stdout).toContain('"endpoint": "alice"');
     expect(run(["verify", "--demo", "--ignore-time", `${ticket.slice(0, -3)}AA=`]).code).not.toBe(0);
+  });
+
+  it("keeps the compiled code of its parts in the user's cache folder, keyed by itself, and runs the same from it", () => {
+    const env = exeEnv();
+    const args = ["sign", "--demo", "--no-input", "--created", NOW.toISOString(), "alice"];
+    const first = run(args, { env });
+    const root = join(env.HOME as string, ".cache", "sinch-ticket");
+    const [version] = readdirSync(root);
+    const [copy] = readdirSync(join(root, version as string));
+    const dir = join(root, version as string, copy as string);
+    const { size, mtimeMs } = statSync(exe);
+    const entries = readdirSync(dir).filter((n) => n.endsWith(".v8"));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const name of entries) expect(name.endsWith(`.cjs.${size}.${Math.trunc(mtimeMs)}.v8`)).toBe(true);
+    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
+    const before = Object.fromEntries(entries.map((n) => [n, statSync(join(dir, n)).ino]));
+    expect(run(args, { env })).toEqual(first);
+    expect(Object.fromEntries(entries.map((n) => [n, statSync(join(dir, n)).ino]))).toEqual(before);
+    const without = exeEnv({ NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(run(args, { env: without })).toEqual(first);
+    expect(readdirSync(without.HOME as string)).not.toContain(".cache");
   });
 
   it("signs and verifies in batch mode on worker threads started from the code it carries", () => {
