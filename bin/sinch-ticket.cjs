@@ -3,8 +3,15 @@
 // `--` in the shebang ends Node's own options: Node 20 to 24 read `--env-file` anywhere on
 // the command line, even after the script, and would exit before the tool says a word.
 // The compiled code of the files loaded from here on is kept between runs: by Node itself
-// from 22.3 on, by dist/compile-cache.cjs on Node 20.
+// from 22.3 on, by dist/compile-cache.cjs before (src/cli/compile-cache.ts). Without a
+// cache the tool runs all the same.
 const { enableCompileCache } = require("node:module");
 if (enableCompileCache) enableCompileCache();
-else require("../dist/compile-cache.cjs").enableCompileCache(require("node:path").join(__dirname, "..", "dist"));
+else {
+  try {
+    require("../dist/compile-cache.cjs").enableCompileCache(require("node:path").join(__dirname, "..", "dist"));
+  } catch {
+    // No cache this run.
+  }
+}
 require("../dist/cli.cjs");

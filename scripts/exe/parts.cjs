@@ -12,18 +12,22 @@ const { getAsset } = builtinRequire("node:sea");
 const { compileFunction } = builtinRequire("node:vm");
 /** Each part's module once it has run. */
 const parts = new Map();
-/** The cache, and the executable's size and modification time that key its entries. */
+/** The cache, and the executable's identity that names its entries. */
 let codeCache = null;
 let stamp = "";
 
-/** Opens the cache with src/cli/compile-cache.ts's exports; no cache if anything fails. */
+/**
+ * Opens the cache with src/cli/compile-cache.ts's exports, its entries named by the
+ * executable's identity (size, inode, modification and change times); no cache if
+ * anything fails.
+ */
 // biome-ignore lint/correctness/noUnusedVariables: the rest of the main script calls it
-function openExeCache({ compileCacheDir, openCodeCache }) {
+function openExeCache({ compileCacheDir, fileStamp, openCodeCache }) {
   try {
-    const { size, mtimeMs } = builtinRequire("node:fs").statSync(process.execPath);
-    stamp = `${size}.${Math.trunc(mtimeMs)}`;
+    stamp = fileStamp(process.execPath);
+    if (stamp === null) return;
     const lookup = (name) => process.env[name];
-    const dir = compileCacheDir(lookup, builtinRequire("node:os").homedir(), process.execPath);
+    const dir = compileCacheDir(lookup, process.execPath);
     codeCache = openCodeCache(dir, (entry) => entry.endsWith(`.${stamp}.v8`), lookup);
   } catch {
     codeCache = null;

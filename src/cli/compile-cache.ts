@@ -1,11 +1,9 @@
 /**
- * A compile cache for Node versions that have none (Node 20): V8's compiled code of the
- * command line's own files, kept between runs in the user's cache folder. Node 22.3 and
- * later do this themselves (`module.enableCompileCache()`, which bin/sinch-ticket.cjs turns
- * on where it exists) and never load this file.
- *
- * The standalone executable uses the same cache for the parts it carries (scripts/exe/
- * parts.cjs), keyed by the executable's own size and modification time.
+ * A compile cache for Node versions that have none (20, 21, 22.0-22.2): V8's compiled code
+ * of the command line's own files, kept between runs in the user's cache folder. Node 22.3
+ * and later do this themselves (`module.enableCompileCache()`, which bin/sinch-ticket.cjs
+ * turns on where it exists) and never load this file. The standalone executable uses the
+ * same cache for the parts it carries (scripts/exe/parts.cjs), keyed by the executable.
  *
  * Why not compile-time code caches (as the `v8-compile-cache` package makes): a cache made
  * right after compiling holds only the top level, and start-up is mostly functions compiled
@@ -13,32 +11,56 @@
  * run compiled (as Node's own cache does); measured in docs/benchmarks.md.
  *
  * Safety: V8 checks a cache against its own version, its flags and the source's length
- * only, so a cache is trusted only from a folder the user owns that nobody else can write
- * (created 0700), and each entry is named by the file's name, size and modification time.
- * A cache V8 rejects is made again; anything that fails (a read-only home, a full disk) is
- * the same as no cache. `NODE_DISABLE_COMPILE_CACHE` turns it off, as it does Node's;
- * `NODE_COMPILE_CACHE` names the folder, as it does Node's.
+ * only, and runs whatever code an accepted cache holds. So:
+ * - an entry is named by its file's name, size, inode, modification and change times: a
+ *   file rewritten, copied or unpacked (which may carry the modification time over, never
+ *   the change time) has a new name, and its old entry is never read for it;
+ * - an entry is read only from a folder and as a file that the user owns and that group
+ *   and others cannot write (checked on the open file), written only into such a folder,
+ *   through a temporary file created new (never through a link);
+ * - on Windows, where modes say nothing of who may write, there is no cache.
+ * A cache V8 rejects is made again; anything that fails (no home, a read-only home, a full
+ * disk) is the same as no cache. `NODE_DISABLE_COMPILE_CACHE` turns it off, as it does
+ * Node's; `NODE_COMPILE_CACHE` names the folder, as it does Node's.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire, Module } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
 
-type Compile = (this: Module, content: string, filename: string) => unknown;
+type Compile = (this: Module, ...args: [string, string, ...unknown[]]) => unknown;
 type Lookup = (name: string) => string | undefined;
 
-/** The user's cache folder for this tool and this Node, as each platform keeps caches. */
-export function compileCacheDir(lookup: Lookup, home: string, distDir: string): string {
-  const root =
-    lookup("NODE_COMPILE_CACHE") ||
-    (process.platform === "win32"
-      ? join(lookup("LOCALAPPDATA") || join(home, "AppData", "Local"), "sinch-ticket", "Cache")
-      : process.platform === "darwin"
-        ? join(home, "Library", "Caches", "sinch-ticket")
-        : join(lookup("XDG_CACHE_HOME") || join(home, ".cache"), "sinch-ticket"));
+/**
+ * The user's cache folder for this tool, this Node and this copy of the tool (`copy`: the
+ * dist folder or the executable), as each platform keeps caches; null where there is none.
+ */
+export function compileCacheDir(lookup: Lookup, copy: string, home: () => string = homedir): string | null {
+  if (process.platform === "win32") return null;
+  let root = lookup("NODE_COMPILE_CACHE");
+  try {
+    root ||=
+      process.platform === "darwin"
+        ? join(home(), "Library", "Caches", "sinch-ticket")
+        : join(lookup("XDG_CACHE_HOME") || join(home(), ".cache"), "sinch-ticket");
+  } catch {
+    return null; // No home folder (a container's user with none): no cache.
+  }
   // One folder per Node version and per installed copy (two checkouts never share entries).
-  return join(root, `node-${process.version}-${process.arch}`, tag(distDir));
+  return join(root, `node-${process.version}-${process.arch}`, tag(copy));
 }
 
 /** A short, stable name for a path (FNV-1a): which copy of the tool a folder caches. */
@@ -48,31 +70,61 @@ function tag(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Whether a cache folder may be read: it is the user's own and nobody else can write to it. */
+/** The user's own, and nobody else may write to it. */
+function ours(s: Stats): boolean {
+  return s.uid === process.getuid?.() && (s.mode & 0o022) === 0;
+}
+
+/** Whether a cache folder may be used: "absent", or whether it is a folder of ours. */
 function trusted(dir: string): boolean | "absent" {
   try {
     const s = statSync(dir);
-    if (process.platform === "win32") return s.isDirectory();
-    return s.isDirectory() && s.uid === process.getuid?.() && (s.mode & 0o022) === 0;
+    return s.isDirectory() && ours(s);
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ENOENT" ? "absent" : false;
   }
 }
 
-/** The entry of one file: its name, size and modification time; null if it cannot be read. */
-function entryName(filename: string): string | null {
+/** An entry's bytes, when it is a regular file of ours; else undefined. */
+function readEntry(path: string): Buffer | undefined {
+  let fd: number;
   try {
-    const s = statSync(filename);
-    return `${basename(filename)}.${s.size}.${Math.trunc(s.mtimeMs)}.v8`;
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const s = fstatSync(fd);
+    return s.isFile() && ours(s) ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file's identity, for its entry's name: size, inode, and modification and change times
+ * in nanoseconds (the change time is set by the system whenever the file is written or
+ * created, and no copy or unpacking can choose it); null if it cannot be read.
+ */
+export function fileStamp(path: string): string | null {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.size}.${s.ino}.${s.mtimeNs}.${s.ctimeNs}`;
   } catch {
     return null;
   }
 }
 
+/** Entry names: `<file>.<stamp>.v8`, the stamp four numbers. */
+const ENTRY = /^(.+)\.\d+\.\d+\.\d+\.\d+\.v8$/;
+
 /**
- * The command a run is for (its first word: `sign`, `request`), or "-" for none. A cache is
- * made at the exit of the first run of each command, so that it holds the code of every
- * command that has run, not only of the first one.
+ * The command a run is for (its first word: `sign`, `request`), or "-" for none. The code
+ * a run compiled is written at exit when its command has not run since the entries were
+ * made, so that they hold the code of every command used, not only the first one's; a run
+ * for help, or one that failed, does not count as its command's run.
  */
 function commandWord(argv: readonly string[]): string {
   const word = argv[2] ?? "";
@@ -106,82 +158,112 @@ interface Loaded {
  * (of files changed or gone) are dropped then.
  */
 export function openCodeCache(
-  cacheDir: string,
+  cacheDir: string | null,
   current: (entry: string) => boolean,
   lookup: Lookup = (name) => process.env[name],
   argv: readonly string[] = process.argv,
 ): CodeCache | null {
-  if (lookup("NODE_DISABLE_COMPILE_CACHE")) return null;
+  if (cacheDir === null || lookup("NODE_DISABLE_COMPILE_CACHE")) return null;
   const state = trusted(cacheDir);
   if (state === false) return null;
   const word = commandWord(argv);
+  const forHelp = argv.some((a) => a === "--help" || a === "-h" || a === "help");
   let commands: string[] = [];
-  if (state === true) {
-    try {
-      commands = readFileSync(join(cacheDir, INDEX), "latin1").split("\n").filter(Boolean);
-    } catch {
-      commands = [];
-    }
-  }
+  if (state === true)
+    commands = (readEntry(join(cacheDir, INDEX))?.toString("latin1") ?? "").split("\n").filter(Boolean);
   const newCommand = !commands.includes(word) && commands.length < MAX_COMMANDS;
   const loaded: Loaded[] = [];
-  process.once("exit", () => {
-    const writing = newCommand ? loaded : loaded.filter((l) => l.made);
-    if (writing.length === 0) return;
-    try {
-      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-      for (const { script, entry } of writing) writeWhole(cacheDir, entry, script.createCachedData());
-      const written = new Set(writing.map((l) => l.entry));
-      for (const name of readdirSync(cacheDir)) {
-        if (name.endsWith(".v8") && !written.has(name) && !current(name)) unlinkSync(join(cacheDir, name));
-      }
-      if (newCommand) writeWhole(cacheDir, INDEX, [...commands, word, ""].join("\n"));
-    } catch {
-      // No cache this time (a read-only home, a full disk): the next run compiles again.
+  process.once("exit", (code) => {
+    const counts = newCommand && code === 0 && !forHelp;
+    const writing = counts ? loaded : loaded.filter((l) => l.made);
+    if (writing.length > 0) {
+      writeCache(cacheDir, writing, current, counts ? [...commands, word, ""].join("\n") : null);
     }
   });
   return {
     compile(filename, content, entry) {
-      let cachedData: Buffer | undefined;
-      try {
-        if (state === true) cachedData = readFileSync(join(cacheDir, entry));
-      } catch {
-        cachedData = undefined;
-      }
-      const script = new Script(Module.wrap(content), { filename, cachedData });
+      const cachedData = state === true ? readEntry(join(cacheDir, entry)) : undefined;
+      // The wrapper goes before the first line: columns there count from the module's code.
+      const script = new Script(Module.wrap(content), {
+        filename,
+        cachedData,
+        columnOffset: -(Module as unknown as { wrapper: string[] }).wrapper[0]!.length,
+      });
       loaded.push({ script, entry, made: cachedData === undefined || script.cachedDataRejected === true });
       return script.runInThisContext() as ModuleFunction;
     },
   };
 }
 
-/** Writes a file whole: a temporary file renamed, so a parallel run reads all of it or nothing. */
+/** Writes the entries (and the command list), then drops the entries of files changed or gone. */
+function writeCache(cacheDir: string, writing: Loaded[], current: (entry: string) => boolean, index: string | null) {
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    // Again now that it exists: someone else may have made it, or put something in its place.
+    if (trusted(cacheDir) !== true) return;
+    for (const { script, entry } of writing) writeWhole(cacheDir, entry, script.createCachedData());
+    if (index !== null) writeWhole(cacheDir, INDEX, index);
+    const written = new Set(writing.map((l) => l.entry));
+    for (const name of readdirSync(cacheDir)) {
+      if (!name.endsWith(".v8") || written.has(name) || current(name)) continue;
+      try {
+        unlinkSync(join(cacheDir, name));
+      } catch {
+        // Another run removed it first.
+      }
+    }
+  } catch {
+    // No cache this time (a read-only home, a full disk): the next run compiles again.
+  }
+}
+
+/**
+ * Writes a file whole: a temporary file created new (`wx`: never an existing file or a link),
+ * then renamed, so that a parallel run reads all of it or nothing. A failed write leaves no
+ * temporary file behind.
+ */
 function writeWhole(cacheDir: string, name: string, data: string | Uint8Array): void {
   const temporary = join(cacheDir, `${name}.${process.pid}.tmp`);
-  writeFileSync(temporary, data, { mode: 0o600 });
-  renameSync(temporary, join(cacheDir, name));
+  try {
+    writeFileSync(temporary, data, { mode: 0o600, flag: "wx" });
+    renameSync(temporary, join(cacheDir, name));
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // It was never made.
+    }
+    throw error;
+  }
 }
 
 /**
  * Compiles the files under `distDir` through the cache in the user's cache folder (an
- * entry per file: its name, size and modification time). Returns false when the cache is
- * off or its folder cannot be trusted (files then load as they always do).
+ * entry per file, named by its name and identity). Returns false when the cache is off, or
+ * cannot be had (files then load as they always do).
  */
 export function enableCompileCache(
   distDir: string,
   lookup: Lookup = (name) => process.env[name],
-  cacheDir = compileCacheDir(lookup, homedir(), distDir),
+  cacheDir = compileCacheDir(lookup, distDir),
   argv: readonly string[] = process.argv,
 ): boolean {
-  const current = (entry: string) => entryName(join(distDir, entry.replace(/\.\d+\.\d+\.v8$/, ""))) === entry;
+  const entryOf = (filename: string) => {
+    const stamp = fileStamp(filename);
+    return stamp === null ? null : `${basename(filename)}.${stamp}.v8`;
+  };
+  const current = (entry: string) => {
+    const file = ENTRY.exec(entry)?.[1];
+    return file !== undefined && entryOf(join(distDir, file)) === entry;
+  };
   const cache = openCodeCache(cacheDir, current, lookup, argv);
   if (!cache) return false;
   const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
   const proto = Module.prototype as unknown as { _compile: Compile };
   const original = proto._compile;
-  proto._compile = function (content, filename) {
-    const entry = filename.startsWith(prefix) ? entryName(filename) : null;
-    if (entry === null) return original.call(this, content, filename);
+  proto._compile = function (content, filename, ...rest) {
+    const entry = filename.startsWith(prefix) ? entryOf(filename) : null;
+    if (entry === null) return original.call(this, content, filename, ...rest);
     const run = cache.compile(filename, content, entry);
     return run.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
   };

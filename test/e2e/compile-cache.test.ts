@@ -7,13 +7,17 @@
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  chownSync,
   closeSync,
+  copyFileSync,
   existsSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import * as nodeModule from "node:module";
@@ -28,16 +32,25 @@ import { KEY, SECRET } from "../helpers/constants.js";
 beforeAll(requireBuild);
 
 const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
-/** Starts the command line with dist/compile-cache.cjs turned on, as the bin does on Node 20. */
-const LAUNCHER = `require(${JSON.stringify(join(DIST, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(DIST)});
-require(${JSON.stringify(join(DIST, "cli.cjs"))});`;
+/** Starts the command line in `dist` with its compile-cache.cjs turned on, as the bin does on Node 20. */
+const launcher = (dist: string) =>
+  `require(${JSON.stringify(join(dist, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(dist)});
+require(${JSON.stringify(join(dist, "cli.cjs"))});`;
 
 const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 
-function launch(args: string[], env: Record<string, string>) {
+function launch(args: string[], env: Record<string, string>, dist = DIST, prefix: string[] = []) {
   // `node -e LAUNCHER x args`: argv is [node, x, ...args], as from the bin (argv[1] the script).
-  const r = spawnSync(process.execPath, ["-e", LAUNCHER, "x", ...args], { env, encoding: "utf8", input: "" });
+  const command = [...prefix, process.execPath, "-e", launcher(dist), "x", ...args];
+  const r = spawnSync(command[0] as string, command.slice(1), { env, encoding: "utf8", input: "" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of the build's top-level files, to change under the cache. */
+function distCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "st-dist-"));
+  for (const name of readdirSync(DIST)) if (name.endsWith(".cjs")) copyFileSync(join(DIST, name), join(dir, name));
+  return dir;
 }
 
 /** The one folder of entries under a cache root (node-<version>-<arch>/<copy>/). */
@@ -60,7 +73,8 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
     const names = readdirSync(dir);
     expect(names).toContain("commands");
-    expect(names.some((n) => /^cli\.cjs\.\d+\.\d+\.v8$/.test(n))).toBe(true);
+    // Named by the file's size, inode, modification and change times.
+    expect(names.some((n) => /^cli\.cjs\.\d+\.\d+\.\d+\.\d+\.v8$/.test(n))).toBe(true);
     expect(appEntry(dir)).toBeDefined();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of names) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
@@ -113,12 +127,12 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
   });
 
-  it("neither reads nor writes a folder that others can write to", () => {
+  it("neither reads nor writes a folder that group or others can write to", () => {
     const env = cleanEnv(creds);
     const args = ["sign", "--no-input", "--created", "2026-01-01T00:00:00Z", "alice"];
     const good = launch(args, env);
     const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
-    chmodSync(dir, 0o777);
+    chmodSync(dir, 0o770);
     const entry = join(dir, appEntry(dir));
     writeFileSync(entry, Buffer.alloc(statSync(entry).size, 0x5a));
     const before = inodes(dir);
@@ -139,12 +153,64 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
 
   it("drops the entries of files that are gone", () => {
     const env = cleanEnv(creds);
-    launch(["sign", "--no-input", "alice"], env);
+    const ticket = launch(["sign", "--no-input", "alice"], env).stdout.trim();
     const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
-    writeFileSync(join(dir, "app-gone.cjs.100.100.v8"), "old");
-    launch(["decode", "--help"], env);
-    expect(readdirSync(dir)).not.toContain("app-gone.cjs.100.100.v8");
+    writeFileSync(join(dir, "app-gone.cjs.100.1.2.3.v8"), "old", { mode: 0o600 });
+    expect(launch(["decode", ticket], env).code).toBe(0);
+    expect(readdirSync(dir)).not.toContain("app-gone.cjs.100.1.2.3.v8");
   });
+
+  it("never runs a file's old code after it changed, even to the same size and modification time", () => {
+    const env = cleanEnv(creds);
+    const dist = distCopy();
+    const then = new Date("2026-01-01T00:00:00Z");
+    for (const name of readdirSync(dist)) utimesSync(join(dist, name), then, then);
+    expect(launch(["--version"], env, dist)).toMatchObject({ code: 0, stderr: "" });
+    // A new build whose start-up file has another name of the same length, unpacked with
+    // the old modification times (as tar -x, cp -a and rsync -a keep them).
+    const app = readdirSync(dist).find((n) => /^app-.*\.cjs$/.test(n)) as string;
+    const renamed = `app-${"Z".repeat(app.length - "app-.cjs".length)}.cjs`;
+    const cli = join(dist, "cli.cjs");
+    const size = statSync(cli).size;
+    renameSync(join(dist, app), join(dist, renamed));
+    writeFileSync(cli, readFileSync(cli, "utf8").replaceAll(app, renamed));
+    for (const name of readdirSync(dist)) utimesSync(join(dist, name), then, then);
+    expect(statSync(cli)).toMatchObject({ size, mtimeMs: then.getTime() });
+    expect(launch(["--version"], env, dist)).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it.runIf(process.getuid?.() === 0)("reads no folder and no entry another user owns", () => {
+    const env = cleanEnv(creds);
+    const args = ["sign", "--no-input", "--created", "2026-01-01T00:00:00Z", "alice"];
+    const good = launch(args, env);
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    // A valid entry owned by another user: were it read, V8 would take it and nothing
+    // would be written again; refused, it is made again, owned by this user.
+    // (`sign` has run: only what had no entry it could use is written.)
+    const entry = join(dir, appEntry(dir));
+    chownSync(entry, 54321, 54321);
+    expect(launch(args, env)).toEqual(good);
+    expect(statSync(join(dir, appEntry(dir))).uid).toBe(0);
+    // A folder owned by another user is neither read nor written.
+    chownSync(dir, 54321, 54321);
+    const before = inodes(dir);
+    expect(launch(["decode", good.stdout.trim()], env).code).toBe(0);
+    expect(inodes(dir)).toEqual(before);
+  });
+
+  it.runIf(process.getuid?.() === 0 && existsSync("/usr/bin/setpriv"))(
+    "runs without a cache for a user with no home folder",
+    () => {
+      const dist = distCopy();
+      chmodSync(dist, 0o755);
+      // No HOME, and a user id with no entry in /etc/passwd: Node cannot say where home is.
+      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", ...creds };
+      const nobody = ["setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", "--"];
+      const r = launch(["sign", "--no-input", "alice"], env, dist, nobody);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(r.stdout).toMatch(/^[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
+    },
+  );
 });
 
 describe("the installed command's compile cache", () => {

@@ -149,7 +149,7 @@ describe("the standalone executable, alone in a folder, with no Node on PATH", (
     expect(run(["verify", "--demo", "--ignore-time", `${ticket.slice(0, -3)}AA=`]).code).not.toBe(0);
   });
 
-  it("keeps the compiled code of its parts in the user's cache folder, keyed by itself, and runs the same from it", () => {
+  it("keeps the compiled code of its parts in the user's cache folder, named by itself, and runs the same from it", () => {
     const env = exeEnv();
     const args = ["sign", "--demo", "--no-input", "--created", NOW.toISOString(), "alice"];
     const first = run(args, { env });
@@ -157,10 +157,11 @@ describe("the standalone executable, alone in a folder, with no Node on PATH", (
     const [version] = readdirSync(root);
     const [copy] = readdirSync(join(root, version as string));
     const dir = join(root, version as string, copy as string);
-    const { size, mtimeMs } = statSync(exe);
+    // Named by the executable's size, inode, modification and change times.
+    const s = statSync(exe, { bigint: true });
     const entries = readdirSync(dir).filter((n) => n.endsWith(".v8"));
     expect(entries.length).toBeGreaterThan(0);
-    for (const name of entries) expect(name.endsWith(`.cjs.${size}.${Math.trunc(mtimeMs)}.v8`)).toBe(true);
+    for (const name of entries) expect(name).toMatch(`.cjs.${s.size}.${s.ino}.${s.mtimeNs}.${s.ctimeNs}.v8`);
     expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
     const before = Object.fromEntries(entries.map((n) => [n, statSync(join(dir, n)).ino]));
     expect(run(args, { env })).toEqual(first);
