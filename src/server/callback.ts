@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MAX_REQUEST_BYTES, type ParsedRequest } from "../core/request/parse.js";
 import { createApp, type Refusal, wasRefused } from "./app.js";
@@ -68,6 +69,20 @@ function parsedRequest(method: string, url: string, rawHeaders: string[], body: 
   };
 }
 
+/** A JSON body type as Sinch sends it (any other goes through the routes). */
+const JSON_TYPE = /^application\/json(\s*;\s*charset=(utf-8|"utf-8"))?$/i;
+const UNREADABLE = Symbol("unreadable");
+
+/** Whether a path's escapes decode (one that does not is refused by the routes: 400). */
+function decodes(url: string): boolean {
+  try {
+    decodeURIComponent(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function uncork(response: ServerResponse): void {
   if (!response.writableEnded) response.uncork();
 }
@@ -90,13 +105,32 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       status,
       refused: reason,
     });
-  const app = createApp({ bodyTypes: "any body (it is passed on as bytes)", refused });
   const forward = options.forwardTo;
+  const app = createApp({
+    bodyTypes: "any body (it is passed on as bytes)",
+    refused,
+    direct: forward ? (request, response) => direct(request, response) : undefined,
+  });
   const limitMs = options.backendTimeoutMs ?? 30_000;
   const secure = forward?.protocol === "https:";
-  // Idle sockets kept for the next request are closed after the limit too.
-  const agentOptions = { keepAlive: true, timeout: limitMs };
+  const agentOptions = { keepAlive: true };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  // Sockets kept for the next request are closed once idle for the limit: a sweep that
+  // closes those that were idle at the last one and wrote nothing since. (The agent's own
+  // timeout sets one on every socket, and refreshing it on each read and write cost the
+  // receiver a sixth of its requests under load.)
+  let idle = new Map<Socket, number>();
+  const idleSweep = setInterval(() => {
+    const next = new Map<Socket, number>();
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of sockets ?? []) {
+        if (idle.get(socket) === socket.bytesWritten) socket.destroy();
+        else next.set(socket, socket.bytesWritten);
+      }
+    }
+    idle = next;
+  }, limitMs);
+  idleSweep.unref();
   const hostname = forward?.hostname.replace(/^\[|\]$/g, "");
   const prefix = forward ? forward.pathname.replace(/\/$/, "") : "";
   const stats = options.stats;
@@ -138,6 +172,7 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
   });
   app.addHook("onClose", async () => {
     if (sweeper) clearInterval(sweeper);
+    clearInterval(idleSweep);
     agent.destroy();
   });
 
@@ -172,20 +207,69 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
       // The answer is written straight to the response as it comes: Fastify's reply would
       // only hold or copy it.
       reply.hijack();
-      try {
-        pass(parsed, url, reply.raw);
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        if (!reply.raw.headersSent) {
-          reply.raw.writeHead(502, { "content-type": "application/json; charset=utf-8" });
-          reply.raw.end(JSON.stringify({ error: `the request could not be passed on (${reason})` }));
-        }
-        options.received({ request: parsed, status: 502, note: `not passed on (${reason})` });
-      }
+      passOrSay(parsed, url, reply.raw);
     };
     scope.all("/*", handler);
     scope.all("/", handler);
   });
+
+  /** Passes one request on; what throws on the way answers 502, and is reported. */
+  const passOrSay = (parsed: ParsedRequest, url: string, response: ServerResponse) => {
+    try {
+      pass(parsed, url, response);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      if (!response.headersSent) {
+        response.writeHead(502, { "content-type": "application/json; charset=utf-8" });
+        response.end(JSON.stringify({ error: `the request could not be passed on (${reason})` }));
+      }
+      options.received({ request: parsed, status: 502, note: `not passed on (${reason})` });
+    }
+  };
+
+  /**
+   * What Sinch sends, taken before Fastify when forwarding (its routing, request and reply
+   * objects and body parsing cost the receiver a good share of each request): a POST of a
+   * JSON body of known length within the limit, to a path that decodes. The same request
+   * through the routes would be read and passed on the same way; anything else (another
+   * method or body type, a body too large or of unknown length, a path that does not
+   * decode) goes to the routes, whose answers and refusals stay as they are.
+   */
+  const direct = (raw: IncomingMessage, response: ServerResponse): boolean => {
+    const url = raw.url ?? "";
+    if (raw.method !== "POST" || url.charCodeAt(0) !== 0x2f) return false;
+    const { headers } = raw;
+    const length = Number(headers["content-length"] ?? Number.NaN);
+    if (!(length >= 0 && length <= MAX_REQUEST_BYTES) || headers["transfer-encoding"] !== undefined) return false;
+    const type = headers["content-type"];
+    if (type !== undefined && !JSON_TYPE.test(type)) return false;
+    if (url.includes("%") && !decodes(url)) return false;
+    const chunks: Buffer[] = [];
+    raw.on("data", (chunk: Buffer) => chunks.push(chunk));
+    raw.on("end", () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      passOrSay(parsedRequest("POST", url, raw.rawHeaders, body), url, response);
+    });
+    // A body cut short (the client went away): as the routes say it, "cannot read this request".
+    raw.on("error", () => unreadable(raw, response));
+    raw.on("aborted", () => unreadable(raw, response));
+    return true;
+  };
+  const unreadable = (raw: IncomingMessage, response: ServerResponse) => {
+    // Refused by the HTTP layer (too slow: 408), which reported it already.
+    if (wasRefused(raw) || (raw as { [UNREADABLE]?: true })[UNREADABLE]) return;
+    (raw as { [UNREADABLE]?: true })[UNREADABLE] = true;
+    const reason = "cannot read this request";
+    if (!response.headersSent && !response.destroyed) {
+      response.writeHead(400, { "content-type": "application/json; charset=utf-8", connection: "close" });
+      response.end(JSON.stringify({ error: reason }));
+    }
+    options.received({
+      request: parsedRequest(raw.method ?? "-", raw.url ?? "/", raw.rawHeaders, Buffer.alloc(0)),
+      status: 400,
+      refused: reason,
+    });
+  };
 
   /** Passes one request on and streams the answer back; reports once, whatever happens. */
   const pass = (parsed: ParsedRequest, url: string, response: ServerResponse) => {
@@ -243,10 +327,11 @@ export async function createCallbackServer(options: CallbackServerOptions): Prom
         response.writeHead(backendStatus, back);
         // Backpressure: the backend is read no faster than the caller takes the answer.
         incoming.on("data", (chunk: Buffer) => {
-          // The head and the first bytes leave together, in one write, and so does a small
-          // answer's end when it comes in the same pass of the event loop (end() flushes
-          // what is corked); a longer answer is uncorked after that pass.
-          if (sentBytes === 0) {
+          // The head leaves with the first bytes, in one write. A chunked answer's end is a
+          // write of its own: corked, it leaves with them too when it comes in the same
+          // pass of the event loop (end() flushes what is corked); a longer answer is
+          // uncorked after that pass. An answer of known length needs no cork.
+          if (sentBytes === 0 && response.chunkedEncoding) {
             response.cork();
             setImmediate(uncork, response);
           }

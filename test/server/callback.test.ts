@@ -295,3 +295,94 @@ describe("requests the receiver refuses before reading them", () => {
     await app.close();
   });
 });
+
+describe("the receiver's direct path (a POST of JSON when forwarding, taken before the routes)", () => {
+  const saved = { ...LIMITS };
+  afterEach(() => Object.assign(LIMITS, saved));
+
+  /** A request as raw HTTP/1.1 on a connection of its own, closed after the answer. */
+  const post = (path: string, body: string, headers: string[] = ["Content-Type: application/json"]) =>
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join("")}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+  it("passes what Sinch sends on as the routes would, and leaves every other request to them", async () => {
+    LIMITS.requestMs = 300;
+    LIMITS.checkMs = 50;
+    const back = await backend((seen, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ got: seen.body.toString("utf8") }));
+    });
+    const got: Received[] = [];
+    const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r) });
+    const port = Number(new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port);
+
+    // Direct: JSON of known length; the body byte for byte, the answer as the backend gave it.
+    const json = '{"event":"ace","é":1}';
+    expect(await raw(port, post("/sinch/ace?x=1", json))).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"got":"\{\\"event/);
+    expect(back.seen.at(-1)).toMatchObject({ method: "POST", url: "/base/sinch/ace?x=1" });
+    expect(back.seen.at(-1)?.body.toString("utf8")).toBe(json);
+    // Through the routes, as before: another body type, chunked, too large, a path that
+    // does not decode, headers and part of a body that never ends.
+    expect(await raw(port, post("/text", "hi", ["Content-Type: text/plain"]))).toMatch(/^HTTP\/1\.1 200 /);
+    expect(
+      await raw(
+        port,
+        "POST /chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+      ),
+    ).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await raw(port, post("/big", "a".repeat(1024 * 1024 + 1)))).toMatch(/^HTTP\/1\.1 413 /);
+    expect(await raw(port, post("/%zz", "{}"))).toMatch(/^HTTP\/1\.1 400 /);
+    expect(
+      await raw(
+        port,
+        "POST /late HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\nab",
+      ),
+    ).toMatch(/^HTTP\/1\.1 408 /);
+    await until(() => got.length === 6);
+    expect(got.map((g) => [g.request.path, g.status, g.refused ?? null])).toEqual([
+      ["/sinch/ace", 200, null],
+      ["/text", 200, null],
+      ["/chunked", 200, null],
+      ["/big", 413, "request body larger than 1 MB"],
+      ["/%zz", 400, "'/%zz' is not a valid url component"],
+      ["/late", 408, "request not received within 10 s"],
+    ]);
+    expect(back.seen.map((s) => s.url)).toEqual(["/base/sinch/ace?x=1", "/base/text", "/base/chunked"]);
+    await app.close();
+  });
+
+  it("reports a body cut short once, as the routes do", async () => {
+    const back = await backend((_seen, res) => res.end("{}"));
+    const reports: unknown[] = [];
+    // JSON goes the direct way, text through the routes.
+    for (const type of ["application/json", "text/plain"]) {
+      const got: Received[] = [];
+      const app = await createCallbackServer({ forwardTo: back.url, received: (r) => got.push(r) });
+      const port = Number(new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port);
+      const socket = connect(port, "127.0.0.1");
+      await new Promise((r) => socket.once("connect", r));
+      socket.write(`POST /cut HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: 100\r\n\r\n{"a"`);
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+      await until(() => got.length === 1);
+      await new Promise((r) => setTimeout(r, 50));
+      reports.push(got.map((g) => [g.request.path, g.status, g.refused]));
+      await app.close();
+    }
+    expect(reports[0]).toEqual([["/cut", 400, "malformed HTTP request"]]);
+    expect(reports[1]).toEqual(reports[0]);
+    expect(back.seen).toEqual([]);
+  });
+
+  it("closes the backend's idle kept-alive sockets once idle for the limit", async () => {
+    const closed: string[] = [];
+    const back = await backend((_seen, res) => res.end("{}"));
+    back.server.on("connection", (socket) => socket.on("close", () => closed.push("closed")));
+    const app = await createCallbackServer({ forwardTo: back.url, received: () => {}, backendTimeoutMs: 100 });
+    const port = Number(new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port);
+    expect(await raw(port, post("/one", "{}"))).toMatch(/^HTTP\/1\.1 200 /);
+    expect(closed).toEqual([]);
+    // No wall-clock limit asserted: the socket is closed, whenever the sweep finds it idle.
+    await until(() => closed.length === 1);
+    await app.close();
+  });
+});

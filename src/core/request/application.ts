@@ -50,12 +50,23 @@ export function stringToSign(parts: StringToSignParts): string {
   return `${parts.method}\n${parts.contentMd5}\n${parts.contentType}\nx-timestamp:${parts.timestamp}\n${parts.resource}`;
 }
 
+/** The last secret decoded (a receiver checks request after request with the same one). */
+let lastDecoded: [string, ApplicationKeyBytes] | null = null;
+
 /**
  * The secret's bytes: strict standard base64 decoded; anything else decoded leniently, as
- * Node's `Buffer.from(s, "base64")` and Java do (Python refuses), flagged `lenient`.
+ * Node's `Buffer.from(s, "base64")` and Java do (Python refuses), flagged `lenient`. The
+ * bytes are shared between calls: read them, never change them.
  */
 export function applicationKeyBytes(secret: string | Uint8Array): ApplicationKeyBytes {
   if (typeof secret !== "string") return { bytes: secret, lenient: false };
+  if (lastDecoded?.[0] === secret) return lastDecoded[1];
+  const decoded = decodeApplicationSecret(secret);
+  lastDecoded = [secret, decoded];
+  return decoded;
+}
+
+function decodeApplicationSecret(secret: string): ApplicationKeyBytes {
   if (base64Problem(secret, { secret: true }) === null) return { bytes: Buffer.from(secret, "base64"), lenient: false };
   const bytes = Buffer.from(secret, "base64");
   if (bytes.length === 0) {

@@ -200,7 +200,7 @@ export function callbackEventName(body: Uint8Array, scheme: string | null): stri
   if (body.length === 0 || body.length > 64 * 1024) return "-";
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(body).toString("utf8"));
+    value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
   } catch {
     return "-";
   }

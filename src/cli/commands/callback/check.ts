@@ -114,9 +114,15 @@ function signatureKey(request: ParsedRequest, scheme: RequestScheme): string {
   return key.length > 512 ? createHash("sha256").update(key).digest("base64") : key;
 }
 
+/** The last time written and its text: requests come many to a millisecond under load. */
+let lastStamp: [number, string] = [Number.NaN, ""];
+
 function stamp(at: number): string {
+  if (lastStamp[0] === at) return lastStamp[1];
   const time = new Date(at);
-  return Number.isNaN(time.getTime()) ? String(at) : time.toISOString();
+  const text = Number.isNaN(time.getTime()) ? String(at) : time.toISOString();
+  lastStamp = [at, text];
+  return text;
 }
 
 function schemeOf(request: ParsedRequest): RequestScheme | null {
@@ -191,6 +197,8 @@ export class Checker {
     const scheme = requestScheme(request);
     let verdict: RequestVerifyResult | null = null;
     let shown: string;
+    // Warnings are for the JSON lines only: a log line says what matters in a word.
+    const { json } = this.setup;
     const warnings: string[] = [];
     let notes: string[] = [];
     const outcome = this.verify(request, this.setup.credentials, { ...this.setup.verify, now: new Date(at) });
@@ -204,9 +212,11 @@ export class Checker {
       const prefix = this.setup.pathPrefix ?? "";
       if (prefix !== "" && verdict.valid && (status === 401 || status === 403)) {
         ids.push("path-prefix");
-        warnings.push(
-          `path-prefix: the backend answered ${status}; it was called at ${prefix}${request.path}, the signature covers ${request.path}`,
-        );
+        if (json) {
+          warnings.push(
+            `path-prefix: the backend answered ${status}; it was called at ${prefix}${request.path}, the signature covers ${request.path}`,
+          );
+        }
       }
       if (ids.length > 0) shown += ` [${ids.join(", ")}]`;
       // Profiles chosen by the request's key: the line names the one whose secret matched.
@@ -218,13 +228,13 @@ export class Checker {
     if (scheme !== null && scheme !== "basic" && verdict?.valid) {
       const first = this.seen.check(signatureKey(request, scheme), at);
       if (first !== null) {
-        warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);
+        if (json) warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);
         shown += ", seen before";
       }
     }
     const event = callbackEventName(request.body, scheme);
     const line = `${this.head(one)} ${escapeForTerminal(event)} ${scheme ?? "unsigned"} ${shown}${this.tail(one)}`;
-    if (!this.setup.json) return [line, ""];
+    if (!json) return [line, ""];
     const fields = verdict
       ? { event, ...requestJson(verdict), notes: [...notes, ...verdict.notes] }
       : { event, valid: false, code: "unverified", scheme, ...EMPTY };

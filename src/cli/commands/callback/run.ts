@@ -22,7 +22,7 @@ import { ExitCode, ExitError, usageError } from "../../terminal/exit.js";
 import { authorizationSignature, Masker } from "../../terminal/github.js";
 import { listenOrExplain, runUntilStopped } from "../server-run.js";
 import { demoNotice, optionalKeyring, requiredWebhookSecret, signingPair } from "../shared.js";
-import type { CheckSetup } from "./check.js";
+import type { Answered, CheckSetup } from "./check.js";
 import type { CallbackListenFlags, CallbackSendFlags } from "./options.js";
 import { CheckQueue } from "./queue.js";
 
@@ -252,7 +252,12 @@ export async function callbackListen(flags: CallbackListenFlags, ctx: CommandCon
     },
     (message) => ui.warn(message),
   );
-  const received = (one: Received) => queue.push({ ...one, at: io.now().getTime() });
+  // The server's object, its time added (a copy of each would cost the receiver's thread).
+  const received = (one: Received) => {
+    const answered = one as Answered;
+    answered.at = io.now().getTime();
+    queue.push(answered);
+  };
   const { createCallbackServer } = await import("../../../server/index.js");
   const app = await createCallbackServer({ forwardTo, received, backendTimeoutMs: flags.backendTimeout * 1000 });
   app.addHook("onClose", () => queue.close());
