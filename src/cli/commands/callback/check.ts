@@ -228,7 +228,8 @@ export class Checker {
     if (scheme !== null && scheme !== "basic" && verdict?.valid) {
       const first = this.seen.check(signatureKey(request, scheme), at);
       if (first !== null) {
-        if (json) warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);
+        if (json)
+          warnings.push(`seen before: the same signature and body came at ${stamp(first)} (a replay or a retry)`);
         shown += ", seen before";
       }
     }
