@@ -2,8 +2,8 @@
 // machine, and prints a table of medians and ratios. `--write` also records it in
 // docs/benchmarks.md. Options: --lines N (batch input, default 200000), --runs N
 // (batch repetitions, default 5), --startup-runs N (default 40), --load-seconds N (each
-// load run, default 10), --load-rounds N (baseline and ours in turn: the plain server and
-// `serve --any-user`, the plain forwarder and `callback listen`; default 3), --page-runs N
+// load run, default 8), --load-rounds N (baseline and ours in turn: the plain server and
+// `serve --any-user`, the plain forwarder and `callback listen`; default 5), --page-runs N
 // (loads of each page, default 15),
 // --memory-runs N (default 5), --only startup,batch,jwt,memory,load,page,scan,callback,exe
 // (some sections).
@@ -199,7 +199,7 @@ if (section("startup")) {
     [" (this machine's environment)", { ...inherited, ...env }],
   ]) {
     console.error(`start-up${label} ...`);
-    const [bare, minimal, ticketgen, sign, verify, requestVerify] = interleaved(
+    const [bare, minimal, ticketgen, sign, verify, requestVerify, uncached] = interleaved(
       [
         () => run(process.execPath, ["-e", "0"], { extraEnv }).ms,
         () => run(process.execPath, [join(root, "bench", "minimal-sign.cjs"), "alice"], { extraEnv }).ms,
@@ -207,6 +207,11 @@ if (section("startup")) {
         () => run(process.execPath, [cli, "sign", "--no-input", "alice"], { extraEnv }).ms,
         () => run(process.execPath, [cli, "verify", "--ignore-time", oneTicket], { extraEnv }).ms,
         () => run(process.execPath, [cli, "request", "verify", "--ignore-time", aceRequest], { extraEnv }).ms,
+        // What a first run pays (less the cache's writing): no compile cache at all.
+        () =>
+          run(process.execPath, [cli, "sign", "--no-input", "alice"], {
+            extraEnv: { ...extraEnv, NODE_DISABLE_COMPILE_CACHE: "1" },
+          }).ms,
       ],
       STARTUP_RUNS,
     );
@@ -228,6 +233,13 @@ if (section("startup")) {
       (o, b) => `${versus(o, b)} bare node`,
     );
     ratioRow(`start-up${label}: \`sign --no-input alice\``, sign, bare, "`node -e 0`", limited);
+    ratioRow(
+      `start-up${label}: \`sign --no-input alice\` with no compile cache (NODE_DISABLE_COMPILE_CACHE=1)`,
+      uncached,
+      bare,
+      "`node -e 0`",
+      (o, b) => `${versus(o, b)} bare node (no limit: what a first run pays, less writing the cache)`,
+    );
     ratioRow(`start-up${label}: \`verify <ticket>\``, verify, bare, "`node -e 0`", limited);
     ratioRow(
       `start-up${label}: \`request verify <signed ACE callback>\``,
