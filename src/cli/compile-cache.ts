@@ -121,20 +121,29 @@ export function fileStamp(path: string): string | null {
 const ENTRY = /^(.+)\.\d+\.\d+\.\d+\.\d+\.v8$/;
 
 /**
- * The command a run is for (its first word: `sign`, `request`), or "-" for none. The code
- * a run compiled is written at exit when its command has not run since the entries were
- * made, so that they hold the code of every command used, not only the first one's; a run
- * for help, or one that failed, does not count as its command's run.
+ * What a run is for: its command (the first word: `sign`, `request`) and the options it
+ * names (`sign --batch --created`), which choose the code that runs; "-" for no command.
+ * The code a run compiled is written at exit when no run of the same kind has been since
+ * the entries were made, so that they hold the code of every kind of run used, not only
+ * the first one's (`sign --batch` runs other code than `sign alice`); a run that failed
+ * does not count.
  */
-function commandWord(argv: readonly string[]): string {
+function runKind(argv: readonly string[]): string {
   const word = argv[2] ?? "";
-  return /^[a-z][a-z-]{0,30}$/.test(word) ? word : "-";
+  const command = /^[a-z][a-z-]{0,30}$/.test(word) ? word : "-";
+  const options = new Set<string>();
+  for (const arg of argv.slice(2)) {
+    if (arg === "--") break;
+    const name = /^(--?[a-zA-Z][a-zA-Z0-9-]{0,40})(=|$)/.exec(arg)?.[1];
+    if (name !== undefined) options.add(name);
+  }
+  return [command, ...[...options].sort()].join(" ");
 }
 
-/** The commands whose code the entries hold: the file `commands` in the cache folder. */
-const INDEX = "commands";
-/** Enough for every command of the tool; a folder never holds a longer list. */
-const MAX_COMMANDS = 64;
+/** The kinds of run whose code the entries hold, one a line: the file `runs` in the cache folder. */
+const INDEX = "runs";
+/** Enough for the kinds of run a user has; a folder never holds a longer list. */
+const MAX_KINDS = 64;
 
 /** A CommonJS module's code as Node wraps it: (exports, require, module, __filename, __dirname). */
 export type ModuleFunction = (...args: unknown[]) => unknown;
@@ -154,7 +163,7 @@ interface Loaded {
 /**
  * The cache in `cacheDir`, or null when it is off or the folder cannot be trusted. At exit
  * it writes the code of the modules that had none, or of every module this run compiled
- * when its command had not run since the entries were made; entries `current` says no to
+ * when no run of its kind had been since the entries were made; entries `current` says no to
  * (of files changed or gone) are dropped then.
  */
 export function openCodeCache(
@@ -166,18 +175,16 @@ export function openCodeCache(
   if (cacheDir === null || lookup("NODE_DISABLE_COMPILE_CACHE")) return null;
   const state = trusted(cacheDir);
   if (state === false) return null;
-  const word = commandWord(argv);
-  const forHelp = argv.some((a) => a === "--help" || a === "-h" || a === "help");
-  let commands: string[] = [];
-  if (state === true)
-    commands = (readEntry(join(cacheDir, INDEX))?.toString("latin1") ?? "").split("\n").filter(Boolean);
-  const newCommand = !commands.includes(word) && commands.length < MAX_COMMANDS;
+  const kind = runKind(argv);
+  const kinds =
+    state === true ? (readEntry(join(cacheDir, INDEX))?.toString("latin1") ?? "").split("\n").filter(Boolean) : [];
+  const newKind = !kinds.includes(kind) && kinds.length < MAX_KINDS;
   const loaded: Loaded[] = [];
   process.once("exit", (code) => {
-    const counts = newCommand && code === 0 && !forHelp;
+    const counts = newKind && code === 0;
     const writing = counts ? loaded : loaded.filter((l) => l.made);
     if (writing.length > 0) {
-      writeCache(cacheDir, writing, current, counts ? [...commands, word, ""].join("\n") : null);
+      writeCache(cacheDir, writing, current, counts ? [...kinds, kind, ""].join("\n") : null);
     }
   });
   return {

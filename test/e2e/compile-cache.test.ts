@@ -66,22 +66,22 @@ const inodes = (dir: string) =>
 const appEntry = (dir: string) => readdirSync(dir).find((n) => /^app-.*\.v8$/.test(n)) as string;
 
 describe("the compile cache of dist/compile-cache.cjs", () => {
-  it("writes the entries of the files a run loaded, 0600 in a folder of 0700, and a list of the commands they hold", () => {
+  it("writes the entries of the files a run loaded, 0600 in a folder of 0700, and a list of the kinds of run they hold", () => {
     const env = cleanEnv(creds);
     const first = launch(["sign", "--no-input", "alice"], env);
     expect(first).toMatchObject({ code: 0, stderr: "" });
     const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
     const names = readdirSync(dir);
-    expect(names).toContain("commands");
+    expect(names).toContain("runs");
     // Named by the file's size, inode, modification and change times.
     expect(names.some((n) => /^cli\.cjs\.\d+\.\d+\.\d+\.\d+\.v8$/.test(n))).toBe(true);
     expect(appEntry(dir)).toBeDefined();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of names) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
+    expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --no-input\n");
   });
 
-  it("does not write again for a command that has run; a new command writes every file it loaded again", () => {
+  it("does not write again for a kind of run seen before; a new kind (command and options) writes every file it loaded again", () => {
     const env = cleanEnv(creds);
     const ticket = launch(["sign", "--no-input", "alice"], env).stdout.trim();
     const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
@@ -89,15 +89,20 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(launch(["sign", "--no-input", "bob"], env).code).toBe(0);
     expect(inodes(dir)).toEqual(before);
     expect(launch(["verify", "--ignore-time", ticket], env)).toMatchObject({ code: 0, stderr: "" });
-    const after = inodes(dir);
-    expect(after[appEntry(dir)]).not.toBe(before[appEntry(dir)]);
-    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\nverify\n");
-    // A run with no command word (--version, a pasted ticket) counts as one command.
+    const afterVerify = inodes(dir);
+    expect(afterVerify[appEntry(dir)]).not.toBe(before[appEntry(dir)]);
+    // The same command with other options runs other code: another kind.
+    expect(launch(["sign", "--json", "--no-input", "carol"], env).code).toBe(0);
+    expect(inodes(dir)[appEntry(dir)]).not.toBe(afterVerify[appEntry(dir)]);
+    // No command at all (--version, a pasted ticket) is a kind too; a failed run is none.
     expect(launch(["--version"], env).code).toBe(0);
     const listed = inodes(dir);
     expect(launch(["--version"], env).code).toBe(0);
+    expect(launch(["verify", "--no-such-option"], env).code).toBe(2);
     expect(inodes(dir)).toEqual(listed);
-    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\nverify\n-\n");
+    expect(readFileSync(join(dir, "runs"), "utf8")).toBe(
+      "sign --no-input\nverify --ignore-time\nsign --json --no-input\n- --version\n",
+    );
   });
 
   it("gives the same output with the cache, without it, and with an entry V8 rejects (which it writes again)", () => {
@@ -123,7 +128,7 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
     const root = mkdtempSync(join(tmpdir(), "st-cc-"));
     expect(launch(["sign", "--no-input", "alice"], { ...env, NODE_COMPILE_CACHE: root }).code).toBe(0);
-    expect(readdirSync(entriesFolder(root))).toContain("commands");
+    expect(readdirSync(entriesFolder(root))).toContain("runs");
     expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
   });
 
@@ -140,7 +145,7 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(launch(["decode", good.stdout.trim()], env).code).toBe(0);
     expect(launch(args, env)).toEqual(good);
     expect(inodes(dir)).toEqual(before);
-    expect(readFileSync(join(dir, "commands"), "utf8")).toBe("sign\n");
+    expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --created --no-input\n");
   });
 
   it("says nothing and runs as usual where no folder can be made", () => {
