@@ -13,6 +13,7 @@ import {
   checkAll,
   decodeBatch,
   encodeBatch,
+  stamp,
 } from "../../../src/cli/commands/callback/check.js";
 import { checkRequest } from "../../../src/core/request/check.js";
 import type { ParsedRequest } from "../../../src/core/request/parse.js";
@@ -300,5 +301,20 @@ describe("a backend under a path prefix", () => {
     expect(jsonLines(checked.json)[0].warnings).toContain(
       "path-prefix: the backend answered 401; it was called at /backend/ace, the signature covers /ace",
     );
+  });
+});
+
+describe("the log line's time", () => {
+  it("is Date.toISOString's, for every millisecond of a second, across seconds, and past year 9999", () => {
+    const times = [0, 1, 999, 1000, -1, -999, -1000, -1001, 1.5e12 + 0.5, 253402300799999, 253402300800000, 8.64e15];
+    for (let at = 1_765_000_000_000; at < 1_765_000_002_500; at += 7) times.push(at);
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (at) => {
+        expect(stamp(at)).toBe(new Date(at).toISOString());
+      }),
+    );
+    for (const at of times) expect(stamp(at), String(at)).toBe(new Date(at).toISOString());
+    expect(stamp(Number.NaN)).toBe("NaN");
+    expect(stamp(8.64e15 + 1)).toBe(String(8.64e15 + 1));
   });
 });

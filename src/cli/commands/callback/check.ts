@@ -114,15 +114,24 @@ function signatureKey(request: ParsedRequest, scheme: RequestScheme): string {
   return key.length > 512 ? createHash("sha256").update(key).digest("base64") : key;
 }
 
-/** The last time written and its text: requests come many to a millisecond under load. */
-let lastStamp: [number, string] = [Number.NaN, ""];
+/** The second last written, as ISO 8601 up to its seconds ("" past year 9999): requests come many to a second. */
+let lastSecond: [number, string] = [Number.NaN, ""];
 
-function stamp(at: number): string {
-  if (lastStamp[0] === at) return lastStamp[1];
+/** A time as `Date.toISOString` writes it (UTC, milliseconds), or the number when it is no time. */
+export function stamp(at: number): string {
+  const ms = Math.floor(at);
+  const second = Math.floor(ms / 1000);
+  if (lastSecond[0] !== second) {
+    const start = new Date(second * 1000);
+    const iso = Number.isNaN(start.getTime()) ? "" : start.toISOString();
+    lastSecond = [second, iso.length === 24 ? iso.slice(0, 20) : ""];
+  }
+  return lastSecond[1] === "" ? whole(at) : `${lastSecond[1]}${String(ms - second * 1000).padStart(3, "0")}Z`;
+}
+
+function whole(at: number): string {
   const time = new Date(at);
-  const text = Number.isNaN(time.getTime()) ? String(at) : time.toISOString();
-  lastStamp = [at, text];
-  return text;
+  return Number.isNaN(time.getTime()) ? String(at) : time.toISOString();
 }
 
 function schemeOf(request: ParsedRequest): RequestScheme | null {
