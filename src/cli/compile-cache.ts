@@ -50,14 +50,22 @@ type Lookup = (name: string) => string | undefined;
  */
 export function compileCacheDir(lookup: Lookup, copy: string, home: () => string = homedir): string | null {
   if (process.platform === "win32") return null;
+  // The folder the cache's folders are made in must exist: a home folder that is not
+  // there (HOME set to nowhere) is not made for a cache.
   let root = lookup("NODE_COMPILE_CACHE");
+  let existing = root ? dirname(root) : "";
   try {
-    root ||=
-      process.platform === "darwin"
-        ? join(home(), "Library", "Caches", "sinch-ticket")
-        : join(lookup("XDG_CACHE_HOME") || join(home(), ".cache"), "sinch-ticket");
+    if (!root) {
+      const xdg = process.platform === "darwin" ? undefined : lookup("XDG_CACHE_HOME");
+      existing = xdg ? dirname(xdg) : home();
+      root =
+        process.platform === "darwin"
+          ? join(existing, "Library", "Caches", "sinch-ticket")
+          : join(xdg || join(existing, ".cache"), "sinch-ticket");
+    }
+    if (!statSync(existing).isDirectory()) return null;
   } catch {
-    return null; // No home folder (a container's user with none): no cache.
+    return null; // No home folder (a container's user with none, or HOME set to nowhere): no cache.
   }
   // One folder per Node version and per installed copy (two checkouts never share entries).
   return join(root, `node-${process.version}-${process.arch}`, tag(copy));

@@ -148,6 +148,21 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --created --no-input\n");
   });
 
+  it("makes no home folder that is not there (HOME set to nowhere), nor the folder NODE_COMPILE_CACHE is in", () => {
+    const env = cleanEnv(creds);
+    const nowhere = join(env.HOME as string, "gone", "home");
+    const r = launch(["sign", "--no-input", "alice"], { ...env, HOME: nowhere, XDG_CONFIG_HOME: env.HOME as string });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(existsSync(join(env.HOME as string, "gone"))).toBe(false);
+    const elsewhere = join(env.HOME as string, "none", "cache");
+    expect(launch(["sign", "--no-input", "alice"], { ...env, NODE_COMPILE_CACHE: elsewhere }).code).toBe(0);
+    expect(existsSync(join(env.HOME as string, "none"))).toBe(false);
+    // An existing home whose .cache is not there yet gets one, as caches do.
+    expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
+    expect(launch(["sign", "--no-input", "alice"], env).code).toBe(0);
+    expect(existsSync(join(env.HOME as string, ".cache", "sinch-ticket"))).toBe(true);
+  });
+
   it("says nothing and runs as usual where no folder can be made", () => {
     const env = cleanEnv(creds);
     const file = join(env.HOME as string, "not-a-folder");
