@@ -148,7 +148,7 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --created --no-input\n");
   });
 
-  it("makes no home folder that is not there (HOME set to nowhere), nor the folder NODE_COMPILE_CACHE is in", () => {
+  it("makes no home folder that is not there (HOME set to nowhere), nor the one NODE_COMPILE_CACHE is in", () => {
     const env = cleanEnv(creds);
     const nowhere = join(env.HOME as string, "gone", "home");
     const r = launch(["sign", "--no-input", "alice"], { ...env, HOME: nowhere, XDG_CONFIG_HOME: env.HOME as string });
@@ -156,7 +156,8 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(existsSync(join(env.HOME as string, "gone"))).toBe(false);
     const elsewhere = join(env.HOME as string, "none", "cache");
     expect(launch(["sign", "--no-input", "alice"], { ...env, NODE_COMPILE_CACHE: elsewhere }).code).toBe(0);
-    expect(existsSync(join(env.HOME as string, "none"))).toBe(false);
+    // (Node 22.1 and later make that folder themselves when the variable is set: their own cache.)
+    expect(existsSync(join(env.HOME as string, "none"))).toBe("enableCompileCache" in nodeModule);
     // An existing home whose .cache is not there yet gets one, as caches do.
     expect(existsSync(join(env.HOME as string, ".cache"))).toBe(false);
     expect(launch(["sign", "--no-input", "alice"], env).code).toBe(0);
