@@ -8,6 +8,7 @@
 // - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { Features, transform as transformCss } from "lightningcss";
 import { type ChunkingContext, defineConfig, type Plugin } from "rolldown";
@@ -15,10 +16,10 @@ import { COMMANDS } from "./src/cli/program.js";
 
 const minify = process.env.BUILD_DEBUG !== "1";
 /**
- * What goes in the shared start-up file (`app-*.cjs`) is read from the module graph and the
- * command registry (`COMMANDS` in src/cli/program.ts), not from a list of file names:
- * - the program: what src/cli/main.ts imports, statically or with import(), except the
- *   work of a command;
+ * What goes in the start-up file (cli.cjs, the entry itself) is read from the module graph
+ * and the command registry (`COMMANDS` in src/cli/program.ts), not from a list of file names:
+ * - the program: src/cli/main.ts and what it imports, statically or with import(), except
+ *   the work of a command;
  * - a command's work, what its definition (src/cli/commands/<name>/command.ts) loads with
  *   import(), only when the registry marks the command `startup` (the one-ticket commands
  *   nearly every run is, and `request`, whose verify pastes one request: five files more
@@ -74,7 +75,6 @@ function startupSet(ctx: ChunkingContext): Set<string> {
   };
   visit([ENTRY], true);
   visit(eagerWork, false);
-  found.delete(ENTRY);
   startupModules.set(ctx, found);
   return found;
 }
@@ -98,7 +98,10 @@ const stylesheet = (fileName: string, path: string) => {
   return { type: "asset" as const, fileName, source: css };
 };
 
-/** Our own code that every command runs: one file (see `codeSplitting` below). */
+/**
+ * Our own code that every command runs: one file (see `codeSplitting` below). The entry is
+ * in it, so rolldown writes it as the entry's own file (cli.cjs), not beside it.
+ */
 export const appGroup = {
   name: (id: string, ctx: ChunkingContext) => (startupSet(ctx).has(id) ? "app" : null),
 };
@@ -107,11 +110,29 @@ export const appGroup = {
  * Start-up: chalk asks node:tty only whether a descriptor is a terminal and commander needs
  * node:child_process only for executable subcommands (none here); both modules load Node's
  * network stack, so they get stand-ins (scripts/shims/) that load them on first use. And
- * chalk itself loads when something is first painted. chalk's default imports of
- * node:process and node:os would copy every property of both modules when the file loads
- * (CommonJS interop), whether or not chalk ever runs: they get ES modules that export what
- * it uses.
+ * chalk itself loads when something is first painted. chalk's default import of
+ * node:process would copy every property of the module when the file loads (CommonJS
+ * interop), whether or not chalk ever runs: it gets an ES module that exports what it uses.
+ * node:os, which start-up asks at most for the home folder (and chalk, on Windows, for the
+ * release), costs Node 20 about half a millisecond to load: our code and chalk get a module
+ * that loads it on the first call of any of its functions.
  */
+const LAZY_OS = "\0lazy:node:os";
+
+/**
+ * A Node built-in module loaded on first use: each of its functions, and as the default
+ * export an object whose properties are read from the module once it is loaded.
+ */
+function lazyBuiltin(name: string): string {
+  const module = createRequire(import.meta.url)(name) as Record<string, unknown>;
+  const functions = Object.keys(module).filter((key) => /^[A-Za-z]\w*$/.test(key) && typeof module[key] === "function");
+  return [
+    `let loaded; const builtin = () => (loaded ??= require(${JSON.stringify(name)}));`,
+    ...functions.map((key) => `export function ${key}(...args) { return builtin().${key}(...args); }`),
+    "export default new Proxy({}, { get: (_, key) => builtin()[key] });",
+  ].join("\n");
+}
+
 export const startup: Plugin = {
   name: "startup",
   resolveId(source, importer) {
@@ -119,16 +140,41 @@ export const startup: Plugin = {
       "node:tty": "tty.cjs",
       "node:child_process": "child-process.cjs",
       "node:process": "process.mjs",
-      "node:os": "os.mjs",
     }[source];
+    if (source === "node:os" && /[\\/](src|node_modules[\\/]chalk)[\\/]/.test(importer ?? "")) return LAZY_OS;
     // chalk imports (ES modules) only; commander requires node:process as it is.
     const chalk = /node_modules[\\/]chalk[\\/]/.test(importer ?? "");
     if (shim && (chalk || (shim.endsWith(".cjs") && /node_modules[\\/]commander[\\/]/.test(importer ?? ""))))
       return `${import.meta.dirname}/scripts/shims/${shim}`;
   },
   load(id) {
+    if (id === LAZY_OS) return lazyBuiltin("node:os");
     if (/terminal[\\/]chalk-module\.ts$/.test(id)) {
       return 'let chalk; export function chalkModule() { return (chalk ??= require("chalk")); }';
+    }
+  },
+};
+
+/**
+ * rolldown keeps its runtime helpers (CommonJS interop, lazy module set-up) in a file of
+ * their own that every file of ours requires: one file more for start-up to resolve, read
+ * and compile. The entry gets a copy of its own instead (a few stateless functions, 1 KB);
+ * the files loaded later still share the runtime file.
+ */
+export const runtimeInEntry: Plugin = {
+  name: "runtime-in-entry",
+  generateBundle(_, bundle) {
+    const runtime = Object.values(bundle).find((c) => c.type === "chunk" && c.name === "rolldown-runtime");
+    if (runtime?.type !== "chunk") return;
+    const required = `require(${JSON.stringify(`./${runtime.fileName}`)})`;
+    const copy = `(function(exports){${runtime.code.trim()}\nreturn exports})({})`;
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== "chunk" || !chunk.isEntry || !chunk.imports.includes(runtime.fileName)) continue;
+      if (chunk.code.split(required).length !== 2) {
+        throw new Error(`${chunk.fileName} does not require ${runtime.fileName} once, as expected`);
+      }
+      chunk.code = chunk.code.replace(required, () => copy);
+      chunk.imports = chunk.imports.filter((name) => name !== runtime.fileName);
     }
   },
 };
@@ -169,10 +215,7 @@ const licences: Plugin = {
 
 export default defineConfig([
   {
-    input: {
-      cli: "src/cli/main.ts",
-      "bcrypt-worker": "src/server/bcrypt-worker.ts",
-    },
+    input: { cli: "src/cli/main.ts" },
     platform: "node",
     // Native, optional, and loaded only for a profile whose secret is in the keychain.
     external: ["@napi-rs/keyring"],
@@ -184,7 +227,7 @@ export default defineConfig([
         __BCRYPT_WORKER__: '"bcrypt-worker.cjs"',
       },
     },
-    plugins: [startup, licences],
+    plugins: [startup, runtimeInEntry, licences],
     // CommonJS: the quickest to start; import() of a file of ours becomes require().
     output: {
       dir: "dist",
@@ -207,11 +250,13 @@ export default defineConfig([
   // whatever it requires. Built from the shared file it would load commander, chalk and
   // every command to run one job; on its own each holds only the core it runs (about
   // 5 MiB less peak memory per `sign --batch` run, see docs/benchmarks.md).
-  // compile-cache.cjs, loaded by bin/sinch-ticket.cjs on Node 20 only, before anything else,
-  // stands alone for the same reason.
+  // serve's bcrypt-worker.cjs too: built with the command line, it would share rolldown's
+  // runtime file with it. compile-cache.cjs, loaded by bin/sinch-ticket.cjs on Node 20
+  // only, before anything else, stands alone for the same reason.
   ...Object.entries({
     "batch-worker": "src/cli/batch/worker.ts",
     "callback-worker": "src/cli/commands/callback/worker.ts",
+    "bcrypt-worker": "src/server/bcrypt-worker.ts",
     "compile-cache": "src/cli/compile-cache.ts",
   }).map(([name, path]) => ({
     input: { [name]: path },

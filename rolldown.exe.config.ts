@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { build, defineConfig, type Plugin } from "rolldown";
-import { appGroup, licenceNotices, NOTICE_RULE, packageDirs, startup } from "./rolldown.config.ts";
+import { appGroup, licenceNotices, NOTICE_RULE, packageDirs, runtimeInEntry, startup } from "./rolldown.config.ts";
 
 const root = import.meta.dirname;
 const out = "dist/exe/build";
@@ -173,7 +173,7 @@ export default defineConfig({
       __BCRYPT_WORKER__: '"bcrypt-worker.cjs"',
     },
   },
-  plugins: [startup, executable, assets()],
+  plugins: [startup, executable, runtimeInEntry, assets()],
   output: {
     dir: out,
     format: "cjs",

@@ -28,7 +28,10 @@ function openExeCache({ compileCacheDir, fileStamp, openCodeCache }) {
     if (stamp === null) return;
     const lookup = (name) => process.env[name];
     const dir = compileCacheDir(lookup, process.execPath);
-    codeCache = openCodeCache(dir, (entry) => entry.endsWith(`.${stamp}.v8`), lookup);
+    codeCache = openCodeCache(dir, (entry) => entry.endsWith(`.${stamp}.v8`), stamp, {
+      lookup,
+      loader: module.constructor,
+    });
   } catch {
     codeCache = null;
   }

@@ -36,19 +36,49 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire, Module } from "node:module";
-import { homedir } from "node:os";
 import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
 
-type Compile = (this: Module, ...args: [string, string, ...unknown[]]) => unknown;
 type Lookup = (name: string) => string | undefined;
+
+/** A CommonJS module as Node's loader hands it to `_compile`. */
+interface LoadedModule {
+  exports: unknown;
+}
+type Compile = (this: LoadedModule, ...args: [string, string, ...unknown[]]) => unknown;
+
+/**
+ * What the cache uses of Node's CommonJS loader: node:module's `Module`. The caller passes
+ * its own `module.constructor`, the same class: node:module itself is not loaded, which on
+ * Node 20 loads the ES module loader too (about half a millisecond of every start).
+ */
+export interface ModuleLoader {
+  wrap(source: string): string;
+  wrapper: readonly string[];
+  createRequire(filename: string): NodeJS.Require;
+  prototype: object;
+}
+
+const nodeModule = (): ModuleLoader => (require("node:module") as { Module: ModuleLoader }).Module;
+
+/**
+ * The home folder as node:os gives it: on POSIX systems `HOME` when it is set, else the
+ * user database's. node:os is loaded only for the second (it costs Node 20 about half a
+ * millisecond of start-up).
+ */
+function homeFolder(lookup: Lookup): string {
+  return lookup("HOME") || (require("node:os") as typeof import("node:os")).homedir();
+}
 
 /**
  * The user's cache folder for this tool, this Node and this copy of the tool (`copy`: the
  * dist folder or the executable), as each platform keeps caches; null where there is none.
  */
-export function compileCacheDir(lookup: Lookup, copy: string, home: () => string = homedir): string | null {
+export function compileCacheDir(
+  lookup: Lookup,
+  copy: string,
+  home: () => string = () => homeFolder(lookup),
+): string | null {
   if (process.platform === "win32") return null;
   // The folder the cache's folders are made in must exist: a home folder that is not
   // there (HOME set to nowhere) is not made for a cache.
@@ -148,7 +178,12 @@ function runKind(argv: readonly string[]): string {
   return [command, ...[...options].sort()].join(" ");
 }
 
-/** The kinds of run whose code the entries hold, one a line: the file `runs` in the cache folder. */
+/**
+ * The kinds of run whose code the entries hold: the file `runs` in the cache folder, a line
+ * naming the build (`build <stamp>`), then a kind a line. A new build (an upgrade, a rebuild)
+ * starts the list again: its files' entries are made anew, holding only the code of the
+ * runs since.
+ */
 const INDEX = "runs";
 /** Enough for the kinds of run a user has; a folder never holds a longer list. */
 const MAX_KINDS = 64;
@@ -168,41 +203,52 @@ interface Loaded {
   made: boolean;
 }
 
+export interface CacheOptions {
+  /** Node's CommonJS `Module` class: pass `module.constructor` (see ModuleLoader). */
+  loader?: ModuleLoader;
+  /** The environment. */
+  lookup?: Lookup;
+  /** The command line, for the kind of run. */
+  argv?: readonly string[];
+}
+
 /**
  * The cache in `cacheDir`, or null when it is off or the folder cannot be trusted. At exit
  * it writes the code of the modules that had none, or of every module this run compiled
- * when no run of its kind had been since the entries were made; entries `current` says no to
- * (of files changed or gone) are dropped then.
+ * when no run of its kind had been since the entries were made for this `build` (a stamp
+ * of the copy of the tool); entries `current` says no to (of files changed or gone) are
+ * dropped then.
  */
 export function openCodeCache(
   cacheDir: string | null,
   current: (entry: string) => boolean,
-  lookup: Lookup = (name) => process.env[name],
-  argv: readonly string[] = process.argv,
+  build: string,
+  { loader = nodeModule(), lookup = (name) => process.env[name], argv = process.argv }: CacheOptions = {},
 ): CodeCache | null {
   if (cacheDir === null || lookup("NODE_DISABLE_COMPILE_CACHE")) return null;
   const state = trusted(cacheDir);
   if (state === false) return null;
   const kind = runKind(argv);
-  const kinds =
-    state === true ? (readEntry(join(cacheDir, INDEX))?.toString("latin1") ?? "").split("\n").filter(Boolean) : [];
+  const heading = `build ${build}`;
+  const listed = state === true ? (readEntry(join(cacheDir, INDEX))?.toString("latin1") ?? "").split("\n") : [];
+  const kinds = listed[0] === heading ? listed.slice(1).filter(Boolean) : [];
   const newKind = !kinds.includes(kind) && kinds.length < MAX_KINDS;
   const loaded: Loaded[] = [];
   process.once("exit", (code) => {
     const counts = newKind && code === 0;
     const writing = counts ? loaded : loaded.filter((l) => l.made);
     if (writing.length > 0) {
-      writeCache(cacheDir, writing, current, counts ? [...kinds, kind, ""].join("\n") : null);
+      writeCache(cacheDir, writing, current, counts ? [heading, ...kinds, kind, ""].join("\n") : null);
     }
   });
   return {
     compile(filename, content, entry) {
       const cachedData = state === true ? readEntry(join(cacheDir, entry)) : undefined;
       // The wrapper goes before the first line: columns there count from the module's code.
-      const script = new Script(Module.wrap(content), {
+      const script = new Script(loader.wrap(content), {
         filename,
         cachedData,
-        columnOffset: -(Module as unknown as { wrapper: string[] }).wrapper[0]!.length,
+        columnOffset: -loader.wrapper[0]!.length,
       });
       loaded.push({ script, entry, made: cachedData === undefined || script.cachedDataRejected === true });
       return script.runInThisContext() as ModuleFunction;
@@ -253,34 +299,38 @@ function writeWhole(cacheDir: string, name: string, data: string | Uint8Array): 
 }
 
 /**
- * Compiles the files under `distDir` through the cache in the user's cache folder (an
- * entry per file, named by its name and identity). Returns false when the cache is off, or
- * cannot be had (files then load as they always do).
+ * Compiles the files in the folder of `entry` (the command line's first file, cli.cjs)
+ * through the cache in the user's cache folder: an entry per file, named by its name and
+ * identity; the entry file's identity names the build. Returns false when the cache is off,
+ * or cannot be had (files then load as they always do).
  */
 export function enableCompileCache(
-  distDir: string,
-  lookup: Lookup = (name) => process.env[name],
-  cacheDir = compileCacheDir(lookup, distDir),
-  argv: readonly string[] = process.argv,
+  entry: string,
+  { cacheDir, ...options }: CacheOptions & { cacheDir?: string | null } = {},
 ): boolean {
+  const { loader = nodeModule(), lookup = (name: string) => process.env[name] } = options;
+  const distDir = dirname(entry);
   const entryOf = (filename: string) => {
     const stamp = fileStamp(filename);
     return stamp === null ? null : `${basename(filename)}.${stamp}.v8`;
   };
-  const current = (entry: string) => {
-    const file = ENTRY.exec(entry)?.[1];
-    return file !== undefined && entryOf(join(distDir, file)) === entry;
+  const current = (name: string) => {
+    const file = ENTRY.exec(name)?.[1];
+    return file !== undefined && entryOf(join(distDir, file)) === name;
   };
-  const cache = openCodeCache(cacheDir, current, lookup, argv);
+  const build = fileStamp(entry);
+  if (build === null) return false;
+  const dir = cacheDir === undefined ? compileCacheDir(lookup, distDir) : cacheDir;
+  const cache = openCodeCache(dir, current, build, { ...options, loader, lookup });
   if (!cache) return false;
-  const prefix = distDir.endsWith(sep) ? distDir : distDir + sep;
-  const proto = Module.prototype as unknown as { _compile: Compile };
+  const prefix = distDir + sep;
+  const proto = loader.prototype as { _compile: Compile };
   const original = proto._compile;
   proto._compile = function (content, filename, ...rest) {
-    const entry = filename.startsWith(prefix) ? entryOf(filename) : null;
-    if (entry === null) return original.call(this, content, filename, ...rest);
-    const run = cache.compile(filename, content, entry);
-    return run.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
+    const name = filename.startsWith(prefix) ? entryOf(filename) : null;
+    if (name === null) return original.call(this, content, filename, ...rest);
+    const run = cache.compile(filename, content, name);
+    return run.call(this.exports, this.exports, loader.createRequire(filename), this, filename, dirname(filename));
   };
   return true;
 }

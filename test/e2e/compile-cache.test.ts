@@ -34,7 +34,7 @@ beforeAll(requireBuild);
 const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
 /** Starts the command line in `dist` with its compile-cache.cjs turned on, as the bin does on Node 20. */
 const launcher = (dist: string) =>
-  `require(${JSON.stringify(join(dist, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(dist)});
+  `require(${JSON.stringify(join(dist, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(join(dist, "cli.cjs"))}, { loader: module.constructor });
 require(${JSON.stringify(join(dist, "cli.cjs"))});`;
 
 const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
@@ -63,7 +63,14 @@ function entriesFolder(root: string): string {
 const inodes = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).ino]));
 
-const appEntry = (dir: string) => readdirSync(dir).find((n) => /^app-.*\.v8$/.test(n)) as string;
+/** The start-up file's entry (cli.cjs, the command line's first file). */
+const appEntry = (dir: string) => readdirSync(dir).find((n) => /^cli\.cjs\..*\.v8$/.test(n)) as string;
+/** The kinds of run the entries hold, after the line that names the build. */
+const kinds = (dir: string) => {
+  const [build, ...rest] = readFileSync(join(dir, "runs"), "utf8").split("\n");
+  expect(build).toMatch(/^build \d+\.\d+\.\d+\.\d+$/);
+  return rest.join("\n");
+};
 
 describe("the compile cache of dist/compile-cache.cjs", () => {
   it("writes the entries of the files a run loaded, 0600 in a folder of 0700, and a list of the kinds of run they hold", () => {
@@ -78,7 +85,9 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(appEntry(dir)).toBeDefined();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of names) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --no-input\n");
+    // The build is named by its first file's identity, as the entries are.
+    const stamp = /^cli\.cjs\.(.+)\.v8$/.exec(appEntry(dir))?.[1];
+    expect(readFileSync(join(dir, "runs"), "utf8")).toBe(`build ${stamp}\nsign --no-input\n`);
   });
 
   it("does not write again for a kind of run seen before; a new kind (command and options) writes every file it loaded again", () => {
@@ -100,9 +109,7 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(launch(["--version"], env).code).toBe(0);
     expect(launch(["verify", "--no-such-option"], env).code).toBe(2);
     expect(inodes(dir)).toEqual(listed);
-    expect(readFileSync(join(dir, "runs"), "utf8")).toBe(
-      "sign --no-input\nverify --ignore-time\nsign --json --no-input\n- --version\n",
-    );
+    expect(kinds(dir)).toBe("sign --no-input\nverify --ignore-time\nsign --json --no-input\n- --version\n");
   });
 
   it("gives the same output with the cache, without it, and with an entry V8 rejects (which it writes again)", () => {
@@ -145,7 +152,7 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     expect(launch(["decode", good.stdout.trim()], env).code).toBe(0);
     expect(launch(args, env)).toEqual(good);
     expect(inodes(dir)).toEqual(before);
-    expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --created --no-input\n");
+    expect(kinds(dir)).toBe("sign --created --no-input\n");
   });
 
   it("makes no home folder that is not there (HOME set to nowhere), nor the one NODE_COMPILE_CACHE is in", () => {
@@ -186,18 +193,38 @@ describe("the compile cache of dist/compile-cache.cjs", () => {
     const dist = distCopy();
     const then = new Date("2026-01-01T00:00:00Z");
     for (const name of readdirSync(dist)) utimesSync(join(dist, name), then, then);
-    expect(launch(["--version"], env, dist)).toMatchObject({ code: 0, stderr: "" });
-    // A new build whose start-up file has another name of the same length, unpacked with
-    // the old modification times (as tar -x, cp -a and rsync -a keep them).
-    const app = readdirSync(dist).find((n) => /^app-.*\.cjs$/.test(n)) as string;
-    const renamed = `app-${"Z".repeat(app.length - "app-.cjs".length)}.cjs`;
     const cli = join(dist, "cli.cjs");
+    const { version } = JSON.parse(readFileSync(join(DIST, "..", "package.json"), "utf8"));
+    const other = version.replace(/\d/g, (d: string) => String((Number(d) + 1) % 10));
+    expect(launch(["--version"], env, dist)).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    // A new build of the same size, unpacked with the old modification times (as tar -x,
+    // cp -a and rsync -a keep them): V8 would run the cached code of the old one.
     const size = statSync(cli).size;
-    renameSync(join(dist, app), join(dist, renamed));
-    writeFileSync(cli, readFileSync(cli, "utf8").replaceAll(app, renamed));
-    for (const name of readdirSync(dist)) utimesSync(join(dist, name), then, then);
+    const source = readFileSync(cli, "utf8");
+    expect(source.split(`\`${version}\``).length).toBe(2);
+    writeFileSync(cli, source.replace(`\`${version}\``, `\`${other}\``));
+    utimesSync(cli, then, then);
     expect(statSync(cli)).toMatchObject({ size, mtimeMs: then.getTime() });
-    expect(launch(["--version"], env, dist)).toMatchObject({ code: 0, stderr: "" });
+    expect(launch(["--version"], env, dist)).toEqual({ code: 0, stdout: `${other}\n`, stderr: "" });
+  });
+
+  it("starts its list of kinds of run again for a new build, whose entries hold only the runs since", () => {
+    const env = cleanEnv(creds);
+    const dist = distCopy();
+    const cli = join(dist, "cli.cjs");
+    expect(launch(["sign", "--no-input", "alice"], env, dist).code).toBe(0);
+    const dir = entriesFolder(join(env.HOME as string, ".cache", "sinch-ticket"));
+    expect(kinds(dir)).toBe("sign --no-input\n");
+    // Reinstalled: the same files, written anew.
+    copyFileSync(cli, `${cli}.new`);
+    renameSync(`${cli}.new`, cli);
+    expect(launch(["--version"], env, dist).code).toBe(0);
+    expect(kinds(dir)).toBe("- --version\n");
+    // `sign` is a new kind again for the new build: its code is written to the entry.
+    const before = inodes(dir)[appEntry(dir)];
+    expect(launch(["sign", "--no-input", "bob"], env, dist).code).toBe(0);
+    expect(inodes(dir)[appEntry(dir)]).not.toBe(before);
+    expect(kinds(dir)).toBe("- --version\nsign --no-input\n");
   });
 
   it.runIf(process.getuid?.() === 0)("reads no folder and no entry another user owns", () => {

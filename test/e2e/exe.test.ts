@@ -162,7 +162,10 @@ describe("the standalone executable, alone in a folder, with no Node on PATH", (
     const entries = readdirSync(dir).filter((n) => n.endsWith(".v8"));
     expect(entries.length).toBeGreaterThan(0);
     for (const name of entries) expect(name).toMatch(`.cjs.${s.size}.${s.ino}.${s.mtimeNs}.${s.ctimeNs}.v8`);
-    expect(readFileSync(join(dir, "runs"), "utf8")).toBe("sign --created --demo --no-input\n");
+    // The build is the executable itself.
+    expect(readFileSync(join(dir, "runs"), "utf8")).toBe(
+      `build ${s.size}.${s.ino}.${s.mtimeNs}.${s.ctimeNs}\nsign --created --demo --no-input\n`,
+    );
     const before = Object.fromEntries(entries.map((n) => [n, statSync(join(dir, n)).ino]));
     expect(run(args, { env })).toEqual(first);
     expect(Object.fromEntries(entries.map((n) => [n, statSync(join(dir, n)).ino]))).toEqual(before);

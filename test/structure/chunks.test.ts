@@ -44,6 +44,9 @@ const fixtureCommand: Plugin = {
 
 interface Built {
   chunkOf: Map<string, string>;
+  /** What each file imports, by file name. */
+  requiresOf: Map<string, string[]>;
+  codeOf: Map<string, string>;
   modulesOf: Map<string, string[]>;
   /** What each command's definition loads with import(), by command name. */
   work: Map<string, string[]>;
@@ -59,13 +62,21 @@ async function buildCli(dir: string): Promise<Built> {
   const options = (config as RolldownOptions[]).find(
     (o) => typeof o.input === "object" && o.input !== null && "cli" in o.input,
   ) as RolldownOptions;
-  const built: Built = { chunkOf: new Map(), modulesOf: new Map(), work: new Map() };
+  const built: Built = {
+    chunkOf: new Map(),
+    requiresOf: new Map(),
+    codeOf: new Map(),
+    modulesOf: new Map(),
+    work: new Map(),
+  };
   const capture: Plugin = {
     name: "capture",
     generateBundle(_, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== "chunk") continue;
         built.modulesOf.set(chunk.fileName, chunk.moduleIds.map(relativeId));
+        built.requiresOf.set(chunk.fileName, chunk.imports);
+        built.codeOf.set(chunk.fileName, chunk.code);
         for (const id of chunk.moduleIds) built.chunkOf.set(relativeId(id), chunk.fileName);
       }
       for (const id of this.getModuleIds()) {
@@ -95,7 +106,13 @@ describe("the start-up file and the commands' work", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("finds the program, every command of the registry and the fixture in the build", () => {
-    expect(startupFile).toMatch(/^app-.*\.cjs$/);
+    // The entry itself: one file for start-up to load, rolldown's helpers copied into it.
+    expect(startupFile).toBe("cli.cjs");
+    expect(built.requiresOf.get(startupFile)?.filter((name) => !name.startsWith("node:"))).toEqual([]);
+    const runtime = [...built.codeOf.keys()].find((name) => name.startsWith("rolldown-runtime"));
+    expect(runtime).toBeDefined();
+    expect(built.codeOf.get(startupFile)).not.toContain(runtime);
+    expect(built.modulesOf.get(startupFile)).toContain("src/cli/main.ts");
     expect([...built.work.keys()].sort()).toEqual([...COMMANDS.map((c) => c.name), FIXTURE].sort());
     // The registry keeps the one-ticket commands' work at start-up, and request's (its verify
     // has the same start-up limit); the others are split out.
