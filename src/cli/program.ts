@@ -72,6 +72,10 @@ function configure(command: CommandUnknownOpts, ctx: CommandContext, pending: Re
       },
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
+      // Help has no colour codes to keep: commander's own answer would create Node's stream
+      // of standard output just to ask the terminal.
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     })
     .configureHelp({ showGlobalOptions: true })
     .helpOption("-h, --help", "show help")
