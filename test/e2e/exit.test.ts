@@ -1,9 +1,9 @@
 /**
- * How the command ends: a run that leaves nothing behind exits at once (without tearing
- * down the heap first); one that leaves anything for the event loop (a timer, a write still
- * queued on a pipe nobody reads yet) ends when that is done, as Node ends on its own.
- * Whether Node's own ending ran is seen from a `beforeExit` listener, which Node calls
- * only there: a preload script (`--require`) reports it on standard error.
+ * How the command ends: when Node finds nothing left for its event loop (`beforeExit`), the
+ * command exits at once instead of waiting for the heap's teardown. Nothing may be cut
+ * short by it: a timer, a write queued on a pipe nobody reads yet, another `beforeExit`
+ * listener's work (a logger's last flush). A preload script (`--require`) reports the
+ * command's call of process.exit on standard error, and plays the timer or the listener.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -17,48 +17,61 @@ beforeAll(requireBuild);
 
 const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 const dir = mkdtempSync(join(tmpdir(), "st-exit-"));
-const report = join(dir, "report.cjs");
-writeFileSync(report, `process.on("beforeExit", () => process.stderr.write("[node's own ending]\\n"));\n`);
-const timer = join(dir, "timer.cjs");
-writeFileSync(timer, "setTimeout(() => process.stderr.write('[timer]\\n'), 300);\n");
+const preload = (name: string, code: string) => {
+  writeFileSync(join(dir, name), code);
+  return join(dir, name);
+};
+const reportExit = preload(
+  "report-exit.cjs",
+  `const exit = process.exit;
+process.exit = (code) => { require("node:fs").writeSync(2, "[exit " + code + "]\\n"); exit(code); };\n`,
+);
+const timer = preload("timer.cjs", "setTimeout(() => process.stderr.write('[timer]\\n'), 300);\n");
+const flush = preload(
+  "flush.cjs",
+  `let flushed = false;
+process.on("beforeExit", () => { if (!flushed) { flushed = true; setTimeout(() => process.stderr.write("[flushed]\\n"), 200); } });\n`,
+);
 
-function run(args: string[], preload: string[], input = "") {
-  const r = spawnSync(process.execPath, [...preload.flatMap((p) => ["--require", p]), CLI, ...args], {
+function run(args: string[], preloads: string[]) {
+  const r = spawnSync(process.execPath, [...preloads.flatMap((p) => ["--require", p]), CLI, ...args], {
     env: cleanEnv(creds),
-    input,
+    input: "",
     encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("the end of a run", () => {
-  it("exits at once when nothing is left: a ticket, a verdict, an error, help", () => {
-    const signed = run(["sign", "--no-input", "alice"], [report]);
-    expect(signed).toMatchObject({ code: 0, stderr: "" });
+  it("exits at once, with the run's code, when nothing is left: a ticket, a verdict, an error, help", () => {
+    const signed = run(["sign", "--no-input", "alice"], [reportExit]);
+    expect(signed).toMatchObject({ code: 0, stderr: "[exit 0]\n" });
     expect(signed.stdout).toMatch(/^[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
-    const verified = run(["verify", "--ignore-time", signed.stdout.trim()], [report]);
-    expect(verified.code).toBe(0);
+    const verified = run(["verify", "--ignore-time", signed.stdout.trim()], [reportExit]);
+    expect(verified).toMatchObject({ code: 0, stderr: "[exit 0]\n" });
     expect(verified.stdout).toMatch(/^✓ valid/);
-    expect(verified.stderr).toBe("");
-    const bad = run(["verify", "garbage"], [report]);
+    const bad = run(["verify", "garbage"], [reportExit]);
     expect(bad.code).toBe(6);
-    expect(bad.stderr).not.toContain("[node's own ending]");
-    const help = run(["sign", "--help"], [report]);
-    expect(help).toMatchObject({ code: 0, stderr: "" });
+    expect(bad.stderr).toMatch(/\[exit 6\]\n$/);
+    const help = run(["sign", "--help"], [reportExit]);
+    expect(help).toMatchObject({ code: 0, stderr: "[exit 0]\n" });
     expect(help.stdout).toContain("Usage: sinch-ticket sign");
   });
 
-  it("waits for a timer the run left, as Node would", () => {
-    const r = run(["sign", "--no-input", "alice"], [report, timer]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("[timer]\n[node's own ending]\n");
+  it("waits for a timer the run left", () => {
+    const r = run(["sign", "--no-input", "alice"], [reportExit, timer]);
+    expect(r).toMatchObject({ code: 0, stderr: "[timer]\n[exit 0]\n" });
+  });
+
+  it("leaves Node to end the process when another listener works at that moment", () => {
+    const r = run(["sign", "--no-input", "alice"], [reportExit, flush]);
+    expect(r).toMatchObject({ code: 0, stderr: "[flushed]\n" });
   });
 
   it("waits until a reader that comes late has taken every line", async () => {
     const child = spawn(
       process.execPath,
-      ["--require", report, CLI, "sign", "--count", "50000", "--endpoint-template", "user-{n}"],
+      ["--require", reportExit, CLI, "sign", "--count", "50000", "--endpoint-template", "user-{n}"],
       { env: cleanEnv(creds), stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
@@ -76,6 +89,6 @@ describe("the end of a run", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
     expect(code).toBe(0);
     expect(lines).toBe(50000);
-    expect(stderr).toMatch(/signed 50000 tickets/);
+    expect(stderr).toMatch(/signed 50000 tickets.*\n\[exit 0\]\n$/s);
   });
 });

@@ -59,25 +59,6 @@ export function memoryDevice(rdev: number, platform: NodeJS.Platform = process.p
   return major === 1;
 }
 
-/** The Node streams of standard output and error that directOutput had to create. */
-const createdStreams = new Set<NodeJS.WriteStream>();
-
-/**
- * Whether a run left nothing for the event loop but standard output and error, with no
- * write pending on them: then exiting at once ends the process as returning would, less
- * the heap's teardown (about 2 ms of a one-ticket run). Anything else still there (a
- * timer, a socket, a child process or worker, standard input being read, a queued write,
- * a stream other code opened) and it ends the usual way, once that is done.
- */
-export function settled(): boolean {
-  for (const stream of createdStreams) if (stream.writableLength > 0) return false;
-  const resources = process.getActiveResourcesInfo();
-  return (
-    resources.length <= createdStreams.size &&
-    resources.every((resource) => resource === "PipeWrap" || resource === "TTYWrap")
-  );
-}
-
 /**
  * Standard output or error without creating Node's stream up front (that costs a few
  * milliseconds of start-up, a good share of a one-ticket run): writes go straight to the
@@ -89,10 +70,7 @@ function directOutput(fd: 1 | 2): OutStream {
   let tty: boolean | undefined;
   let closed = false;
   const real = () => {
-    if (!stream) {
-      stream = fd === 1 ? process.stdout : process.stderr;
-      createdStreams.add(stream);
-    }
+    stream ??= fd === 1 ? process.stdout : process.stderr;
     return stream;
   };
   return {
