@@ -9,7 +9,7 @@
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import { Features, transform as transformCss } from "lightningcss";
 import { type ChunkingContext, defineConfig, type Plugin } from "rolldown";
 import { COMMANDS } from "./src/cli/program.js";
@@ -118,6 +118,8 @@ export const appGroup = {
  * that loads it on the first call of any of its functions.
  */
 const LAZY_OS = "\0lazy:node:os";
+/** This project's own sources. */
+const SRC = resolve(import.meta.dirname, "src") + sep;
 
 /**
  * A Node built-in module loaded on first use: each of its functions, and as the default
@@ -141,9 +143,9 @@ export const startup: Plugin = {
       "node:child_process": "child-process.cjs",
       "node:process": "process.mjs",
     }[source];
-    if (source === "node:os" && /[\\/](src|node_modules[\\/]chalk)[\\/]/.test(importer ?? "")) return LAZY_OS;
     // chalk imports (ES modules) only; commander requires node:process as it is.
     const chalk = /node_modules[\\/]chalk[\\/]/.test(importer ?? "");
+    if (source === "node:os" && (importer?.startsWith(SRC) || chalk)) return LAZY_OS;
     if (shim && (chalk || (shim.endsWith(".cjs") && /node_modules[\\/]commander[\\/]/.test(importer ?? ""))))
       return `${import.meta.dirname}/scripts/shims/${shim}`;
   },
@@ -166,6 +168,7 @@ export const runtimeInEntry: Plugin = {
   generateBundle(_, bundle) {
     const runtime = Object.values(bundle).find((c) => c.type === "chunk" && c.name === "rolldown-runtime");
     if (runtime?.type !== "chunk") return;
+    if (runtime.map) throw new Error("runtime-in-entry moves code and cannot update source maps");
     const required = `require(${JSON.stringify(`./${runtime.fileName}`)})`;
     const copy = `(function(exports){${runtime.code.trim()}\nreturn exports})({})`;
     for (const chunk of Object.values(bundle)) {

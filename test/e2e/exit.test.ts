@@ -1,9 +1,10 @@
 /**
  * How the command ends: when Node finds nothing left for its event loop (`beforeExit`), the
  * command exits at once instead of waiting for the heap's teardown. Nothing may be cut
- * short by it: a timer, a write queued on a pipe nobody reads yet, another `beforeExit`
- * listener's work (a logger's last flush). A preload script (`--require`) reports the
- * command's call of process.exit on standard error, and plays the timer or the listener.
+ * short by it: a timer, work on Node's thread pool, a write queued on a pipe nobody reads
+ * yet, another `beforeExit` listener's work (a logger's last flush). A preload script
+ * (`--require`) reports the command's call of process.exit on standard error, and others
+ * play the timer, the pool's work or the listener.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -27,6 +28,10 @@ const reportExit = preload(
 process.exit = (code) => { require("node:fs").writeSync(2, "[exit " + code + "]\\n"); exit(code); };\n`,
 );
 const timer = preload("timer.cjs", "setTimeout(() => process.stderr.write('[timer]\\n'), 300);\n");
+const pool = preload(
+  "pool.cjs",
+  `require("node:crypto").pbkdf2("a", "b", 100000, 32, "sha256", () => process.stderr.write("[pool]\\n"));\n`,
+);
 const flush = preload(
   "flush.cjs",
   `let flushed = false;
@@ -61,6 +66,11 @@ describe("the end of a run", () => {
   it("waits for a timer the run left", () => {
     const r = run(["sign", "--no-input", "alice"], [reportExit, timer]);
     expect(r).toMatchObject({ code: 0, stderr: "[timer]\n[exit 0]\n" });
+  });
+
+  it("waits for work on Node's thread pool (which no list of active resources shows)", () => {
+    const r = run(["sign", "--no-input", "alice"], [reportExit, pool]);
+    expect(r).toMatchObject({ code: 0, stderr: "[pool]\n[exit 0]\n" });
   });
 
   it("leaves Node to end the process when another listener works at that moment", () => {
