@@ -1,9 +1,10 @@
 // `npm run build` (rolldown -c, then tsc for the library's declarations) writes dist/:
-// - cli.cjs, the command line, with our start-up code in one shared file beside it; what
-//   only some runs need (most commands' work, batch mode, the prompts, the servers, dotenv,
-//   open) is imported on demand, from files of its own, and each module is in one file only;
-// - batch-worker.cjs and callback-worker.cjs, the worker threads of batch mode and of
-//   `callback listen`, each built on its own (below); bcrypt-worker.cjs, serve's;
+// - cli.cjs, the command line: all of its start-up code, in one file that runs nothing when
+//   loaded (bin/sinch-ticket.cjs calls its main()); what only some runs need (most
+//   commands' work, batch mode, the prompts, the servers, dotenv, open) is imported on
+//   demand, from files of its own, and each module is in one file only;
+// - batch-worker.cjs, callback-worker.cjs and bcrypt-worker.cjs, the worker threads of
+//   batch mode, of `callback listen` and of serve, each built on its own (below);
 //   inspect/, the inspect page;
 // - index.js and index.cjs, the library; THIRD_PARTY_LICENSES.txt for what is bundled.
 // BUILD_DEBUG=1 leaves the files unminified, for reading a CPU profile.
@@ -219,6 +220,8 @@ const licences: Plugin = {
 export default defineConfig([
   {
     input: { cli: "src/cli/main.ts" },
+    // cli.cjs exports main() and, for the files loaded later, the code they share with it.
+    preserveEntrySignatures: "allow-extension",
     platform: "node",
     // Native, optional, and loaded only for a profile whose secret is in the keychain.
     external: ["@napi-rs/keyring"],

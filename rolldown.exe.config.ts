@@ -119,14 +119,15 @@ function assets(): Plugin {
         ids.push(...chunk.moduleIds);
       }
       // The main script: parts.cjs, the compile cache's module (run as a module of its
-      // own), then the entry, required as a part: every part, the entry too, is an asset.
+      // own), then the entry, required as a part (every part, the entry too, is an asset),
+      // and its main().
       const entry = chunks.find((c) => c.isEntry)!;
       const main = [
         readFileSync(resolve(root, "scripts/exe/parts.cjs"), "utf8"),
         "const compileCache = { exports: {} };",
         `(function (exports, require, module) {\n${compileCache}\n})(compileCache.exports, builtinRequire, compileCache);`,
         "openExeCache(compileCache.exports);",
-        `partRequire(${JSON.stringify(`./${entry.fileName}`)});`,
+        `partRequire(${JSON.stringify(`./${entry.fileName}`)}).main();`,
       ].join("\n");
       this.emitFile({ type: "asset", fileName: "main.cjs", source: main });
       const partNames = [...names];

@@ -17,4 +17,4 @@ else {
     // No cache this run.
   }
 }
-require(entry);
+require(entry).main();

@@ -113,6 +113,23 @@ describe("sinch-ticket binary", () => {
   });
 });
 
+describe("dist/cli.cjs", () => {
+  const built = join(dirname(CLI), "..", "dist", "cli.cjs");
+  const node = (args: string[]) =>
+    spawnSync(process.execPath, args, { env: cleanEnv(creds), input: "", encoding: "utf8" });
+
+  it("runs nothing when loaded (the files loaded later share its code): bin/ calls its main()", () => {
+    const loaded = node(["-e", `const cli = require(${JSON.stringify(built)}); console.log(typeof cli.main)`]);
+    expect(loaded).toMatchObject({ status: 0, stdout: "function\n", stderr: "" });
+  });
+
+  it("runs the command line when Node is started with it", () => {
+    const r = node([built, "sign", "--no-input", "alice"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]{43}=\n$/);
+  });
+});
+
 describe("prompts in a terminal", () => {
   const env = () => ({ ...cleanEnv(creds), TERM: "xterm" });
 

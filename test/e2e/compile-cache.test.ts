@@ -35,7 +35,7 @@ const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
 /** Starts the command line in `dist` with its compile-cache.cjs turned on, as the bin does on Node 20. */
 const launcher = (dist: string) =>
   `require(${JSON.stringify(join(dist, "compile-cache.cjs"))}).enableCompileCache(${JSON.stringify(join(dist, "cli.cjs"))}, { loader: module.constructor });
-require(${JSON.stringify(join(dist, "cli.cjs"))});`;
+require(${JSON.stringify(join(dist, "cli.cjs"))}).main();`;
 
 const creds = { SINCH_APPLICATION_KEY: KEY, SINCH_APPLICATION_SECRET: SECRET };
 
