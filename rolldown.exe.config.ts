@@ -164,6 +164,8 @@ function assets(): Plugin {
 
 export default defineConfig({
   input: { "sinch-ticket": "src/cli/main.ts" },
+  // As in the npm build: the entry holds the start-up code and exports main().
+  preserveEntrySignatures: "allow-extension",
   platform: "node",
   transform: {
     target,
