@@ -2,6 +2,22 @@ import { describe, expect, it } from "vitest";
 import { checkEndpoint } from "../../src/core/endpoint.js";
 
 describe("checkEndpoint", () => {
+  it("refuses in a user name exactly Unicode's control characters (General_Category Cc)", () => {
+    const refused = (c: string) => {
+      try {
+        checkEndpoint("username", `a${c}b`);
+        return false;
+      } catch (error) {
+        return /control character/.test((error as Error).message);
+      }
+    };
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const c = String.fromCodePoint(code);
+      if (refused(c) !== /\p{Cc}/u.test(c)) throw new Error(`U+${code.toString(16)}`);
+    }
+  });
+
   it("normalises a phone number to E.164 and says so", () => {
     expect(checkEndpoint("number", "+46 (70) 123-45.67")).toEqual({
       endpoint: "+46701234567",
