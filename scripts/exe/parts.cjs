@@ -44,7 +44,8 @@ const partRequire = (id) => {
   const known = parts.get(name);
   if (known) return known.exports;
   const filename = `${__dirname}/${name}`;
-  const source = getAsset(name, "utf8");
+  // Decoded by Buffer: getAsset's own decoding sets up a TextDecoder, a tenth of a millisecond more.
+  const source = Buffer.from(getAsset(name)).toString("utf8");
   const run = codeCache
     ? codeCache.compile(filename, source, `${name}.${stamp}.v8`)
     : compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename });
